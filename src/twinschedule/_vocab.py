@@ -1,0 +1,44 @@
+"""Closed vocabularies: weekdays, nth, statuses and reason codes, defined once."""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+WEEKDAYS: Final[tuple[Weekday, ...]] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKDAY_NAMES: Final[dict[str, str]] = {
+    "MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday",
+    "FR": "Friday", "SA": "Saturday", "SU": "Sunday",
+}
+
+#: Every accepted spelling (lower case) -> the RFC 5545 code.
+WEEKDAY_SPELLINGS: Final[dict[str, Weekday]] = {}
+for _code in WEEKDAYS:
+    _full = WEEKDAY_NAMES[_code].lower()
+    for _spelling in (_code.lower(), _full[:3], _full):
+        WEEKDAY_SPELLINGS[_spelling] = _code
+
+Nth = Literal[1, 2, 3, 4, -1]
+NTHS: Final[tuple[int, ...]] = (1, 2, 3, 4, -1)
+NTH_WORDS: Final[dict[int, str]] = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
+
+Status = Literal["scheduled", "moved", "skipped"]
+STATUSES: Final[tuple[Status, ...]] = ("scheduled", "moved", "skipped")
+
+Reason = Literal["not-school-day", "outside-term", "closure", "holiday", "outside-hours", "busy"]
+REASONS: Final[tuple[Reason, ...]] = (
+    "not-school-day", "outside-term", "closure", "holiday", "outside-hours", "busy",
+)
+
+OnConflict = Literal["move", "skip"]
+ON_CONFLICT: Final[tuple[OnConflict, ...]] = ("move", "skip")
+
+
+def weekday_code(index: int) -> Weekday:
+    """The code of a weekday index, 0 for Monday."""
+    return WEEKDAYS[index]
+
+
+def parse_weekday(text: str) -> Weekday | None:
+    """``'mon'``, ``'Monday'`` or ``'MO'`` (any case) -> ``'MO'``; None if not a weekday."""
+    return WEEKDAY_SPELLINGS.get(text.strip().lower())

@@ -1,0 +1,148 @@
+"""Frozen inputs: windows, date ranges, busy intervals, schools and the partnership.
+
+Times of day are integer minutes after local midnight (``0..1440``); dates are
+``datetime.date`` in the school's own calendar; imported timed events are aware UTC
+datetimes. Zones are IANA names (canonical) resolved through ``_zones``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ._vocab import NTH_WORDS, WEEKDAY_NAMES, OnConflict, Weekday
+
+
+def hhmm(minutes: int) -> str:
+    """``540`` -> ``'09:00'`` (``1440`` -> ``'24:00'``)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class Window:
+    """A meeting window ``[start, end)`` in wall-clock minutes after local midnight."""
+
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{hhmm(self.start)}-{hhmm(self.end)}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DateRange:
+    """Inclusive local dates ``first..last`` with a name (a term or a closure)."""
+
+    first: date
+    last: date
+    name: str = ""
+
+    def __contains__(self, d: object) -> bool:
+        return isinstance(d, date) and self.first <= d <= self.last
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Busy:
+    """A busy interval on local date ``on`` from ``start`` to ``end`` wall-clock minutes."""
+
+    on: date
+    start: int
+    end: int
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimedEvent:
+    """A timed busy event imported from a calendar: aware UTC ``[start, end)``."""
+
+    start: datetime
+    end: datetime
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class School:
+    """One school: zone, week, windows and calendar."""
+
+    id: str
+    name: str
+    timezone: str
+    country: str | None = None
+    subdivision: str | None = None
+    holidays: tuple[str, ...] = ()
+    days: tuple[Weekday, ...] | None = None  # None: the country's working week, else MO-FR
+    hours: tuple[Window, ...] = (Window(start=540, end=900),)
+    hours_by_day: tuple[tuple[Weekday, tuple[Window, ...]], ...] = ()
+    prefer: int | None = None
+    terms: tuple[DateRange, ...] = ()
+    closures: tuple[DateRange, ...] = ()
+    busy: tuple[Busy, ...] = ()
+    closures_ics: tuple[str, ...] = ()
+    # What the files of ``closures_ics`` hold, expanded over the horizon.
+    imported_closures: tuple[DateRange, ...] = field(default=(), compare=True)
+    imported_busy: tuple[TimedEvent, ...] = field(default=(), compare=True)
+
+    def windows_on(self, weekday: Weekday) -> tuple[Window, ...]:
+        """The windows of a weekday (``hours_by_day`` replacing ``hours``)."""
+        for day, windows in self.hours_by_day:
+            if day == weekday:
+                return windows
+        return self.hours
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    """The nth weekday of every month at ``time`` minutes wall-clock in ``anchor``."""
+
+    nth: int
+    weekday: Weekday
+    time: int
+    anchor: str
+    duration: int
+
+    @property
+    def rrule(self) -> str:
+        return f"FREQ=MONTHLY;BYDAY={self.nth}{self.weekday}"
+
+    @property
+    def text(self) -> str:
+        return (f"{NTH_WORDS[self.nth]} {WEEKDAY_NAMES[self.weekday]} of every month "
+                f"at {hhmm(self.time)} ({self.anchor})")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Partnership:
+    """Two or more schools meeting monthly over the horizon ``start..end``."""
+
+    id: str
+    name: str
+    start: date
+    end: date
+    duration: int
+    schools: tuple[School, ...]
+    title: str | None = None
+    location: str | None = None
+    description: str | None = None
+    anchor: str | None = None
+    weekdays: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    weeks: tuple[int, ...] = (1, 2, 3, 4, -1)
+    step: int = 15
+    on_conflict: OnConflict = "move"
+    max_move_days: int | None = None
+    top: int = 5
+    sequence: int = 0
+
+    def school(self, school_id: str) -> School:
+        for s in self.schools:
+            if s.id == school_id:
+                return s
+        raise KeyError(school_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conflict:
+    """Why a meeting is not valid for a school: a reason code and a human detail."""
+
+    school: str
+    reason: str
+    detail: str

@@ -1,0 +1,359 @@
+"""Search and ranking: every candidate rule, each month scheduled, moved or skipped,
+metrics, de-duplication, the ranking key of planning.md, and diagnostics.
+
+The search is exhaustive and exact. Each school's availability is computed once (as
+UTC intervals) and turned into one bit mask of the anchor's start-time grid per anchor
+date; all start times of a (anchor, nth, weekday) family are then decided together
+with integer bit operations. Full metrics are computed only for candidates that can
+still reach the top: candidates are grouped by (held, moved), the first two keys of
+the ranking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from . import _zones
+from ._availability import (
+    AnchorDay,
+    SchoolAvailability,
+    anchor_days,
+    grid_mask,
+    intersect,
+    local_days,
+    merge,
+    school_availability,
+)
+from ._vocab import NTHS, WEEKDAYS, Status
+from .calendar import SchoolCalendar, build_calendars
+from .model import Conflict, Partnership, Rule
+from .plan import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
+from .rules import months, move_order, nth_weekday
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+@dataclass(slots=True)
+class _Family:
+    """One (anchor, nth, weekday) with the per-month outcome masks of all its times."""
+
+    anchor_index: int
+    nth: int
+    weekday: int
+    # per month: (nominal day index, scheduled mask, [(moved-to day index, mask), ...])
+    months: list[tuple[int, int, list[tuple[int, int]]]]
+    excluded: int
+
+
+@dataclass(slots=True)
+class _Anchor:
+    name: str
+    days: list[AnchorDay]
+    valid: list[int]
+
+
+class _Search:
+    def __init__(self, p: Partnership, cals: tuple[SchoolCalendar, ...]) -> None:
+        self.p = p
+        self.cals = cals
+        self.step = p.step
+        self.full = (1 << (1440 // p.step)) - 1
+        self.first_day = _zones.day_number(p.start)
+        self.last_day = _zones.day_number(p.end)
+        self.avs = [school_availability(c) for c in cals]
+        names = [p.anchor] if p.anchor else list(dict.fromkeys(s.timezone for s in p.schools))
+        self.anchors = [self._anchor(n) for n in names]
+        self.months = months(p.start, p.end)
+        self.allowed = frozenset(WEEKDAYS.index(w) for w in p.weekdays)
+        self._orders: dict[dt.date, list[int]] = {}
+        self._local: dict[tuple[int, int, int], tuple[int, tuple[tuple[int, int], ...]]] = {}
+        self._prefer: list[dict[int, int]] = [{} for _ in cals]
+
+    def _anchor(self, name: str) -> _Anchor:
+        tl = _zones.timeline_for_dates(name, self.p.start, self.p.end)
+        days = anchor_days(tl, self.first_day, self.last_day, self.step, self.p.duration)
+        starts = [[a for a, _ in av.valid] for av in self.avs]
+        valid = []
+        for day in days:
+            m = self.full & ~day.bad
+            for av, st in zip(self.avs, starts, strict=True):
+                if not m:
+                    break
+                m &= grid_mask(av.valid, st, day, self.step)
+            valid.append(m)
+        return _Anchor(name=name, days=days, valid=valid)
+
+    def _order(self, nominal: dt.date) -> list[int]:
+        got = self._orders.get(nominal)
+        if got is None:
+            got = [_zones.day_number(d) - self.first_day for d in move_order(
+                nominal, start=self.p.start, end=self.p.end, weekdays=self.allowed,
+                max_move_days=self.p.max_move_days)]
+            self._orders[nominal] = got
+        return got
+
+    def families(self) -> list[_Family]:
+        out = []
+        move = self.p.on_conflict == "move"
+        for ai, anchor in enumerate(self.anchors):
+            for nth in self.p.weeks:
+                for wd_code in self.p.weekdays:
+                    wd = WEEKDAYS.index(wd_code)
+                    fam = _Family(anchor_index=ai, nth=nth, weekday=wd, months=[], excluded=0)
+                    for y, mo in self.months:
+                        d = nth_weekday(y, mo, wd, nth)
+                        if not self.p.start <= d <= self.p.end:
+                            continue
+                        idx = _zones.day_number(d) - self.first_day
+                        fam.excluded |= anchor.days[idx].bad
+                        sched = anchor.valid[idx]
+                        remaining = self.full & ~sched
+                        moves: list[tuple[int, int]] = []
+                        if move and remaining:
+                            for idx2 in self._order(d):
+                                got = remaining & anchor.valid[idx2]
+                                if got:
+                                    moves.append((idx2, got))
+                                    remaining &= ~got
+                                    if not remaining:
+                                        break
+                        fam.months.append((idx, sched, moves))
+                    out.append(fam)
+        return out
+
+    def local(self, ai: int, idx: int, k: int) -> tuple[int, tuple[tuple[int, int], ...]]:
+        """UTC start minute and per school (wall minutes, burden) of a grid start."""
+        key = (ai, idx, k)
+        got = self._local.get(key)
+        if got is None:
+            s = self.anchors[ai].days[idx].start(k, self.step)
+            per: list[tuple[int, int]] = []
+            for i, av in enumerate(self.avs):
+                day, m = av.local(s)
+                pref = self._prefer[i].get(day)
+                if pref is None:
+                    pref = self._prefer[i][day] = av.cal.prefer(_zones.from_day_number(day))
+                per.append((m, abs(m - pref)))
+            got = (s, tuple(per))
+            self._local[key] = got
+        return got
+
+
+def _metrics(search: _Search, fam: _Family, k: int) -> tuple[tuple[int, ...], tuple[int, ...],
+                                                             list[tuple[int, int, bool]]]:
+    """(ranking key, held starts, [(month index, held day index or -1, moved)])"""
+    bit = 1 << k
+    held = moved = 0
+    outcome: list[tuple[int, int, bool]] = []
+    starts: list[int] = []
+    n = len(search.avs)
+    times: list[Counter[int]] = [Counter() for _ in range(n)]
+    burden = [0] * n
+    for mi, (idx, sched, moves) in enumerate(fam.months):
+        where = -1
+        was_moved = False
+        if sched & bit:
+            where = idx
+        else:
+            for idx2, mask in moves:
+                if mask & bit:
+                    where, was_moved = idx2, True
+                    break
+        outcome.append((mi, where, was_moved))
+        if where < 0:
+            continue
+        held += 1
+        moved += was_moved
+        s, per = search.local(fam.anchor_index, where, k)
+        starts.append(s)
+        for i, (m, b) in enumerate(per):
+            times[i][m] += 1
+            burden[i] += b
+    drift = 0
+    for c in times:
+        top = max(c.values())
+        drift += held - top
+    key = (-held, moved, drift, max(burden), sum(burden), fam.anchor_index,
+           NTHS.index(fam.nth), fam.weekday, k * search.step)
+    return key, tuple(starts), outcome
+
+
+def _usual(counter: Counter[int]) -> int:
+    top = max(counter.values())
+    return min(m for m, c in counter.items() if c == top)
+
+
+def _conflicts(cals: tuple[SchoolCalendar, ...], start: dt.datetime,
+               duration: int) -> tuple[Conflict, ...]:
+    end = start + dt.timedelta(minutes=duration)
+    return tuple(c for cal in cals for c in cal.conflicts(start, end))
+
+
+def _option(search: _Search, rank: int, fam: _Family, k: int,
+            outcome: list[tuple[int, int, bool]]) -> Option:
+    p = search.p
+    anchor = search.anchors[fam.anchor_index]
+    rule = Rule(nth=fam.nth, weekday=WEEKDAYS[fam.weekday], time=k * search.step,
+                anchor=anchor.name, duration=p.duration)
+    zones = [_zones.get_zone(s.timezone) for s in p.schools]
+    meetings: list[Meeting] = []
+    counters: list[Counter[int]] = [Counter() for _ in p.schools]
+    burdens = [0] * len(p.schools)
+    scheduled = moved = skipped = 0
+    for mi, where, was_moved in outcome:
+        idx = fam.months[mi][0]
+        nominal = _zones.from_minutes(anchor.days[idx].start(k, search.step))
+        d = _zones.from_day_number(search.first_day + idx)
+        month = f"{d.year:04d}-{d.month:02d}"
+        status: Status
+        if where < 0:
+            status = "skipped"
+            skipped += 1
+        elif was_moved:
+            status = "moved"
+            moved += 1
+        else:
+            status = "scheduled"
+            scheduled += 1
+        reasons = () if status == "scheduled" else _conflicts(search.cals, nominal, p.duration)
+        if where < 0:
+            meetings.append(Meeting(month=month, status=status, nominal=nominal, start=None,
+                                    end=None, local=None, reasons=reasons))
+            continue
+        s, per = search.local(fam.anchor_index, where, k)
+        start = _zones.from_minutes(s)
+        for i, (m, b) in enumerate(per):
+            counters[i][m] += 1
+            burdens[i] += b
+        meetings.append(Meeting(
+            month=month, status=status, nominal=nominal, start=start,
+            end=start + dt.timedelta(minutes=p.duration),
+            local=tuple((sch.id, start.astimezone(z)) for sch, z in zip(p.schools, zones,
+                                                                          strict=True)),
+            reasons=reasons))
+    held = scheduled + moved
+    usual = [_usual(c) for c in counters]
+    drift = sum(held - c[u] for c, u in zip(counters, usual, strict=True))
+    metrics = Metrics(held=held, scheduled=scheduled, moved=moved, skipped=skipped,
+                      drift=drift, max_burden=max(burdens), total_burden=sum(burdens))
+    ids = [s.id for s in p.schools]
+    return Option(rank=rank, rule=rule, metrics=metrics,
+                  usual_times=tuple(zip(ids, usual, strict=True)),
+                  burdens=tuple(zip(ids, burdens, strict=True)), meetings=tuple(meetings))
+
+
+def _weekly_overlap(search: _Search) -> WeeklyOverlap:
+    common: list[tuple[int, int]] | None = None
+    for av in search.avs:
+        cal = av.cal
+        first_day = _zones.day_number(search.p.start)
+        last_day = _zones.day_number(search.p.end)
+        spans: list[tuple[int, int]] = []
+        for u0, u1, day, off in local_days(av.tl, av.first, av.last):
+            if not first_day <= day <= last_day:
+                continue
+            d = _zones.from_day_number(day)
+            if WEEKDAYS[d.weekday()] not in cal.days:
+                continue
+            ml = day * 1440
+            for w in cal.windows(d):
+                a = max(u0, ml + w.start - off)
+                b = min(u1, ml + w.end - off)
+                if a < b:
+                    spans.append((a, b - 1))
+        merged = merge(spans)
+        common = merged if common is None else intersect(common, merged)
+    best: tuple[int, int] | None = None
+    for a, b in common or []:
+        if best is None or b - a > best[1] - best[0]:
+            best = (a, b)
+    if best is None:
+        return WeeklyOverlap(minutes=0, weekday=None, start=None, end=None)
+    a, b = best
+    return WeeklyOverlap(minutes=b + 1 - a, weekday=WEEKDAYS[(a // 1440 + 3) % 7],
+                         start=a % 1440, end=(b + 1) % 1440)
+
+
+def _diagnostics(search: _Search, fams: list[_Family]) -> Diagnostics:
+    ruled: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+    for cal in search.cals:
+        av = school_availability(cal, with_reasons=True)
+        counts: dict[str, int] = {}
+        for code, intervals in av.by_reason.items():
+            if not intervals:
+                continue
+            starts = [a for a, _ in intervals]
+            masks: dict[tuple[int, int], int] = {}
+            total = 0
+            for fam in fams:
+                anchor = search.anchors[fam.anchor_index]
+                keep = search.full & ~fam.excluded
+                if not keep:
+                    continue
+                for idx, _, _ in fam.months:
+                    m = masks.get((fam.anchor_index, idx))
+                    if m is None:
+                        m = grid_mask(intervals, starts, anchor.days[idx], search.step)
+                        masks[(fam.anchor_index, idx)] = m
+                    total += (m & keep).bit_count()
+            if total:
+                counts[code] = total
+        ruled.append((cal.school.id, tuple(sorted(counts.items()))))
+    return Diagnostics(ruled_out=tuple(ruled), weekly_overlap=_weekly_overlap(search))
+
+
+def plan(partnership: Partnership, *, top: int | None = None) -> Plan:
+    """Search every candidate rule of ``partnership`` and rank them (planning.md).
+
+    ``top`` overrides the partnership's own ``top``. Pure: reads no file and no clock.
+    """
+    p = partnership
+    want = top if top is not None else p.top
+    cals = build_calendars(p)
+    search = _Search(p, cals)
+    fams = search.families()
+    # (held, moved) of every time of every family, from the masks alone.
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    candidates = 0
+    for fi, fam in enumerate(fams):
+        keep = search.full & ~fam.excluded
+        candidates += keep.bit_count()
+        held: Counter[int] = Counter()
+        moved: Counter[int] = Counter()
+        for _, sched, moves in fam.months:
+            for k in _bits(sched & keep):
+                held[k] += 1
+            for _, mask in moves:
+                for k in _bits(mask & keep):
+                    held[k] += 1
+                    moved[k] += 1
+        for k, h in held.items():
+            groups.setdefault((-h, moved[k]), []).append((fi, k))
+    options: list[Option] = []
+    seen: set[tuple[int, ...]] = set()
+    for gkey in sorted(groups):
+        scored = []
+        for fi, k in groups[gkey]:
+            key, starts, outcome = _metrics(search, fams[fi], k)
+            scored.append((key, starts, fi, k, outcome))
+        scored.sort(key=lambda t: t[0])
+        for _, starts, fi, k, outcome in scored:
+            if starts in seen:
+                continue
+            seen.add(starts)
+            if len(options) < want:
+                options.append(_option(search, len(options) + 1, fams[fi], k, outcome))
+        if len(options) >= want:
+            break
+    diagnostics = None if options else _diagnostics(search, fams)
+    return Plan(partnership=p, tzdata=_zones.IANA_VERSION, options=tuple(options),
+                diagnostics=diagnostics, candidates=candidates)
