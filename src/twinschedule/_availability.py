@@ -8,6 +8,7 @@ no datetime objects in the loops. It computes the same answers as
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ def local_days(tl: _zones.Timeline, first: int, last: int) -> Iterator[tuple[int
     """Split UTC minutes ``[first, last)`` into ``(u0, u1, day, offset)`` pieces in which
     the offset is constant and the local wall date is ``day`` (days since the epoch)."""
     cuts = [first, *tl.changes_between(first, last), last]
-    for lo, hi in zip(cuts, cuts[1:], strict=False):
+    for lo, hi in itertools.pairwise(cuts):
         if lo >= hi:
             continue
         off = tl.offset(lo)
@@ -109,7 +110,7 @@ def _fit(tl: _zones.Timeline, u0: int, u1: int, day: int, off: int, a: int, b: i
     out: Intervals = []
     # The end s + duration crosses offset changes at T - duration.
     cuts = [lo, *(t - duration for t in tl.changes_between(lo + duration, u1 + duration)), u1]
-    for p, q in zip(cuts, cuts[1:], strict=False):
+    for p, q in itertools.pairwise(cuts):
         if p >= q:
             continue
         o2 = tl.offset(p + duration)

@@ -317,7 +317,8 @@ def _busy(c: _Collector, data: Mapping[str, Any], path: str) -> tuple[Busy, ...]
 def _holiday_lists() -> dict[str, list[str]]:
     import holidays
 
-    return cast(dict[str, list[str]], holidays.list_supported_countries(include_aliases=False))
+    found: dict[str, list[str]] = holidays.list_supported_countries(include_aliases=False)
+    return found
 
 
 def _country_info(code: str) -> tuple[tuple[str, ...], dict[str, str]]:

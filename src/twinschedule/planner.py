@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from . import _zones
 from ._availability import (
     AnchorDay,
-    SchoolAvailability,
     anchor_days,
     grid_mask,
     intersect,

@@ -1,0 +1,134 @@
+"""twinschedule: one recurring monthly meeting time for partner schools in different
+countries, published as iCalendar feeds.
+
+>>> import twinschedule
+>>> p = twinschedule.load("examples/england-kenya.toml")
+>>> best = twinschedule.plan(p).option(1)
+>>> best.rule.text
+'2nd Friday of every month at 12:00 (Africa/Nairobi)'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from . import config as _config
+from ._zones import IANA_VERSION as TZDATA_VERSION
+from .errors import ConfigError, OutputError, Problem, TwinScheduleError
+from .model import Busy, Conflict, DateRange, Partnership, Rule, School, TimedEvent, Window
+from .plan import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
+from .planner import plan as _plan
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "TZDATA_VERSION",
+    "Busy",
+    "ConfigError",
+    "Conflict",
+    "DateRange",
+    "Diagnostics",
+    "Meeting",
+    "Metrics",
+    "Option",
+    "OutputError",
+    "Partnership",
+    "Plan",
+    "Problem",
+    "Rule",
+    "School",
+    "TimedEvent",
+    "TwinScheduleError",
+    "WeeklyOverlap",
+    "Window",
+    "__version__",
+    "feeds",
+    "from_dict",
+    "load",
+    "plan",
+    "to_dict",
+    "write_feeds",
+]
+
+
+def from_dict(data: Mapping[str, Any], *, base_dir: str | Path | None = None) -> Partnership:
+    """Validate a partnership given as a dict (the structure of a partnership file).
+
+    Dates may be ``datetime.date`` objects or ``"YYYY-MM-DD"`` strings. Files named in
+    ``closures_ics`` are read relative to ``base_dir`` (required only if there are any).
+    Raises ``ConfigError`` with every problem found.
+
+    >>> from_dict({"partnership": {"id": "x"}})
+    Traceback (most recent call last):
+    ...
+    twinschedule.errors.ConfigError: 6 problems
+      partnership.name: required
+      partnership.start: required (a date YYYY-MM-DD)
+      partnership.end: required (a date YYYY-MM-DD)
+      partnership.duration: required
+      schools: required: at least two [[schools]]
+      partnership: ...
+    """
+    from . import _io
+    from ._ics_import import import_ics
+
+    read = _io.ics_reader(Path(base_dir)) if base_dir is not None else None
+    return _config.from_dict(data, read_ics=read, import_ics=import_ics)
+
+
+def load(path: str | Path) -> Partnership:
+    """Read and validate a partnership file (``.toml`` or ``.json``).
+
+    Imported calendars (``closures_ics``) are read relative to the file's folder.
+    Raises ``ConfigError`` naming the file and every problem.
+    """
+    from . import _io
+    from ._ics_import import import_ics
+
+    path = Path(path)
+    data = _io.read_document(path)
+    return _config.from_dict(data, read_ics=_io.ics_reader(path.parent),
+                             import_ics=import_ics, source=str(path))
+
+
+def to_dict(partnership: Partnership) -> dict[str, Any]:
+    """A partnership as the dict structure of a partnership file (``from_dict``'s input)."""
+    return _config.to_dict(partnership)
+
+
+def plan(partnership: Partnership, *, top: int | None = None) -> Plan:
+    """Search every candidate monthly rule and rank them (see planning.md).
+
+    ``top`` overrides the partnership's own number of options. Pure: no I/O, no clock.
+    """
+    return _plan(partnership, top=top)
+
+
+def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,
+          expand: bool = False) -> dict[str, bytes]:
+    """The iCalendar feeds of option ``option`` as ``{file name: bytes}``.
+
+    ``stamp`` is the DTSTAMP of every event (an aware datetime). With ``expand`` the
+    feeds hold one plain event per held meeting instead of a recurring series.
+    """
+    from .feeds import build_feeds
+
+    return build_feeds(plan, option=option, stamp=stamp, expand=expand)
+
+
+def write_feeds(plan: Plan, out_dir: str | Path, *, option: int = 1,
+                stamp: dt.datetime | None = None, expand: bool = False) -> list[Path]:
+    """Write the feeds of option ``option`` into ``out_dir`` atomically.
+
+    ``stamp`` defaults to ``SOURCE_DATE_EPOCH`` when set, else the current time.
+    Returns the paths written. Raises ``OutputError`` when the folder cannot be used.
+    """
+    from . import _io
+
+    if stamp is None:
+        stamp = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    files = feeds(plan, option=option, stamp=stamp, expand=expand)
+    return _io.write_files(files, Path(out_dir))

@@ -1,0 +1,147 @@
+"""The edges: reading partnership and calendar files, atomic writes, SOURCE_DATE_EPOCH.
+
+Everything that touches the disk or the environment lives here, so the core stays pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, OutputError, Problem
+
+MAX_FILE_BYTES = 1024 * 1024
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
+
+
+def _problem(message: str, path: str = "") -> Problem:
+    return Problem(path=path, message=message)
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a file; ``ConfigError`` if it is larger."""
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ConfigError([_problem(f"the file is larger than the {limit} bytes allowed")])
+    return data
+
+
+def parse_document(data: bytes, *, kind: str, source: str) -> Any:
+    """TOML or JSON bytes -> Python data; ``ConfigError`` naming line and column."""
+    def fail(message: str) -> ConfigError:
+        return ConfigError([_problem(message)], source=source)
+
+    if not data.strip():
+        raise fail("the file is empty")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise fail("the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 "
+                   "without BOM")
+    if b"\x00" in data:
+        raise fail("the file contains NUL bytes: it is binary, not a text file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise fail(f"invalid UTF-8 at byte {exc.start} (line {line})") from None
+    if kind == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise fail(f"JSON syntax error at line {exc.lineno}, column {exc.colno}: "
+                       f"{exc.msg}") from None
+        except RecursionError:
+            raise fail("JSON nested too deeply") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise fail(f"TOML syntax error: {exc}") from None
+    except RecursionError:
+        raise fail("TOML nested too deeply") from None
+
+
+def read_document(path: Path) -> Any:
+    """A partnership file (``.toml`` or ``.json``) as Python data."""
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise ConfigError([_problem(f"unknown file type '{suffix or path.name}': use a .toml "
+                                    f"or .json file")], source=source)
+    try:
+        if path.is_dir():
+            raise ConfigError([_problem("is a directory, not a partnership file")],
+                              source=source)
+        data = read_capped(path, MAX_FILE_BYTES)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source=source) from None
+    except OSError as exc:
+        raise ConfigError([_problem(f"cannot read the file: {exc.strerror or exc}")],
+                          source=source) from None
+    return parse_document(data, kind=suffix[1:], source=source)
+
+
+def ics_reader(base: Path) -> Any:
+    """A ``read_ics`` callable reading calendar files relative to ``base``."""
+    from ._ics_import import MAX_ICS_BYTES
+
+    def read(name: str) -> bytes:
+        return read_capped(base / name, MAX_ICS_BYTES)
+
+    return read
+
+
+def source_date_epoch(environ: Mapping[str, str] | None = None) -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` as an aware UTC datetime, None when unset or invalid."""
+    value = (environ if environ is not None else os.environ).get("SOURCE_DATE_EPOCH", "")
+    if not value.strip().isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(value.strip()), tz=dt.UTC)
+
+
+def write_files(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
+    """Write ``files`` into ``out_dir`` atomically: every file goes to a temporary file in
+    the folder first, and only when all are written are they renamed into place.
+
+    Names must be plain file names (no folders, no leading dot). On any failure nothing
+    new is left in the folder and files already there are unchanged.
+    """
+    bad = [n for n in files if not SAFE_NAME.fullmatch(n) or ".." in n]
+    if bad:
+        raise OutputError([_problem(f"refusing file name {n!r}: it must be a plain file name",
+                                    "out") for n in bad])
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError([_problem(f"'{out_dir}' is a file, not a folder", "out")])
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError([_problem(f"cannot create '{out_dir}': {exc.strerror or exc}",
+                                    "out")]) from None
+    temps: list[tuple[str, Path]] = []
+    try:
+        for name, data in sorted(files.items()):
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            temps.append((name, Path(tmp_name)))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp_name, 0o644)
+        written = []
+        for name, tmp in temps:
+            os.replace(tmp, out_dir / name)
+            written.append(out_dir / name)
+        return written
+    except OSError as exc:
+        raise OutputError([_problem(f"cannot write into '{out_dir}': {exc.strerror or exc}",
+                                    "out")]) from None
+    finally:
+        for _, tmp in temps:
+            if tmp.exists():
+                tmp.unlink()

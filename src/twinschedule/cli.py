@@ -1,0 +1,114 @@
+"""The command line: ``twinschedule check FILE`` and ``twinschedule plan FILE``.
+
+Exit status: 0 a valid file / feasible plan; 1 no feasible option; 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import _zones
+from ._vocab import WEEKDAYS
+from .errors import TwinScheduleError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="twinschedule",
+                 description="Find one monthly meeting time for partner schools and publish "
+                             "it as iCalendar feeds.")
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    check = sub.add_parser("check", help="validate a partnership file and summarise it")
+    check.add_argument("file", type=Path)
+    plan = sub.add_parser("plan", help="rank monthly meeting rules; write feeds with --out")
+    plan.add_argument("file", type=Path)
+    plan.add_argument("--top", type=int, metavar="N", help="how many options (1 to 50)")
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan.add_argument("--out", type=Path, metavar="DIR", help="write iCalendar feeds into DIR")
+    plan.add_argument("--option", type=int, default=1, metavar="K",
+                      help="which option's feeds to write (default 1)")
+    plan.add_argument("--expand", action="store_true",
+                      help="one event per meeting instead of a recurring series")
+    return ap
+
+
+def _check(path: Path) -> int:
+    from . import load
+    from .calendar import build_calendars
+
+    p = load(path)
+    print(f"{path}: valid. {p.name} ({p.id}), {p.start} to {p.end}, "
+          f"{p.duration}-minute meetings, time zone data {_zones.IANA_VERSION}")
+    for cal in build_calendars(p):
+        s = cal.school
+        tl = _zones.timeline_for_dates(s.timezone, p.start, p.end, margin_days=0)
+        offsets = sorted({tl.initial, *(t.after for t in tl.transitions)})
+        shown = " to ".join(dict.fromkeys(_utc_offset(o) for o in (offsets[0], offsets[-1])))
+        open_days = 0
+        d = p.start
+        while d <= p.end:
+            if not cal.day_conflicts(d):
+                open_days += 1
+            d = d.fromordinal(d.toordinal() + 1)
+        hols = [(d, n) for d, n in cal.holidays.items() if p.start <= d <= p.end]
+        print(f"  {s.id}: {s.name}")
+        days = " ".join(d for d in WEEKDAYS if d in cal.days)
+        print(f"    zone {s.timezone} ({shown}), school days {days}, "
+              f"hours {', '.join(str(w) for w in s.hours)}")
+        print(f"    {open_days} open days in the horizon, {len(hols)} holidays"
+              + (f" (e.g. {hols[0][0]} {hols[0][1]})" if hols else "")
+              + (f", {len(s.imported_closures)} imported closures and "
+                 f"{len(s.imported_busy)} busy events" if s.closures_ics else ""))
+    return 0
+
+
+def _utc_offset(minutes: int) -> str:
+    sign = "+" if minutes >= 0 else "-"
+    m = abs(minutes)
+    return f"UTC{sign}{m // 60:02d}:{m % 60:02d}"
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from . import load, plan, write_feeds
+    from .errors import ConfigError, Problem
+    from .render_text import render
+
+    if args.top is not None and not 1 <= args.top <= 50:
+        raise ConfigError([Problem(path="--top", message=f"{args.top} is not between 1 and 50")])
+    p = load(args.file)
+    result = plan(p, top=args.top)
+    if args.out is not None and result.feasible:
+        if not 1 <= args.option <= len(result.options):
+            raise ConfigError([Problem(path="--option", message=f"option {args.option} does "
+                                       f"not exist; the plan has {len(result.options)}")])
+        write_feeds(result, args.out, option=args.option, expand=args.expand)
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render(result))
+    return 0 if result.feasible else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args.file)
+        return _plan(args)
+    except TwinScheduleError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
