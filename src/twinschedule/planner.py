@@ -12,6 +12,7 @@ the ranking.
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from collections import Counter
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ from ._vocab import NTHS, WEEKDAYS, Status
 from .calendar import SchoolCalendar, build_calendars
 from .model import Conflict, Partnership, Rule
 from .plan import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
-from .rules import months, move_order, nth_weekday
+from .rules import months, move_offsets, nth_weekday
 
 
 def _bits(mask: int) -> list[int]:
@@ -74,7 +75,8 @@ class _Search:
         self.months = months(p.start, p.end)
         self.allowed = frozenset(WEEKDAYS.index(w) for w in p.weekdays)
         self._orders: dict[dt.date, list[int]] = {}
-        self._local: dict[tuple[int, int, int], tuple[int, tuple[tuple[int, int], ...]]] = {}
+        self._times = range(1440 // p.step)
+        self._rows: dict[tuple[int, int], tuple[list[int], list[list[int]], list[list[int]]]] = {}
         self._prefer: list[dict[int, int]] = [{} for _ in cals]
 
     def _anchor(self, name: str) -> _Anchor:
@@ -94,9 +96,13 @@ class _Search:
     def _order(self, nominal: dt.date) -> list[int]:
         got = self._orders.get(nominal)
         if got is None:
-            got = [_zones.day_number(d) - self.first_day for d in move_order(
-                nominal, start=self.p.start, end=self.p.end, weekdays=self.allowed,
-                max_move_days=self.p.max_move_days)]
+            base = _zones.day_number(nominal) - self.first_day
+            month_first = nominal.replace(day=1)
+            month_last = nominal.replace(day=monthrange(nominal.year, nominal.month)[1])
+            lo = (max(month_first, self.p.start) - nominal).days
+            hi = (min(month_last, self.p.end) - nominal).days
+            got = [base + k for k in move_offsets(nominal.weekday(), lo, hi, self.allowed,
+                                                  self.p.max_move_days)]
             self._orders[nominal] = got
         return got
 
@@ -129,21 +135,60 @@ class _Search:
                     out.append(fam)
         return out
 
-    def local(self, ai: int, idx: int, k: int) -> tuple[int, tuple[tuple[int, int], ...]]:
-        """UTC start minute and per school (wall minutes, burden) of a grid start."""
-        key = (ai, idx, k)
-        got = self._local.get(key)
-        if got is None:
-            s = self.anchors[ai].days[idx].start(k, self.step)
-            per: list[tuple[int, int]] = []
-            for i, av in enumerate(self.avs):
-                day, m = av.local(s)
-                pref = self._prefer[i].get(day)
-                if pref is None:
-                    pref = self._prefer[i][day] = av.cal.prefer(_zones.from_day_number(day))
-                per.append((m, abs(m - pref)))
-            got = (s, tuple(per))
-            self._local[key] = got
+    def _pref(self, i: int, local_day: int) -> int:
+        prefs = self._prefer[i]
+        pref = prefs.get(local_day)
+        if pref is None:
+            pref = prefs[local_day] = self.cals[i].prefer(_zones.from_day_number(local_day))
+        return pref
+
+    def row(self, ai: int, idx: int) -> tuple[list[int], list[list[int]], list[list[int]]]:
+        """For every grid time of an anchor date: the UTC start, and per school the wall
+        minutes after local midnight and the burden (distance from the preferred time).
+        Computed once per anchor date and shared by every candidate."""
+        key = (ai, idx)
+        got = self._rows.get(key)
+        if got is not None:
+            return got
+        step = self.step
+        n = len(self._times)
+        day = self.anchors[ai].days[idx]
+        starts = [0] * n
+        for lo, hi, c in day.pieces:
+            for k in range(lo, hi + 1):
+                starts[k] = c + k * step
+        minutes: list[list[int]] = []
+        burdens: list[list[int]] = []
+        for i, av in enumerate(self.avs):
+            mins = [0] * n
+            burd = [0] * n
+            tl = av.tl
+            for lo, hi, c in day.pieces:
+                a, b = c + lo * step, c + hi * step
+                if tl.changes_between(a - 1, b + 1):
+                    for k in range(lo, hi + 1):
+                        s = c + k * step
+                        local_day, m = divmod(s + tl.offset(s), 1440)
+                        pref = self._pref(i, local_day)
+                        mins[k] = m
+                        burd[k] = m - pref if m >= pref else pref - m
+                    continue
+                off = tl.offset(a)
+                k = lo
+                while k <= hi:  # runs of grid times on one local date of the school
+                    wall = c + off + k * step
+                    local_day = wall // 1440
+                    last = min(hi, ((local_day + 1) * 1440 - 1 - c - off) // step)
+                    m0 = wall - local_day * 1440
+                    run = range(m0, m0 + (last - k + 1) * step, step)
+                    pref = self._pref(i, local_day)
+                    mins[k:last + 1] = run
+                    burd[k:last + 1] = [m - pref if m >= pref else pref - m for m in run]
+                    k = last + 1
+            minutes.append(mins)
+            burdens.append(burd)
+        got = (starts, minutes, burdens)
+        self._rows[key] = got
         return got
 
 
@@ -153,10 +198,7 @@ def _metrics(search: _Search, fam: _Family, k: int) -> tuple[tuple[int, ...], tu
     bit = 1 << k
     held = moved = 0
     outcome: list[tuple[int, int, bool]] = []
-    starts: list[int] = []
-    n = len(search.avs)
-    times: list[Counter[int]] = [Counter() for _ in range(n)]
-    burden = [0] * n
+    rows = []
     for mi, (idx, sched, moves) in enumerate(fam.months):
         where = -1
         was_moved = False
@@ -172,18 +214,21 @@ def _metrics(search: _Search, fam: _Family, k: int) -> tuple[tuple[int, ...], tu
             continue
         held += 1
         moved += was_moved
-        s, per = search.local(fam.anchor_index, where, k)
-        starts.append(s)
-        for i, (m, b) in enumerate(per):
-            times[i][m] += 1
-            burden[i] += b
+        rows.append(search.row(fam.anchor_index, where))
     drift = 0
-    for c in times:
-        top = max(c.values())
-        drift += held - top
+    burden = []
+    for i in range(len(search.avs)):
+        counts: dict[int, int] = {}
+        total = 0
+        for _, mins, burd in rows:
+            m = mins[i][k]
+            counts[m] = counts.get(m, 0) + 1
+            total += burd[i][k]
+        drift += held - max(counts.values())
+        burden.append(total)
     key = (-held, moved, drift, max(burden), sum(burden), fam.anchor_index,
            NTHS.index(fam.nth), fam.weekday, k * search.step)
-    return key, tuple(starts), outcome
+    return key, tuple(r[0][k] for r in rows), outcome
 
 
 def _usual(counter: Counter[int]) -> int:
@@ -228,11 +273,11 @@ def _option(search: _Search, rank: int, fam: _Family, k: int,
             meetings.append(Meeting(month=month, status=status, nominal=nominal, start=None,
                                     end=None, local=None, reasons=reasons))
             continue
-        s, per = search.local(fam.anchor_index, where, k)
-        start = _zones.from_minutes(s)
-        for i, (m, b) in enumerate(per):
-            counters[i][m] += 1
-            burdens[i] += b
+        starts, mins, burd = search.row(fam.anchor_index, where)
+        start = _zones.from_minutes(starts[k])
+        for i in range(len(p.schools)):
+            counters[i][mins[i][k]] += 1
+            burdens[i] += burd[i][k]
         meetings.append(Meeting(
             month=month, status=status, nominal=nominal, start=start,
             end=start + dt.timedelta(minutes=p.duration),

@@ -30,15 +30,27 @@ def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
 def move_order(nominal: dt.date, *, start: dt.date, end: dt.date, weekdays: frozenset[int],
                max_move_days: int | None) -> list[dt.date]:
     """Other dates of ``nominal``'s month that a meeting may move to, best first:
-    closest to the nominal date, and at equal distance the later date."""
-    last_day = _cal.monthrange(nominal.year, nominal.month)[1]
+    closest to the nominal date, and at equal distance the later date (postponed
+    rather than brought forward)."""
+    base = nominal.toordinal()
+    lo = max(nominal.replace(day=1), start).toordinal() - base
+    hi = min(nominal.replace(day=_cal.monthrange(nominal.year, nominal.month)[1]),
+             end).toordinal() - base
+    return [nominal + dt.timedelta(days=k) for k in move_offsets(
+        nominal.weekday(), lo, hi, weekdays, max_move_days)]
+
+
+def move_offsets(weekday: int, lo: int, hi: int, weekdays: frozenset[int],
+                 max_move_days: int | None) -> list[int]:
+    """``move_order`` in day offsets from the nominal date (of weekday ``weekday``),
+    for offsets ``lo..hi`` (the rest of the month inside the horizon)."""
+    reach = max(hi, -lo)
+    if max_move_days is not None:
+        reach = min(reach, max_move_days)
     out = []
-    for day in range(1, last_day + 1):
-        d = nominal.replace(day=day)
-        delta = (d - nominal).days
-        if delta == 0 or not start <= d <= end or d.weekday() not in weekdays:
-            continue
-        if max_move_days is not None and abs(delta) > max_move_days:
-            continue
-        out.append((abs(delta), -delta, d))
-    return [d for _, _, d in sorted(out)]
+    for k in range(1, reach + 1):
+        if k <= hi and (weekday + k) % 7 in weekdays:
+            out.append(k)
+        if -k >= lo and (weekday - k) % 7 in weekdays:
+            out.append(-k)
+    return out
