@@ -42,6 +42,30 @@ def _bits(mask: int) -> list[int]:
     return out
 
 
+def _add(planes: list[int], mask: int) -> None:
+    """Add 1 to the binary counters of every bit set in ``mask`` (bit-sliced)."""
+    carry = mask
+    for j, plane in enumerate(planes):
+        if not carry:
+            return
+        planes[j] = plane ^ carry
+        carry &= plane
+    if carry:
+        planes.append(carry)
+
+
+def _equal(planes: list[int], value: int, universe: int) -> int:
+    """The bits of ``universe`` whose bit-sliced counter equals ``value``."""
+    if value >> len(planes):
+        return 0
+    m = universe
+    for j, plane in enumerate(planes):
+        m &= plane if (value >> j) & 1 else ~plane
+        if not m:
+            break
+    return m
+
+
 @dataclass(slots=True)
 class _Family:
     """One (anchor, nth, weekday) with the per-month outcome masks of all its times."""
@@ -365,37 +389,49 @@ def plan(partnership: Partnership, *, top: int | None = None) -> Plan:
     cals = build_calendars(p)
     search = _Search(p, cals)
     fams = search.families()
-    # (held, moved) of every time of every family, from the masks alone.
-    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    # Count held and moved meetings of every grid time of a family at once, as binary
+    # counters stored in bit planes (plane j holds bit j of every time's count).
+    counted: list[tuple[int, list[int], list[int]]] = []
     candidates = 0
-    for fi, fam in enumerate(fams):
+    for fam in fams:
         keep = search.full & ~fam.excluded
         candidates += keep.bit_count()
-        held: Counter[int] = Counter()
-        moved: Counter[int] = Counter()
+        held: list[int] = []
+        moved: list[int] = []
+        union = 0
         for _, sched, moves in fam.months:
-            for k in _bits(sched & keep):
-                held[k] += 1
+            _add(held, sched & keep)
+            union |= sched
             for _, mask in moves:
-                for k in _bits(mask & keep):
-                    held[k] += 1
-                    moved[k] += 1
-        for k, h in held.items():
-            groups.setdefault((-h, moved[k]), []).append((fi, k))
+                _add(held, mask & keep)
+                _add(moved, mask & keep)
+                union |= mask
+        counted.append((union & keep, held, moved))
     options: list[Option] = []
     seen: set[tuple[int, ...]] = set()
-    for gkey in sorted(groups):
-        scored = []
-        for fi, k in groups[gkey]:
-            key, starts, outcome = _metrics(search, fams[fi], k)
-            scored.append((key, starts, fi, k, outcome))
-        scored.sort(key=lambda t: t[0])
-        for _, starts, fi, k, outcome in scored:
-            if starts in seen:
-                continue
-            seen.add(starts)
-            if len(options) < want:
-                options.append(_option(search, len(options) + 1, fams[fi], k, outcome))
+    most = max((len(f.months) for f in fams), default=0)
+    # Groups of equal (held, moved), best first: the first two keys of the ranking.
+    for h in range(most, 0, -1):
+        with_h = [(fi, m) for fi, (union, held, _) in enumerate(counted)
+                  if (m := _equal(held, h, union))]
+        for mv in range(h + 1):
+            if not with_h or len(options) >= want:
+                break
+            group = []
+            for fi, m in with_h:
+                bits = _equal(counted[fi][2], mv, m)
+                group.extend((fi, k) for k in _bits(bits))
+            scored = []
+            for fi, k in group:
+                key, starts, outcome = _metrics(search, fams[fi], k)
+                scored.append((key, starts, fi, k, outcome))
+            scored.sort(key=lambda t: t[0])
+            for _, starts, fi, k, outcome in scored:
+                if starts in seen:
+                    continue
+                seen.add(starts)
+                if len(options) < want:
+                    options.append(_option(search, len(options) + 1, fams[fi], k, outcome))
         if len(options) >= want:
             break
     diagnostics = None if options else _diagnostics(search, fams)
