@@ -235,3 +235,65 @@ def grid_mask(intervals: Intervals, starts: list[int], day: AnchorDay, step: int
                 mask |= (1 << (k_b + 1)) - (1 << k_a)
             i += 1
     return mask
+
+
+class CombinedGrid:
+    """The starts valid for every school, on the UTC grid of one phase (UTC minutes
+    ``phase + n * step``), as a string of ``'0'``/``'1'`` indexed by ``n - base``.
+
+    Built once per phase with C-speed string and integer operations, and shared by
+    every anchor: an anchor date's mask is a slice of it.
+    """
+
+    def __init__(self, valid: list[Intervals], phase: int, step: int, lo: int, hi: int) -> None:
+        self.phase = phase
+        self.step = step
+        self.base = (lo - phase) // step
+        size = (hi - phase) // step - self.base + 1
+        acc = -1
+        for intervals in valid:
+            parts: list[str] = []
+            pos = 0
+            for a, b in intervals:
+                ia = max(pos, -((phase - a) // step) - self.base)
+                ib = min(size - 1, (b - phase) // step - self.base)
+                if ia > ib:
+                    continue
+                parts.append("0" * (ia - pos))
+                parts.append("1" * (ib - ia + 1))
+                pos = ib + 1
+            parts.append("0" * (size - pos))
+            acc &= int("".join(parts)[::-1], 2)
+            if not acc:
+                break
+        self.size = size
+        self.bits = format(acc & ((1 << size) - 1), "b").zfill(size)[::-1]
+
+    def mask(self, first: int, count: int) -> int:
+        """Bits for the ``count`` grid starts from UTC minute ``first`` (same phase)."""
+        n0 = (first - self.phase) // self.step - self.base
+        if n0 < 0 or n0 + count > self.size:
+            return 0  # outside the span every school covers: no school is open there
+        return int(self.bits[n0:n0 + count][::-1], 2)
+
+
+def partnership_masks(avs: list[SchoolAvailability], days: list[AnchorDay], step: int,
+                      grids: dict[int, CombinedGrid]) -> list[int]:
+    """For every anchor date, the mask of grid times valid for every school (before the
+    anchor's own exclusions). ``grids`` caches the combined grid of each phase; share
+    it between the anchors of one search."""
+    valid = [av.valid for av in avs]
+    lo = max(av.first for av in avs)
+    hi = min(av.last for av in avs)
+    out = []
+    for day in days:
+        m = 0
+        for k_lo, k_hi, c in day.pieces:
+            first = c + k_lo * step
+            phase = first % step
+            grid = grids.get(phase)
+            if grid is None:
+                grid = grids[phase] = CombinedGrid(valid, phase, step, lo, hi)
+            m |= grid.mask(first, k_hi - k_lo + 1) << k_lo
+        out.append(m)
+    return out

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from . import _zones
 from ._availability import (
     AnchorDay,
+    CombinedGrid,
     anchor_days,
     grid_mask,
     intersect,
     local_days,
     merge,
+    partnership_masks,
     school_availability,
 )
 from ._vocab import NTHS, WEEKDAYS, Status
@@ -94,6 +96,7 @@ class _Search:
         self.first_day = _zones.day_number(p.start)
         self.last_day = _zones.day_number(p.end)
         self.avs = [school_availability(c) for c in cals]
+        self._grids: dict[int, CombinedGrid] = {}
         names = [p.anchor] if p.anchor else list(dict.fromkeys(s.timezone for s in p.schools))
         self.anchors = [self._anchor(n) for n in names]
         self.months = months(p.start, p.end)
@@ -106,15 +109,8 @@ class _Search:
     def _anchor(self, name: str) -> _Anchor:
         tl = _zones.timeline_for_dates(name, self.p.start, self.p.end)
         days = anchor_days(tl, self.first_day, self.last_day, self.step, self.p.duration)
-        starts = [[a for a, _ in av.valid] for av in self.avs]
-        valid = []
-        for day in days:
-            m = self.full & ~day.bad
-            for av, st in zip(self.avs, starts, strict=True):
-                if not m:
-                    break
-                m &= grid_mask(av.valid, st, day, self.step)
-            valid.append(m)
+        combined = partnership_masks(self.avs, days, self.step, self._grids)
+        valid = [m & ~day.bad & self.full for m, day in zip(combined, days, strict=True)]
         return _Anchor(name=name, days=days, valid=valid)
 
     def _order(self, nominal: dt.date) -> list[int]:
