@@ -219,6 +219,8 @@ def _metrics(search: _Search, fam: _Family, k: int) -> tuple[tuple[int, ...], tu
     held = moved = 0
     outcome: list[tuple[int, int, bool]] = []
     rows = []
+    cache = search._rows
+    ai = fam.anchor_index
     for mi, (idx, sched, moves) in enumerate(fam.months):
         where = -1
         was_moved = False
@@ -234,18 +236,12 @@ def _metrics(search: _Search, fam: _Family, k: int) -> tuple[tuple[int, ...], tu
             continue
         held += 1
         moved += was_moved
-        rows.append(search.row(fam.anchor_index, where))
+        rows.append(cache.get((ai, where)) or search.row(ai, where))
     drift = 0
     burden = []
     for i in range(len(search.avs)):
-        counts: dict[int, int] = {}
-        total = 0
-        for _, mins, burd in rows:
-            m = mins[i][k]
-            counts[m] = counts.get(m, 0) + 1
-            total += burd[i][k]
-        drift += held - max(counts.values())
-        burden.append(total)
+        drift += held - max(Counter([r[1][i][k] for r in rows]).values())
+        burden.append(sum([r[2][i][k] for r in rows]))
     key = (-held, moved, drift, max(burden), sum(burden), fam.anchor_index,
            NTHS.index(fam.nth), fam.weekday, k * search.step)
     return key, tuple(r[0][k] for r in rows), outcome
