@@ -16,3 +16,11 @@ settings.register_profile("dev", max_examples=50, deadline=None,
 settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# icalendar and recurring-ical-events resolve TZIDs with ``zoneinfo``, which prefers the
+# host's zone files (older here than the tzdata package, e.g. for Africa/Casablanca).
+# twinschedule itself always reads the tzdata package; make the Python engine used in
+# the interop tests read the same data, as the feeds' own VTIMEZONEs do.
+import zoneinfo  # noqa: E402
+
+zoneinfo.reset_tzpath(to=[])

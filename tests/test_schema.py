@@ -1,0 +1,33 @@
+"""Every example's JSON plan (and the conformance cases') validates against the
+documented, versioned schema in docs/plan.schema.json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import EXAMPLES, ROOT, SHARED
+
+SCHEMA = json.loads((ROOT / "docs" / "plan.schema.json").read_text())
+FILES = sorted(EXAMPLES.glob("*.toml")) + sorted((SHARED / "conformance" / "cases").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_plan_json_matches_schema(path: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "twinschedule", "plan", str(path), "--json"],
+                         capture_output=True, cwd=ROOT)
+    assert out.returncode in (0, 1), out.stderr
+    jsonschema.validate(json.loads(out.stdout), SCHEMA)
+
+
+def test_schema_rejects_a_wrong_plan() -> None:
+    plan = {"version": "0.1.0", "tzdata": "2026f", "partnership": {"id": "x", "name": "X"},
+            "horizon": {"start": "2026-09-01", "end": "2027-08-31"}, "feasible": True,
+            "options": [{"rank": 1, "rule": {}, "metrics": {}, "usual_times": {},
+                         "meetings": []}], "diagnostics": None}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(plan, SCHEMA)
