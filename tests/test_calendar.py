@@ -13,7 +13,10 @@ from twinschedule.calendar import SchoolCalendar, build_calendars, default_days
 D = dt.date
 
 
-def cal_for(zone: str, *, start: D = D(2026, 1, 1), end: D = D(2027, 12, 31), duration: int = 60,
+START, END = D(2026, 1, 1), D(2027, 12, 31)
+
+
+def cal_for(zone: str, *, start: D = START, end: D = END, duration: int = 60,
             **extra: object) -> SchoolCalendar:
     p = partnership([school("a", zone, **extra), school("b", "UTC")], start=start, end=end,
                     duration=duration)

@@ -8,8 +8,8 @@ import datetime as dt
 import re
 from typing import Any
 
-import icaljs
 import icalendar
+import icaljs
 import pytest
 import recurring_ical_events
 from conftest import EXAMPLES
