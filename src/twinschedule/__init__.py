@@ -11,16 +11,36 @@ countries, published as iCalendar feeds.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import config as _config
-from ._zones import IANA_VERSION as TZDATA_VERSION
 from .errors import ConfigError, OutputError, Problem, TwinScheduleError
-from .model import Busy, Conflict, DateRange, Partnership, Rule, School, TimedEvent, Window
-from .plan import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
-from .planner import plan as _plan
+
+if TYPE_CHECKING:  # the model and plan types are imported on first use (fast import)
+    from ._zones import IANA_VERSION as TZDATA_VERSION
+    from .model import Busy, Conflict, DateRange, Partnership, Rule, School, TimedEvent, Window
+    from .plan import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
+
+_LAZY = {
+    "TZDATA_VERSION": ("._zones", "IANA_VERSION"),
+    **{name: (".model", name) for name in (
+        "Busy", "Conflict", "DateRange", "Partnership", "Rule", "School", "TimedEvent",
+        "Window")},
+    **{name: (".plan", name) for name in (
+        "Diagnostics", "Meeting", "Metrics", "Option", "Plan", "WeeklyOverlap")},
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the model and plan types on first use, so ``import twinschedule`` is fast."""
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module, __name__), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'twinschedule' has no attribute {name!r}")
 
 __version__ = "0.1.0"
 
@@ -73,6 +93,7 @@ def from_dict(data: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
       partnership: ...
     """
     from . import _io
+    from . import config as _config
     from ._ics_import import import_ics
 
     read = _io.ics_reader(Path(base_dir)) if base_dir is not None else None
@@ -86,6 +107,7 @@ def load(path: str | Path) -> Partnership:
     Raises ``ConfigError`` naming the file and every problem.
     """
     from . import _io
+    from . import config as _config
     from ._ics_import import import_ics
 
     path = Path(path)
@@ -96,6 +118,8 @@ def load(path: str | Path) -> Partnership:
 
 def to_dict(partnership: Partnership) -> dict[str, Any]:
     """A partnership as the dict structure of a partnership file (``from_dict``'s input)."""
+    from . import config as _config
+
     return _config.to_dict(partnership)
 
 
@@ -104,6 +128,8 @@ def plan(partnership: Partnership, *, top: int | None = None) -> Plan:
 
     ``top`` overrides the partnership's own number of options. Pure: no I/O, no clock.
     """
+    from .planner import plan as _plan
+
     return _plan(partnership, top=top)
 
 

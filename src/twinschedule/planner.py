@@ -409,7 +409,7 @@ def plan(partnership: Partnership, *, top: int | None = None) -> Plan:
         for mv in range(h + 1):
             if not with_h or len(options) >= want:
                 break
-            group = []
+            group: list[tuple[int, int]] = []
             for fi, m in with_h:
                 bits = _equal(counted[fi][2], mv, m)
                 group.extend((fi, k) for k in _bits(bits))
