@@ -19,7 +19,7 @@ from strategies import partnerships
 
 import twinschedule
 from twinschedule.errors import ConfigError
-from twinschedule.plan import Option, Plan
+from twinschedule.outputs import Option, Plan
 
 STAMP = dt.datetime(2026, 8, 1, 12, 0, tzinfo=dt.UTC)
 D = dt.date

@@ -17,7 +17,7 @@ from twinschedule import _zones
 from twinschedule.calendar import build_calendars
 from twinschedule.errors import ConfigError
 from twinschedule.model import Partnership
-from twinschedule.plan import Plan
+from twinschedule.outputs import Plan
 
 NTH_ORDER = [1, 2, 3, 4, -1]
 WD = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]

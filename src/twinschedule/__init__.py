@@ -21,14 +21,14 @@ from .errors import ConfigError, OutputError, Problem, TwinScheduleError
 if TYPE_CHECKING:  # the model and plan types are imported on first use (fast import)
     from ._zones import IANA_VERSION as TZDATA_VERSION
     from .model import Busy, Conflict, DateRange, Partnership, Rule, School, TimedEvent, Window
-    from .plan import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
+    from .outputs import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
 
 _LAZY = {
     "TZDATA_VERSION": ("._zones", "IANA_VERSION"),
     **{name: (".model", name) for name in (
         "Busy", "Conflict", "DateRange", "Partnership", "Rule", "School", "TimedEvent",
         "Window")},
-    **{name: (".plan", name) for name in (
+    **{name: (".outputs", name) for name in (
         "Diagnostics", "Meeting", "Metrics", "Option", "Plan", "WeeklyOverlap")},
 }
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import _zones
 from .model import Partnership, School, hhmm
-from .plan import Meeting, Option, Plan
+from .outputs import Meeting, Option, Plan
 
 PRODID = "-//twinschedule//twinschedule 0.1.0//EN"
 UID_DOMAIN = "twinschedule"

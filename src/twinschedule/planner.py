@@ -31,7 +31,7 @@ from ._availability import (
 from ._vocab import NTHS, WEEKDAYS, Status
 from .calendar import SchoolCalendar, build_calendars
 from .model import Conflict, Partnership, Rule
-from .plan import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
+from .outputs import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
 from .rules import months, move_offsets, nth_weekday
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 from . import _zones
 from .model import Partnership, hhmm
-from .plan import Diagnostics, Meeting, Option, Plan
+from .outputs import Diagnostics, Meeting, Option, Plan
 
 REASON_WORDS = {
     "not-school-day": "not a school day",
