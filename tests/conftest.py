@@ -24,3 +24,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 import zoneinfo  # noqa: E402
 
 zoneinfo.reset_tzpath(to=[])
+
+
+def pytest_addoption(parser: object) -> None:
+    parser.addoption("--update-golden", action="store_true",  # type: ignore[attr-defined]
+                     help="rewrite tests/golden/*.txt from the current output")

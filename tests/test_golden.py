@@ -1,0 +1,35 @@
+"""Golden files for the readable outputs (``twinschedule plan`` and ``check`` text).
+
+Regenerate after an intended change with ``pytest tests/test_golden.py --update-golden``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SHARED
+
+GOLDEN = Path(__file__).parent / "golden"
+CASES = {
+    "england-kenya.plan": ["plan", "examples/england-kenya.toml"],
+    "england-kenya.check": ["check", "examples/england-kenya.toml"],
+    "honolulu-delhi.plan": ["plan", str(SHARED / "conformance/cases/honolulu-delhi.toml")],
+    "newyork-berlin.plan": ["plan", str(SHARED / "conformance/cases/newyork-berlin.toml"),
+                            "--top", "3"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden(name: str, request: pytest.FixtureRequest) -> None:
+    out = subprocess.run([sys.executable, "-m", "twinschedule", *CASES[name]],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode in (0, 1), out.stderr
+    text = out.stdout.replace(str(SHARED), "../shared")
+    path = GOLDEN / f"{name}.txt"
+    if request.config.getoption("--update-golden") or not path.exists():
+        path.write_text(text)
+    assert text == path.read_text()
