@@ -129,30 +129,40 @@ class _Search:
     def families(self) -> list[_Family]:
         out = []
         move = self.p.on_conflict == "move"
+        # Nominal dates of every (nth, weekday), shared by all anchors.
+        nominals: dict[tuple[int, int], list[tuple[dt.date, int]]] = {}
+        for nth in self.p.weeks:
+            for wd_code in self.p.weekdays:
+                wd = WEEKDAYS.index(wd_code)
+                dates = [nth_weekday(y, mo, wd, nth) for y, mo in self.months]
+                nominals[(nth, wd)] = [(d, _zones.day_number(d) - self.first_day)
+                                       for d in dates if self.p.start <= d <= self.p.end]
         for ai, anchor in enumerate(self.anchors):
-            for nth in self.p.weeks:
-                for wd_code in self.p.weekdays:
-                    wd = WEEKDAYS.index(wd_code)
-                    fam = _Family(anchor_index=ai, nth=nth, weekday=wd, months=[], excluded=0)
-                    for y, mo in self.months:
-                        d = nth_weekday(y, mo, wd, nth)
-                        if not self.p.start <= d <= self.p.end:
-                            continue
-                        idx = _zones.day_number(d) - self.first_day
-                        fam.excluded |= anchor.days[idx].bad
-                        sched = anchor.valid[idx]
-                        remaining = self.full & ~sched
-                        moves: list[tuple[int, int]] = []
-                        if move and remaining:
-                            for idx2 in self._order(d):
-                                got = remaining & anchor.valid[idx2]
-                                if got:
-                                    moves.append((idx2, got))
-                                    remaining &= ~got
-                                    if not remaining:
-                                        break
-                        fam.months.append((idx, sched, moves))
-                    out.append(fam)
+            valid = anchor.valid
+            # Any start valid on some date of the month: no move can do better.
+            month_any: dict[tuple[int, int], int] = {}
+            for idx, m in enumerate(valid):
+                if m:
+                    d = _zones.from_day_number(self.first_day + idx)
+                    key = (d.year, d.month)
+                    month_any[key] = month_any.get(key, 0) | m
+            for (nth, wd), dates in nominals.items():
+                fam = _Family(anchor_index=ai, nth=nth, weekday=wd, months=[], excluded=0)
+                for d, idx in dates:
+                    fam.excluded |= anchor.days[idx].bad
+                    sched = valid[idx]
+                    remaining = self.full & ~sched & month_any.get((d.year, d.month), 0)
+                    moves: list[tuple[int, int]] = []
+                    if move and remaining:
+                        for idx2 in self._order(d):
+                            got = remaining & valid[idx2]
+                            if got:
+                                moves.append((idx2, got))
+                                remaining &= ~got
+                                if not remaining:
+                                    break
+                    fam.months.append((idx, sched, moves))
+                out.append(fam)
         return out
 
     def _pref(self, i: int, local_day: int) -> int:
