@@ -107,6 +107,9 @@ def _fit(tl: _zones.Timeline, u0: int, u1: int, day: int, off: int, a: int, b: i
     lo = max(u0, ml + a - off)
     if lo >= u1:
         return []
+    if not tl.changes_between(lo + duration - 1, u1 + duration):  # the usual day
+        hi = min(u1 - 1, ml + b - duration - off)
+        return [(lo, hi)] if hi >= lo else []
     out: Intervals = []
     # The end s + duration crosses offset changes at T - duration.
     cuts = [lo, *(t - duration for t in tl.changes_between(lo + duration, u1 + duration)), u1]
