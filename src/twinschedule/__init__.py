@@ -140,7 +140,7 @@ def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,
     ``stamp`` is the DTSTAMP of every event (an aware datetime). With ``expand`` the
     feeds hold one plain event per held meeting instead of a recurring series.
     """
-    from .feeds import build_feeds
+    from .render_ics import build_feeds
 
     return build_feeds(plan, option=option, stamp=stamp, expand=expand)
 

@@ -134,9 +134,9 @@ class _Search:
         for nth in self.p.weeks:
             for wd_code in self.p.weekdays:
                 wd = WEEKDAYS.index(wd_code)
-                dates = [nth_weekday(y, mo, wd, nth) for y, mo in self.months]
+                in_months = [nth_weekday(y, mo, wd, nth) for y, mo in self.months]
                 nominals[(nth, wd)] = [(d, _zones.day_number(d) - self.first_day)
-                                       for d in dates if self.p.start <= d <= self.p.end]
+                                       for d in in_months if self.p.start <= d <= self.p.end]
         for ai, anchor in enumerate(self.anchors):
             valid = anchor.valid
             # Any start valid on some date of the month: no move can do better.

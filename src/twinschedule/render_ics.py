@@ -120,10 +120,14 @@ def _calendar(p: Partnership, reader: School | None, option: Option, *,
     from ._vtimezone import vtimezone
 
     name = p.name if reader is None else f"{p.name} ({reader.name})"
+    name = " ".join(name.split())  # a calendar's display name: one line
     cal = icalendar.Calendar.new(
-        prodid=PRODID, calscale="GREGORIAN", method="PUBLISH", name=name,
+        prodid=PRODID, calscale="GREGORIAN", method="PUBLISH",
         uid=_uid(p, reader).replace("@", ".calendar@"))
-    cal.pop("REFRESH-INTERVAL", None)
+    # NAME (RFC 7986) and X-WR-CALNAME are TEXT: escape them as such (icalendar's own
+    # name= setter writes them unescaped).
+    cal.add("name", icalendar.vText(name))
+    cal.add("x-wr-calname", icalendar.vText(name))
     cal.add("refresh-interval", icalendar.vDuration(dt.timedelta(days=1)),
             parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(dt.timedelta(days=1)))
