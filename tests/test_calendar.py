@@ -7,7 +7,10 @@ import datetime as dt
 
 import pytest
 from helpers import partnership, school, utc
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
+from twinschedule import _zones
 from twinschedule.calendar import SchoolCalendar, build_calendars, default_days
 
 D = dt.date
@@ -155,3 +158,33 @@ def test_saudi_week_from_country_default() -> None:
     assert codes(cal, utc(2026, 9, 6, 6), 60) == []  # Sunday 09:00
     assert codes(cal, utc(2026, 9, 4, 6), 60) == ["not-school-day"]  # Friday
     assert default_days(None) == ("MO", "TU", "WE", "TH", "FR")
+
+
+ZONES = ["Europe/London", "America/New_York", "Australia/Lord_Howe", "America/Santiago",
+         "Africa/Casablanca", "Asia/Kathmandu", "Pacific/Chatham", "America/St_Johns"]
+
+
+@settings(max_examples=300)
+@given(zone=st.sampled_from(ZONES), day=st.integers(0, 2 * 366), minute=st.integers(0, 1440),
+       duration=st.sampled_from([15, 45, 60, 120]),
+       days=st.lists(st.sampled_from(ALL_DAYS), min_size=1, max_size=7, unique=True),
+       a=st.integers(0, 95), length=st.integers(1, 40))
+def test_valid_meeting_is_inside_a_window_on_a_school_day(
+        zone: str, day: int, minute: int, duration: int, days: list[str], a: int,
+        length: int) -> None:
+    b = min(96, a + length)
+    hours = [f"{a * 15 // 60:02d}:{a * 15 % 60:02d}-{b * 15 // 60:02d}:{b * 15 % 60:02d}"]
+    cal = cal_for(zone, days=days, hours=hours, duration=5)
+    # Mostly starts near the window on some local date, so that many are valid.
+    wall = dt.datetime(2026, 1, 1) + dt.timedelta(days=day, minutes=a * 15 + minute % 120)
+    start = wall.replace(tzinfo=_zones.get_zone(zone)).astimezone(dt.UTC)
+    end = start + dt.timedelta(minutes=duration)
+    if cal.conflicts(start, end):
+        return
+    event("valid")
+    z = _zones.get_zone(zone)
+    ls, le = start.astimezone(z), end.astimezone(z)
+    assert ALL_DAYS[ls.weekday()] in days
+    begin = ls.hour * 60 + ls.minute
+    finish = (le.date() - ls.date()).days * 1440 + le.hour * 60 + le.minute
+    assert a * 15 <= begin and finish <= b * 15
