@@ -82,10 +82,16 @@ def import_ics(content: bytes, zone: str, start: dt.date,
     if len(events) > MAX_EVENTS:
         raise _fail(f"the file has {len(events)} events; at most {MAX_EVENTS} are allowed")
     for i, ev in enumerate(events):
-        if ev.get("DTSTART") is None:
-            summary = str(ev.get("SUMMARY", "")).strip()
-            raise _fail(f"event {i + 1}{f' ({summary})' if summary else ''} has no DTSTART")
-        _check_rrules(ev, i)
+        try:
+            if ev.get("DTSTART") is None:
+                summary = str(ev.get("SUMMARY", "")).strip()
+                raise _fail(f"event {i + 1}{f' ({summary})' if summary else ''} has no "
+                            f"DTSTART")
+            _check_rrules(ev, i)
+        except ConfigError:
+            raise
+        except Exception as exc:  # icalendar's broken properties raise on access
+            raise _fail(f"event {i + 1}: {str(exc).splitlines()[0][:200]}") from None
 
     closures: list[DateRange] = []
     busy: list[TimedEvent] = []

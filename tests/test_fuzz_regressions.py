@@ -1,0 +1,38 @@
+"""Inputs the atheris fuzzers found (tests/fuzz/regressions/): each must now give a
+valid result or the one error type, never another exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from twinschedule import _io, config
+from twinschedule._ics_import import import_ics
+from twinschedule.errors import ConfigError
+
+HERE = Path(__file__).parent / "fuzz" / "regressions"
+
+
+def _no_files(name: str) -> bytes:
+    raise OSError(2, "No such file or directory")
+
+
+@pytest.mark.parametrize("path", sorted((HERE / "ics").glob("*")), ids=lambda p: p.name)
+def test_ics_regression(path: Path) -> None:
+    try:
+        import_ics(path.read_bytes(), "Europe/London", dt.date(2026, 9, 1), dt.date(2027, 8, 31))
+    except ConfigError as exc:
+        assert exc.problems and all(p.message for p in exc.problems)
+
+
+@pytest.mark.parametrize("path", sorted((HERE / "loader").glob("*")), ids=lambda p: p.name)
+def test_loader_regression(path: Path) -> None:
+    data = path.read_bytes()
+    try:
+        doc = _io.parse_document(data, kind="json" if data[:1] == b"{" else "toml",
+                                 source="x")
+        config.from_dict(doc, read_ics=_no_files, import_ics=import_ics)
+    except ConfigError as exc:
+        assert exc.problems
