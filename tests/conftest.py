@@ -29,3 +29,6 @@ zoneinfo.reset_tzpath(to=[])
 def pytest_addoption(parser: object) -> None:
     parser.addoption("--update-golden", action="store_true",  # type: ignore[attr-defined]
                      help="rewrite tests/golden/*.txt from the current output")
+
+# The atheris harnesses in tests/fuzz/ are programs, not tests.
+collect_ignore = ["fuzz"]

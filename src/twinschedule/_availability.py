@@ -9,7 +9,6 @@ no datetime objects in the loops. It computes the same answers as
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -220,26 +219,6 @@ def anchor_days(tl: _zones.Timeline, first_day: int, last_day: int, step: int,
     return out
 
 
-def grid_mask(intervals: Intervals, starts: list[int], day: AnchorDay, step: int) -> int:
-    """The mask of grid times of ``day`` whose start lies in ``intervals`` (``starts`` is
-    the list of the intervals' first elements, for bisection)."""
-    mask = 0
-    for lo, hi, c in day.pieces:
-        s_lo = c + lo * step
-        s_hi = c + hi * step
-        i = bisect_left(starts, s_lo)
-        if i > 0 and intervals[i - 1][1] >= s_lo:
-            i -= 1
-        while i < len(intervals) and intervals[i][0] <= s_hi:
-            a, b = intervals[i]
-            k_a = max(lo, -(-(a - c) // step))
-            k_b = min(hi, (b - c) // step)
-            if k_a <= k_b:
-                mask |= (1 << (k_b + 1)) - (1 << k_a)
-            i += 1
-    return mask
-
-
 class CombinedGrid:
     """The starts valid for every school, on the UTC grid of one phase (UTC minutes
     ``phase + n * step``), as a string of ``'0'``/``'1'`` indexed by ``n - base``.
@@ -270,14 +249,49 @@ class CombinedGrid:
             if not acc:
                 break
         self.size = size
-        self.bits = format(acc & ((1 << size) - 1), "b").zfill(size)[::-1]
+        self.value = acc & ((1 << size) - 1)  # bit i: grid index base + i
+        self.bits = format(self.value, "b").zfill(size)[::-1]
+
+    def index(self, first: int) -> int:
+        """The position in this grid of UTC minute ``first`` (same phase)."""
+        return (first - self.phase) // self.step - self.base
 
     def mask(self, first: int, count: int) -> int:
         """Bits for the ``count`` grid starts from UTC minute ``first`` (same phase)."""
-        n0 = (first - self.phase) // self.step - self.base
+        n0 = self.index(first)
         if n0 < 0 or n0 + count > self.size:
             return 0  # outside the span every school covers: no school is open there
         return int(self.bits[n0:n0 + count][::-1], 2)
+
+
+def selection(days: list[tuple[AnchorDay, int]], step: int, lo: int, hi: int
+              ) -> dict[int, dict[int, int]]:
+    """Big-integer selections of anchor dates' grid starts: for each phase and weight,
+    the bits (positions as in ``CombinedGrid``) of the dates given with that weight.
+    ``(grid.value & selection).bit_count()`` then counts a condition over all those
+    dates at C speed."""
+    chars: dict[tuple[int, int], bytearray] = {}
+    sizes: dict[int, tuple[int, int]] = {}
+    for day, weight in days:
+        for k_lo, k_hi, c in day.pieces:
+            first = c + k_lo * step
+            phase = first % step
+            if phase not in sizes:
+                base = (lo - phase) // step
+                sizes[phase] = (base, (hi - phase) // step - base + 1)
+            base, size = sizes[phase]
+            buf = chars.get((phase, weight))
+            if buf is None:
+                buf = chars[(phase, weight)] = bytearray(b"0" * size)
+            n0 = (first - phase) // step - base
+            n1 = min(size, n0 + k_hi - k_lo + 1)
+            n0 = max(0, n0)
+            if n0 < n1:
+                buf[n0:n1] = b"1" * (n1 - n0)
+    out: dict[int, dict[int, int]] = {}
+    for (phase, weight), buf in chars.items():
+        out.setdefault(phase, {})[weight] = int(bytes(buf[::-1]), 2)
+    return out
 
 
 def partnership_masks(avs: list[SchoolAvailability], days: list[AnchorDay], step: int,

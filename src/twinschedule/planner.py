@@ -20,13 +20,14 @@ from . import _zones
 from ._availability import (
     AnchorDay,
     CombinedGrid,
+    Intervals,
     anchor_days,
-    grid_mask,
     intersect,
     local_days,
     merge,
     partnership_masks,
     school_availability,
+    selection,
 )
 from ._vocab import NTHS, WEEKDAYS, Status
 from .calendar import SchoolCalendar, build_calendars
@@ -353,27 +354,59 @@ def _weekly_overlap(search: _Search) -> WeeklyOverlap:
                          start=a % 1440, end=(b + 1) % 1440)
 
 
+class _PhaseGrids:
+    """One school's condition on the UTC grid, built per phase on first use."""
+
+    def __init__(self, intervals: Intervals, step: int, lo: int, hi: int) -> None:
+        self._args = (intervals, step, lo, hi)
+        self._grids: dict[int, CombinedGrid] = {}
+
+    def __call__(self, phase: int) -> CombinedGrid:
+        got = self._grids.get(phase)
+        if got is None:
+            intervals, step, lo, hi = self._args
+            got = self._grids[phase] = CombinedGrid([intervals], phase, step, lo, hi)
+        return got
+
+
 def _diagnostics(search: _Search, fams: list[_Family]) -> Diagnostics:
+    """``ruled_out``: over every candidate rule and month, how often each school failed
+    each condition at the nominal meeting; and the longest weekly overlap."""
+    step = search.step
+    # Each anchor date weighs as many times as it is the nominal date of a family whose
+    # every time is a candidate; families with excluded times are counted date by date.
+    weights: list[Counter[int]] = [Counter() for _ in search.anchors]
+    partial: list[list[tuple[int, int]]] = [[] for _ in search.anchors]
+    for fam in fams:
+        keep = search.full & ~fam.excluded
+        for idx, _, _ in fam.months:
+            if keep == search.full:
+                weights[fam.anchor_index][idx] += 1
+            elif keep:
+                partial[fam.anchor_index].append((idx, keep))
     ruled: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+    selections: list[dict[int, dict[int, int]]] | None = None
     for cal in search.cals:
         av = school_availability(cal, with_reasons=True)
+        if selections is None:
+            selections = [selection([(anchor.days[i], w) for i, w in weights[ai].items()],
+                                    step, av.first, av.last)
+                          for ai, anchor in enumerate(search.anchors)]
         counts: dict[str, int] = {}
         for code, intervals in av.by_reason.items():
             if not intervals:
                 continue
-            starts = [a for a, _ in intervals]
-            masks: dict[tuple[int, int], int] = {}
+            grid = _PhaseGrids(intervals, step, av.first, av.last)
             total = 0
-            for fam in fams:
-                anchor = search.anchors[fam.anchor_index]
-                keep = search.full & ~fam.excluded
-                if not keep:
-                    continue
-                for idx, _, _ in fam.months:
-                    m = masks.get((fam.anchor_index, idx))
-                    if m is None:
-                        m = grid_mask(intervals, starts, anchor.days[idx], search.step)
-                        masks[(fam.anchor_index, idx)] = m
+            for ai, anchor in enumerate(search.anchors):
+                for phase, by_weight in selections[ai].items():
+                    value = grid(phase).value
+                    total += sum(w * (value & sel).bit_count() for w, sel in by_weight.items())
+                for idx, keep in partial[ai]:
+                    m = 0
+                    for k_lo, k_hi, c in anchor.days[idx].pieces:
+                        first = c + k_lo * step
+                        m |= grid(first % step).mask(first, k_hi - k_lo + 1) << k_lo
                     total += (m & keep).bit_count()
             if total:
                 counts[code] = total
