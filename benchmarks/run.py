@@ -26,9 +26,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import twinschedule  # noqa: E402
 from bruteforce import reference_plan  # noqa: E402
 from workloads import partnership  # noqa: E402
+
+import twinschedule  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "england-kenya.toml"
 STAMP = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
@@ -73,10 +74,10 @@ def fmt(t: tuple[float, float, float]) -> str:
 
 
 def peak_rss_mb(n: int, years: int) -> float:
-    code = ("import sys, resource; sys.path.insert(0, %r); import twinschedule;"
+    code = (f"import sys, resource; sys.path.insert(0, {str(HERE)!r}); import twinschedule;"
             "from workloads import partnership;"
-            "twinschedule.plan(twinschedule.from_dict(partnership(%d, years=%d)));"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)") % (str(HERE), n, years)
+            f"twinschedule.plan(twinschedule.from_dict(partnership({n}, years={years})));"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True, cwd=ROOT)
     return int(out.stdout.strip()) / 1024

@@ -8,6 +8,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from bruteforce import reference_plan  # noqa: E402
+from bruteforce import reference_plan
 
 __all__ = ["reference_plan"]
