@@ -174,8 +174,9 @@ class _Search:
         return pref
 
     def row(self, ai: int, idx: int) -> tuple[list[int], list[list[int]], list[list[int]]]:
-        """For every grid time of an anchor date: the UTC start, and per school the wall
-        minutes after local midnight and the burden (distance from the preferred time).
+        """For the grid times of an anchor date that are valid for the partnership (the
+        only ones a held meeting can use): the UTC start, and per school the wall minutes
+        after local midnight and the burden (distance from the preferred time).
         Computed once per anchor date and shared by every candidate."""
         key = (ai, idx)
         got = self._rows.get(key)
@@ -183,39 +184,27 @@ class _Search:
             return got
         step = self.step
         n = len(self._times)
-        day = self.anchors[ai].days[idx]
+        anchor = self.anchors[ai]
+        valid = anchor.valid[idx]
+        pieces = [(c, _bits(valid & ((1 << (hi + 1)) - (1 << lo))))
+                  for lo, hi, c in anchor.days[idx].pieces]
         starts = [0] * n
-        for lo, hi, c in day.pieces:
-            for k in range(lo, hi + 1):
+        for c, ks in pieces:
+            for k in ks:
                 starts[k] = c + k * step
         minutes: list[list[int]] = []
         burdens: list[list[int]] = []
         for i, av in enumerate(self.avs):
             mins = [0] * n
             burd = [0] * n
-            tl = av.tl
-            for lo, hi, c in day.pieces:
-                a, b = c + lo * step, c + hi * step
-                if tl.changes_between(a - 1, b + 1):
-                    for k in range(lo, hi + 1):
-                        s = c + k * step
-                        local_day, m = divmod(s + tl.offset(s), 1440)
-                        pref = self._pref(i, local_day)
-                        mins[k] = m
-                        burd[k] = m - pref if m >= pref else pref - m
-                    continue
-                off = tl.offset(a)
-                k = lo
-                while k <= hi:  # runs of grid times on one local date of the school
-                    wall = c + off + k * step
-                    local_day = wall // 1440
-                    last = min(hi, ((local_day + 1) * 1440 - 1 - c - off) // step)
-                    m0 = wall - local_day * 1440
-                    run = range(m0, m0 + (last - k + 1) * step, step)
+            offset = av.tl.offset
+            for c, ks in pieces:
+                for k in ks:
+                    s = c + k * step
+                    local_day, m = divmod(s + offset(s), 1440)
                     pref = self._pref(i, local_day)
-                    mins[k:last + 1] = run
-                    burd[k:last + 1] = [m - pref if m >= pref else pref - m for m in run]
-                    k = last + 1
+                    mins[k] = m
+                    burd[k] = m - pref if m >= pref else pref - m
             minutes.append(mins)
             burdens.append(burd)
         got = (starts, minutes, burdens)
