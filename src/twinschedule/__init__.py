@@ -81,16 +81,23 @@ def from_dict(data: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
     ``closures_ics`` are read relative to ``base_dir`` (required only if there are any).
     Raises ``ConfigError`` with every problem found.
 
-    >>> from_dict({"partnership": {"id": "x"}})
+    >>> import datetime as dt
+    >>> p = from_dict({
+    ...     "partnership": {"id": "x", "name": "X", "start": dt.date(2026, 9, 1),
+    ...                     "end": "2027-07-31", "duration": 45},
+    ...     "schools": [{"id": "a", "name": "A", "timezone": "Europe/London"},
+    ...                 {"id": "b", "name": "B", "timezone": "Africa/Nairobi"}]})
+    >>> p.schools[1].hours
+    (Window(start=540, end=900),)
+    >>> from_dict({"partnership": {"id": "x"}, "schools": []})
     Traceback (most recent call last):
     ...
-    twinschedule.errors.ConfigError: 6 problems
+    twinschedule.errors.ConfigError: 5 problems
       partnership.name: required
       partnership.start: required (a date YYYY-MM-DD)
       partnership.end: required (a date YYYY-MM-DD)
       partnership.duration: required
-      schools: required: at least two [[schools]]
-      partnership: ...
+      schools: a partnership needs at least 2 schools, got 0
     """
     from . import _io
     from . import config as _config

@@ -84,13 +84,15 @@ def _plan(args: argparse.Namespace) -> int:
     from .render_text import render
 
     if args.top is not None and not 1 <= args.top <= 50:
-        raise ConfigError([Problem(path="--top", message=f"{args.top} is not between 1 and 50")])
+        raise ConfigError([Problem(path="--top", message=f"{args.top} is not between 1 and 50")],
+                          source=str(args.file))
     p = load(args.file)
     result = plan(p, top=args.top)
     if args.out is not None and result.feasible:
         if not 1 <= args.option <= len(result.options):
             raise ConfigError([Problem(path="--option", message=f"option {args.option} does "
-                                       f"not exist; the plan has {len(result.options)}")])
+                                       f"not exist; the plan has {len(result.options)}")],
+                              source=str(args.file))
         write_feeds(result, args.out, option=args.option, expand=args.expand)
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
