@@ -96,8 +96,14 @@ def describe(p: Partnership, option: Option, reader: School | None) -> str:
 
 
 def _why(p: Partnership, m: Meeting) -> str:
+    """"Mashujaa Day at Moi Forces Academy; outside term at A and B"."""
     names = {s.id: s.name for s in p.schools}
-    return "; ".join(f"{r.detail} at {names[r.school]}" for r in m.reasons)
+    by_text: dict[str, list[str]] = {}
+    for r in m.reasons:
+        text = "outside term" if r.reason == "outside-term" else r.detail
+        by_text.setdefault(text, []).append(names[r.school])
+    return "; ".join(f"{text} at {_and(list(dict.fromkeys(who)))}"
+                     for text, who in by_text.items())
 
 
 def _moved_description(p: Partnership, option: Option, m: Meeting, reader: School | None) -> str:
