@@ -27,7 +27,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from bruteforce import reference_plan  # noqa: E402
-from workloads import partnership  # noqa: E402
+from workloads import partnership, wide  # noqa: E402
 
 import twinschedule  # noqa: E402
 
@@ -134,18 +134,24 @@ def main() -> int:
     w4s5 = twinschedule.from_dict(partnership(4, step=5))
     w10 = twinschedule.from_dict(partnership(10, years=3))
     w12 = twinschedule.from_dict(partnership(12, years=3))  # infeasible: diagnostics
+    wide15 = twinschedule.from_dict(wide(4))
+    wide5 = twinschedule.from_dict(wide(4, step=5))
     rows: list[tuple[str, str, str, bool]] = []
     t_ex = timed(lambda: twinschedule.plan(example), runs)
     t4 = timed(lambda: twinschedule.plan(w4), runs)
     t4s5 = timed(lambda: twinschedule.plan(w4s5), runs)
     t10 = timed(lambda: twinschedule.plan(w10), max(3, runs // 2))
     t12 = timed(lambda: twinschedule.plan(w12), 3)
+    twide15 = timed(lambda: twinschedule.plan(wide15), runs)
+    twide5 = timed(lambda: twinschedule.plan(wide5), runs)
     out("Workloads (in-process plan, median (min-max)):")
     for name, p, t in [("England-Kenya example (2 schools, 1 year)", example, t_ex),
                        ("4 schools, 4 zones, 1 year, step 15", w4, t4),
                        ("4 schools, 4 zones, 1 year, step 5", w4s5, t4s5),
                        ("10 schools, 3 years, step 15", w10, t10),
-                       ("12 schools, 3 years (infeasible: diagnostics)", w12, t12)]:
+                       ("12 schools, 3 years (infeasible: diagnostics)", w12, t12),
+                       ("4 schools, wide windows, step 15 (worst case)", wide15, twide15),
+                       ("4 schools, wide windows, step 5 (worst case)", wide5, twide5)]:
         plan = twinschedule.plan(p)
         best = plan.options[0].rule.text if plan.options else "infeasible"
         out(f"  {name:45s} {fmt(t)}   best: {best}")
@@ -173,6 +179,8 @@ def main() -> int:
         ("10 schools 3 years", "<= 400 ms", f"{t10[0]:.1f} ms", t10[0] <= 400),
         ("12 schools 3 years, infeasible", "(none)", f"{t12[0]:.1f} ms", True),
         ("step 5 / step 15", "<= 2x", f"{t4s5[0] / t4[0]:.2f}x", t4s5[0] <= 2 * t4[0]),
+        ("step 5 / step 15, wide windows", "<= 2x", f"{twide5[0] / twide15[0]:.2f}x",
+         twide5[0] <= 2 * twide15[0]),
         ("vs brute force (England-Kenya)", ">= 50x", f"{brute_ex[0] / t_ex[0]:.0f}x",
          brute_ex[0] >= 50 * t_ex[0] and agree_ex),
         ("vs brute force (4 schools)", ">= 50x", f"{brute_4[0] / t4[0]:.0f}x",

@@ -52,3 +52,16 @@ def partnership(n_schools: int, *, years: int = 1, step: int = 15,
     return {"partnership": {"id": f"bench-{n_schools}-{years}-{step}", "name": "Benchmark",
                             "start": start, "end": end, "duration": 45, "step": step},
             "schools": schools}
+
+
+def wide(n_schools: int, *, step: int = 15) -> dict[str, Any]:
+    """A worst case for the metric evaluation: nearby zones and very wide windows, so
+    that thousands of candidates hold every meeting and tie on (held, moved)."""
+    zones = ["Europe/London", "Europe/Berlin", "Africa/Nairobi", "Asia/Riyadh"]
+    schools = [{"id": f"w{i}", "name": f"Wide {i}", "timezone": zones[i % len(zones)],
+                "hours": ["07:00-12:00", "13:00-16:00", "16:00-19:00"]}
+               for i in range(n_schools)]
+    return {"partnership": {"id": f"wide-{n_schools}-{step}", "name": "Wide windows",
+                            "start": dt.date(2026, 9, 1), "end": dt.date(2027, 8, 31),
+                            "duration": 45, "step": step},
+            "schools": schools}

@@ -91,10 +91,6 @@ class SchoolAvailability:
     valid: Intervals
     by_reason: dict[str, Intervals] = field(default_factory=dict)
 
-    def local(self, s: int) -> tuple[int, int]:
-        """``(local day number, wall minutes after local midnight)`` of UTC minute ``s``."""
-        wall = s + self.tl.offset(s)
-        return wall // 1440, wall % 1440
 
 
 def _fit(tl: _zones.Timeline, u0: int, u1: int, day: int, off: int, a: int, b: int,

@@ -11,7 +11,7 @@ import difflib
 import functools
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -143,9 +143,6 @@ class Timeline:
             i += 1
         return out
 
-    def to_local(self, minute: int) -> int:
-        """Local wall-clock minutes since the epoch's local midnight."""
-        return minute + self.offset(minute)
 
 
 def _offset_at(zone: ZoneInfo, minute: int) -> tuple[int, bool, str]:
@@ -197,9 +194,3 @@ def timeline_for_dates(name: str, start: date, end: date, *, margin_days: int = 
     first = (day_number(start) - margin_days) * 1440
     last = (day_number(end) + 1 + margin_days) * 1440
     return timeline(name, first, last)
-
-
-def local_datetime(zone: ZoneInfo, d: date, minutes: int) -> datetime:
-    """The aware datetime at wall-clock ``minutes`` after midnight of ``d`` (fold=0)."""
-    return datetime.combine(d, time(0), tzinfo=zone) + timedelta(minutes=minutes) \
-        if minutes < 1440 else datetime.combine(d + timedelta(days=1), time(0), tzinfo=zone)

@@ -135,8 +135,8 @@ def build_calendar(school: School, *, start: dt.date, end: dt.date,
     zone = _zones.get_zone(school.timezone)
     busy: list[tuple[dt.datetime, dt.datetime, str]] = []
     for b in school.busy:
-        bs = _wall(zone, b.on, b.start)
-        be = _wall(zone, b.on, b.end)
+        bs = wall_time(zone, b.on, b.start)
+        be = wall_time(zone, b.on, b.end)
         busy.append((bs.astimezone(dt.UTC), be.astimezone(dt.UTC), b.name or "Busy"))
     for ev in school.imported_busy:
         busy.append((ev.start, ev.end, ev.name or "Busy"))
@@ -147,7 +147,7 @@ def build_calendar(school: School, *, start: dt.date, end: dt.date,
         busy=tuple(busy))
 
 
-def _wall(zone: dt.tzinfo, day: dt.date, minutes: int) -> dt.datetime:
+def wall_time(zone: dt.tzinfo, day: dt.date, minutes: int) -> dt.datetime:
     """The aware datetime at wall-clock ``minutes`` after midnight of ``day``."""
     d = day + dt.timedelta(days=minutes // 1440)
     m = minutes % 1440

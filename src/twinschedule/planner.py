@@ -103,7 +103,7 @@ class _Search:
         self.months = months(p.start, p.end)
         self.allowed = frozenset(WEEKDAYS.index(w) for w in p.weekdays)
         self._orders: dict[dt.date, list[int]] = {}
-        self._times = range(1440 // p.step)
+        self.n_times = 1440 // p.step
         self._rows: dict[tuple[int, int], tuple[list[int], list[list[int]], list[list[int]]]] = {}
         self._prefer: list[dict[int, int]] = [{} for _ in cals]
 
@@ -183,7 +183,7 @@ class _Search:
         if got is not None:
             return got
         step = self.step
-        n = len(self._times)
+        n = self.n_times
         anchor = self.anchors[ai]
         valid = anchor.valid[idx]
         pieces = [(c, _bits(valid & ((1 << (hi + 1)) - (1 << lo))))

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from . import _zones
+from .calendar import wall_time
 from .model import Partnership, hhmm
 from .outputs import Diagnostics, Meeting, Option, Plan
 
@@ -109,8 +110,8 @@ def render_diagnostics(plan: Plan, diag: Diagnostics) -> list[str]:
             day = p.start
             spans = []
             for win in s.hours:
-                a = _wall(zone, day, win.start)
-                b = _wall(zone, day, win.end)
+                a = wall_time(zone, day, win.start).astimezone(dt.UTC)
+                b = wall_time(zone, day, win.end).astimezone(dt.UTC)
                 spans.append(f"{win} {s.timezone} is {a:%H:%M}-{b:%H:%M} UTC")
             lines.append(f"  {s.name}: " + "; ".join(spans))
         lines.append("Widen a school's hours (e.g. an after-school slot) or plan with fewer "
@@ -120,13 +121,6 @@ def render_diagnostics(plan: Plan, diag: Diagnostics) -> list[str]:
                      f"(UTC {w.weekday} {hhmm(w.start or 0)}-{hhmm(w.end or 0)}); the "
                      f"meeting lasts {p.duration}. Shorten the meeting or widen the hours.")
     return lines
-
-
-def _wall(zone: dt.tzinfo, day: dt.date, minutes: int) -> dt.datetime:
-    d = day + dt.timedelta(days=minutes // 1440)
-    m = minutes % 1440
-    return dt.datetime(d.year, d.month, d.day, m // 60, m % 60,
-                       tzinfo=zone).astimezone(dt.UTC)
 
 
 def render(plan: Plan) -> str:

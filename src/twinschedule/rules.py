@@ -27,23 +27,12 @@ def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
     return dt.date(year, month, last_day - (last - weekday) % 7)
 
 
-def move_order(nominal: dt.date, *, start: dt.date, end: dt.date, weekdays: frozenset[int],
-               max_move_days: int | None) -> list[dt.date]:
-    """Other dates of ``nominal``'s month that a meeting may move to, best first:
-    closest to the nominal date, and at equal distance the later date (postponed
-    rather than brought forward)."""
-    base = nominal.toordinal()
-    lo = max(nominal.replace(day=1), start).toordinal() - base
-    hi = min(nominal.replace(day=_cal.monthrange(nominal.year, nominal.month)[1]),
-             end).toordinal() - base
-    return [nominal + dt.timedelta(days=k) for k in move_offsets(
-        nominal.weekday(), lo, hi, weekdays, max_move_days)]
-
-
 def move_offsets(weekday: int, lo: int, hi: int, weekdays: frozenset[int],
                  max_move_days: int | None) -> list[int]:
-    """``move_order`` in day offsets from the nominal date (of weekday ``weekday``),
-    for offsets ``lo..hi`` (the rest of the month inside the horizon)."""
+    """The dates a meeting may move to, best first, as day offsets from the nominal
+    date (whose weekday is ``weekday``): offsets ``lo..hi`` (the rest of the month inside
+    the horizon), allowed weekdays only, at most ``max_move_days`` away; closest first,
+    and at equal distance the later date (postponed rather than brought forward)."""
     reach = max(hi, -lo)
     if max_move_days is not None:
         reach = min(reach, max_move_days)
