@@ -27,6 +27,17 @@ def nominal_date(y: int, m: int, wd: int, nth: int) -> dt.date:
     return days[nth - 1] if nth > 0 else days[-1]
 
 
+def plan_summary(plan: Any) -> list[dict[str, Any]]:
+    """A twinschedule ``Plan``'s options in the shape ``reference_plan`` returns."""
+    return [{"nth": o.rule.nth, "weekday": o.rule.weekday, "time": o.rule.time,
+             "anchor": o.rule.anchor,
+             "metrics": {"held": o.metrics.held, "moved": o.metrics.moved,
+                         "drift": o.metrics.drift, "max_burden": o.metrics.max_burden,
+                         "total_burden": o.metrics.total_burden},
+             "meetings": [(m.month, m.status, m.start) for m in o.meetings]}
+            for o in plan.options]
+
+
 def reference_plan(p: Partnership, top: int | None = None) -> list[dict[str, Any]]:
     cals = build_calendars(p)
     anchors = [p.anchor] if p.anchor else list(dict.fromkeys(s.timezone for s in p.schools))

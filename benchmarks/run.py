@@ -20,13 +20,12 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bruteforce import reference_plan  # noqa: E402
+from bruteforce import plan_summary, reference_plan  # noqa: E402
 from workloads import partnership, wide  # noqa: E402
 
 import twinschedule  # noqa: E402
@@ -55,18 +54,8 @@ def subprocess_ms(cmd: list[str], runs: int) -> float:
     return statistics.median(times[1:])
 
 
-def summary(p: twinschedule.Plan) -> list[dict[str, Any]]:
-    return [{"nth": o.rule.nth, "weekday": o.rule.weekday, "time": o.rule.time,
-             "anchor": o.rule.anchor,
-             "metrics": {"held": o.metrics.held, "moved": o.metrics.moved,
-                         "drift": o.metrics.drift, "max_burden": o.metrics.max_burden,
-                         "total_burden": o.metrics.total_burden},
-             "meetings": [(m.month, m.status, m.start) for m in o.meetings]}
-            for o in p.options]
-
-
 def agree(p: twinschedule.Partnership) -> bool:
-    return summary(twinschedule.plan(p)) == reference_plan(p)
+    return plan_summary(twinschedule.plan(p)) == reference_plan(p)
 
 
 def fmt(t: tuple[float, float, float]) -> str:

@@ -8,6 +8,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from bruteforce import reference_plan
+from bruteforce import plan_summary, reference_plan
 
-__all__ = ["reference_plan"]
+__all__ = ["plan_summary", "reference_plan"]
