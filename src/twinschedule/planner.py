@@ -15,6 +15,7 @@ import datetime as dt
 from calendar import monthrange
 from collections import Counter
 from dataclasses import dataclass
+from operator import add
 
 from . import _zones
 from ._availability import (
@@ -186,25 +187,46 @@ class _Search:
         n = self.n_times
         anchor = self.anchors[ai]
         valid = anchor.valid[idx]
-        pieces = [(c, _bits(valid & ((1 << (hi + 1)) - (1 << lo))))
-                  for lo, hi, c in anchor.days[idx].pieces]
+        day_pieces = anchor.days[idx].pieces
         starts = [0] * n
-        for c, ks in pieces:
-            for k in ks:
-                starts[k] = c + k * step
+        for lo, hi, c in day_pieces:
+            starts[lo:hi + 1] = range(c + lo * step, c + (hi + 1) * step, step)
         minutes: list[list[int]] = []
         burdens: list[list[int]] = []
+        # Few valid times: compute them one by one; many: whole runs of the grid on one
+        # local date of the school, with C-speed list operations.
+        dense = valid.bit_count() > 16
+        few = {lo: _bits(valid & ((1 << (hi + 1)) - (1 << lo))) for lo, hi, _ in day_pieces}
         for i, av in enumerate(self.avs):
             mins = [0] * n
             burd = [0] * n
-            offset = av.tl.offset
-            for c, ks in pieces:
-                for k in ks:
-                    s = c + k * step
-                    local_day, m = divmod(s + offset(s), 1440)
+            tl = av.tl
+            for lo, hi, c in day_pieces:
+                a, b = c + lo * step, c + hi * step
+                if not dense or tl.changes_between(a - 1, b + 1):
+                    for k in few[lo]:
+                        s = c + k * step
+                        local_day, m = divmod(s + tl.offset(s), 1440)
+                        pref = self._pref(i, local_day)
+                        mins[k] = m
+                        burd[k] = m - pref if m >= pref else pref - m
+                    continue
+                off = tl.offset(a)
+                k = lo
+                while k <= hi:
+                    wall = c + off + k * step
+                    local_day = wall // 1440
+                    last = min(hi, ((local_day + 1) * 1440 - 1 - c - off) // step)
+                    m0 = wall - local_day * 1440
+                    length = last - k + 1
                     pref = self._pref(i, local_day)
-                    mins[k] = m
-                    burd[k] = m - pref if m >= pref else pref - m
+                    mins[k:last + 1] = range(m0, m0 + length * step, step)
+                    # |m - pref| along the run: falling to the preferred time, then rising.
+                    t = max(0, min(length, -((m0 - pref) // step)))
+                    burd[k:k + t] = range(pref - m0, pref - m0 - t * step, -step)
+                    burd[k + t:last + 1] = range(m0 + t * step - pref, m0 + length * step - pref,
+                                                 step)
+                    k = last + 1
             minutes.append(mins)
             burdens.append(burd)
         got = (starts, minutes, burdens)
@@ -245,6 +267,50 @@ def _metrics(search: _Search, fam: _Family, k: int) -> tuple[tuple[int, ...], tu
     key = (-held, moved, drift, max(burden), sum(burden), fam.anchor_index,
            NTHS.index(fam.nth), fam.weekday, k * search.step)
     return key, tuple(r[0][k] for r in rows), outcome
+
+
+def _group_keys(search: _Search, fam: _Family, bits: int, held: int,
+                moved: int) -> list[tuple[int, ...]]:
+    """The ranking keys of all times ``bits`` of a family that hold ``held`` meetings of
+    which ``moved`` moved, computed together: whole rows are added with C-speed list
+    operations where every one of these times meets on the nominal date."""
+    n = search.n_times
+    ai = fam.anchor_index
+    schools = range(len(search.avs))
+    burden = [[0] * n for _ in schools]
+    columns: list[list[list[int | None]]] = [[] for _ in schools]
+    for idx, sched, moves in fam.months:
+        nominal = bits & sched
+        row = search.row(ai, idx) if nominal else None
+        if nominal == bits and row is not None:
+            for i in schools:
+                burden[i] = list(map(add, burden[i], row[2][i]))
+                columns[i].append(row[1][i])  # type: ignore[arg-type]
+            continue
+        parts = [(row, nominal)] if row is not None else []
+        parts += [(search.row(ai, idx2), bits & mask) for idx2, mask in moves if bits & mask]
+        for i in schools:
+            mins: list[int | None] = [None] * n
+            burd = [0] * n
+            for r, part in parts:
+                assert r is not None
+                for k in _bits(part):
+                    mins[k] = r[1][i][k]
+                    burd[k] = r[2][i][k]
+            burden[i] = list(map(add, burden[i], burd))
+            columns[i].append(mins)
+    by_time = [list(zip(*cols, strict=True)) for cols in columns]
+    keys: list[tuple[int, ...]] = []
+    tail = (ai, NTHS.index(fam.nth), fam.weekday)
+    for k in _bits(bits):
+        drift = 0
+        for i in schools:
+            counts = Counter(by_time[i][k])
+            counts.pop(None, None)
+            drift += held - max(counts.values())
+        b = [burden[i][k] for i in schools]
+        keys.append((-held, moved, drift, max(b), sum(b), *tail, k * search.step))
+    return keys
 
 
 def _usual(counter: Counter[int]) -> int:
@@ -441,21 +507,23 @@ def plan(partnership: Partnership, *, top: int | None = None) -> Plan:
         for mv in range(h + 1):
             if not with_h or len(options) >= want:
                 break
-            group: list[tuple[int, int]] = []
+            scored: list[tuple[tuple[int, ...], int]] = []
             for fi, m in with_h:
                 bits = _equal(counted[fi][2], mv, m)
-                group.extend((fi, k) for k in _bits(bits))
-            scored = []
-            for fi, k in group:
-                key, starts, outcome = _metrics(search, fams[fi], k)
-                scored.append((key, starts, fi, k, outcome))
-            scored.sort(key=lambda t: t[0])
-            for _, starts, fi, k, outcome in scored:
+                if bits:
+                    scored.extend((key, fi) for key in _group_keys(search, fams[fi], bits,
+                                                                    h, mv))
+            scored.sort()
+            for key, fi in scored:
+                if len(options) >= want:
+                    break
+                k = key[-1] // search.step
+                exact, starts, outcome = _metrics(search, fams[fi], k)
+                assert exact == key
                 if starts in seen:
                     continue
                 seen.add(starts)
-                if len(options) < want:
-                    options.append(_option(search, len(options) + 1, fams[fi], k, outcome))
+                options.append(_option(search, len(options) + 1, fams[fi], k, outcome))
         if len(options) >= want:
             break
     diagnostics = None if options else _diagnostics(search, fams)
