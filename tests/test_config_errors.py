@@ -7,6 +7,7 @@ import copy
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -323,12 +324,25 @@ ICS: list[tuple[str, bytes | None, str]] = [
     ("too-many-events", VCAL % (b"BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20260910\r\n"
                                 b"END:VEVENT\r\n" * 20001), "events; at most 20000"),
     ("million-events", b"X" * (4 * 1024 * 1024 + 1), "larger than the 4194304 bytes"),
+    ("daily-since-year-1", VCAL % (b"BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:00010101\r\n"
+                                   b"RRULE:FREQ=DAILY\r\nEND:VEVENT\r\n"),
+     "a recurring event starting in 1 is more than 30 years before the plan"),
+    ("too-many-occurrences", VCAL % b"".join(
+        b"BEGIN:VEVENT\r\nUID:%d\r\nDTSTART:20260901T000000Z\r\nDTEND:20260901T000500Z\r\n"
+        b"RRULE:FREQ=DAILY;BYHOUR=" % i + ",".join(map(str, range(24))).encode()
+        + b"\r\nEND:VEVENT\r\n" for i in range(3)),
+     "more than 20000 events fall in the horizon"),
+    ("too-many-recurring", VCAL % b"".join(
+        b"BEGIN:VEVENT\r\nUID:%d\r\nDTSTART:20260901T100000Z\r\nRRULE:FREQ=WEEKLY\r\n"
+        b"END:VEVENT\r\n" % i for i in range(501)),
+     "501 recurring events; at most 500"),
 ]
 
 
 @pytest.mark.parametrize(("name", "ics", "message"), ICS, ids=[i[0] for i in ICS])
 def test_bad_imported_calendars(tmp_path: Path, name: str, ics: bytes | None,
                                 message: str) -> None:
+    started = time.monotonic()
     if ics is not None:
         (tmp_path / "cal.ics").write_bytes(ics)
     data = copy.deepcopy(BASE)
@@ -340,3 +354,4 @@ def test_bad_imported_calendars(tmp_path: Path, name: str, ics: bytes | None,
     path.write_text(json.dumps(data))
     r = _cli(path, "check")
     assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert time.monotonic() - started < 6, "refused in bounded time"

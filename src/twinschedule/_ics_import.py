@@ -6,14 +6,18 @@ events are expanded over the horizon with ``recurring-ical-events``. Floating ti
 read in the school's zone.
 
 Bounded work, whatever the file: at most ``MAX_ICS_BYTES`` bytes, ``MAX_EVENTS``
-VEVENTs and ``MAX_OCCURRENCES`` occurrences in the horizon; recurrence rules finer
-than daily (``FREQ=HOURLY``, ``MINUTELY``, ``SECONDLY``) or expanding to more than
-``MAX_TIMES_PER_DAY`` times a day are refused (a closure calendar never needs them).
+VEVENTs of which ``MAX_RECURRING`` recurring, and ``MAX_OCCURRENCES`` occurrences in
+the horizon; recurrence rules finer than daily (``FREQ=HOURLY``, ``MINUTELY``,
+``SECONDLY``), expanding to more than ``MAX_TIMES_PER_DAY`` times a day, or starting
+more than ``MAX_YEARS_BEFORE`` years before the horizon (the expansion walks from the
+first occurrence) are refused: a closure calendar never needs them. As a last resort,
+expansion stops with an error after ``MAX_SECONDS`` seconds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from . import _zones
@@ -24,6 +28,9 @@ MAX_ICS_BYTES = 4 * 1024 * 1024
 MAX_EVENTS = 20_000
 MAX_OCCURRENCES = 20_000
 MAX_TIMES_PER_DAY = 24
+MAX_RECURRING = 500
+MAX_YEARS_BEFORE = 30
+MAX_SECONDS = 10.0
 _TOO_FINE = ("SECONDLY", "MINUTELY", "HOURLY")
 
 
@@ -31,7 +38,8 @@ def _fail(message: str) -> ConfigError:
     return ConfigError([Problem(path="", message=message)])
 
 
-def _check_rrules(event: Any, index: int) -> None:
+def _check_rrules(event: Any, index: int, start: dt.date) -> bool:
+    """Refuse recurrence rules a closure calendar never needs; True if recurring."""
     rules = event.get("RRULE")
     for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
         freq = [str(f).upper() for f in rule.get("FREQ", [])]
@@ -46,6 +54,15 @@ def _check_rrules(event: Any, index: int) -> None:
         if per_day > MAX_TIMES_PER_DAY:
             raise _fail(f"event {index + 1}: RRULE repeats {per_day} times a day; at most "
                         f"{MAX_TIMES_PER_DAY} are allowed")
+    recurring = bool(rules) or event.get("RDATE") is not None
+    if recurring:
+        first = event.get("DTSTART").dt
+        first = first.date() if isinstance(first, dt.datetime) else first
+        if first.year < start.year - MAX_YEARS_BEFORE:
+            raise _fail(f"event {index + 1}: a recurring event starting in {first.year} is "
+                        f"more than {MAX_YEARS_BEFORE} years before the plan; give it a "
+                        f"later DTSTART")
+    return recurring
 
 
 def _as_utc(value: dt.datetime, zone: str) -> dt.datetime:
@@ -81,17 +98,21 @@ def import_ics(content: bytes, zone: str, start: dt.date,
     events = list(cal.walk("VEVENT"))
     if len(events) > MAX_EVENTS:
         raise _fail(f"the file has {len(events)} events; at most {MAX_EVENTS} are allowed")
+    recurring = 0
     for i, ev in enumerate(events):
         try:
             if ev.get("DTSTART") is None:
                 summary = str(ev.get("SUMMARY", "")).strip()
                 raise _fail(f"event {i + 1}{f' ({summary})' if summary else ''} has no "
                             f"DTSTART")
-            _check_rrules(ev, i)
+            recurring += _check_rrules(ev, i, start)
         except ConfigError:
             raise
         except Exception as exc:  # icalendar's broken properties raise on access
             raise _fail(f"event {i + 1}: {str(exc).splitlines()[0][:200]}") from None
+    if recurring > MAX_RECURRING:
+        raise _fail(f"the file has {recurring} recurring events; at most {MAX_RECURRING} "
+                    f"are allowed")
 
     closures: list[DateRange] = []
     busy: list[TimedEvent] = []
@@ -101,8 +122,12 @@ def import_ics(content: bytes, zone: str, start: dt.date,
     try:
         query = recurring_ical_events.of(cal)
         chunk = lo
+        deadline = time.monotonic() + MAX_SECONDS
         while chunk < hi:
-            nxt = min(chunk + dt.timedelta(days=7), hi)
+            if time.monotonic() > deadline:
+                raise _fail(f"expanding the events takes longer than {MAX_SECONDS:g} s; "
+                            f"simplify the calendar")
+            nxt = min(chunk + dt.timedelta(days=31), hi)
             for occ in query.between(chunk, nxt):
                 occ_start = occ.get("DTSTART").dt
                 # ``between`` returns an event in every chunk it overlaps: count it once.
