@@ -63,10 +63,12 @@ def fmt(t: tuple[float, float, float]) -> str:
 
 
 def peak_rss_mb(n: int, years: int) -> float:
-    code = (f"import sys, resource; sys.path.insert(0, {str(HERE)!r}); import twinschedule;"
+    """Peak resident memory of a fresh process planning the workload (VmHWM: unlike
+    ``ru_maxrss`` it is not inherited from the parent across fork and exec)."""
+    code = (f"import sys; sys.path.insert(0, {str(HERE)!r}); import twinschedule;"
             "from workloads import partnership;"
             f"twinschedule.plan(twinschedule.from_dict(partnership({n}, years={years})));"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True, cwd=ROOT)
     return int(out.stdout.strip()) / 1024
