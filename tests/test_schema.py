@@ -13,7 +13,8 @@ import pytest
 from conftest import EXAMPLES, ROOT, SHARED
 
 SCHEMA = json.loads((ROOT / "docs" / "plan.schema.json").read_text())
-FILES = sorted(EXAMPLES.glob("*.toml")) + sorted((SHARED / "conformance" / "cases").glob("*.toml"))
+FILES = (sorted(EXAMPLES.glob("**/*.toml"))
+         + sorted((SHARED / "conformance" / "cases").glob("*.toml")))  # when ../shared is there
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
