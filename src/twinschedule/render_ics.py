@@ -119,8 +119,7 @@ def _moved_description(p: Partnership, option: Option, m: Meeting, reader: Schoo
     return "\n".join(lines)
 
 
-def _calendar(p: Partnership, reader: School | None, option: Option, *,
-              expand: bool) -> Any:
+def _calendar(p: Partnership, reader: School | None, option: Option) -> Any:
     import icalendar
 
     from ._vtimezone import vtimezone
@@ -141,10 +140,6 @@ def _calendar(p: Partnership, reader: School | None, option: Option, *,
     return cal
 
 
-def _local(zone: Any, instant: dt.datetime) -> dt.datetime:
-    return instant.astimezone(zone)
-
-
 def _end(zone: Any, end: dt.datetime) -> dt.datetime:
     """DTEND in the anchor zone, or in UTC when that wall time is ambiguous or missing."""
     local = end.astimezone(zone)
@@ -161,7 +156,7 @@ def build_calendar(plan: Plan, option: Option, reader: School | None, *, stamp: 
     p = plan.partnership
     zone = _zones.get_zone(option.rule.anchor)
     stamp = stamp.astimezone(dt.UTC)
-    cal = _calendar(p, reader, option, expand=expand)
+    cal = _calendar(p, reader, option)
     summary = _summary(p, reader)
     common: dict[str, Any] = {"summary": summary, "stamp": stamp, "sequence": p.sequence}
     if p.location:
@@ -173,28 +168,28 @@ def build_calendar(plan: Plan, option: Option, reader: School | None, *, stamp: 
             desc = (_moved_description(p, option, m, reader) if m.status == "moved"
                     else describe(p, option, reader))
             cal.add_component(icalendar.Event.new(
-                uid=_uid(p, reader, m.month), start=_local(zone, m.start),
+                uid=_uid(p, reader, m.month), start=m.start.astimezone(zone),
                 end=_end(zone, m.end), description=desc, **common))
         return cal
     first, last = option.meetings[0], option.meetings[-1]
     duration = dt.timedelta(minutes=p.duration)
     master = icalendar.Event.new(
-        uid=_uid(p, reader), start=_local(zone, first.nominal),
+        uid=_uid(p, reader), start=first.nominal.astimezone(zone),
         end=_end(zone, first.nominal + duration), description=describe(p, option, reader),
         **common)
     master.add("rrule", {"freq": "monthly", "byday": option.rule.rrule.split("BYDAY=")[1],
                          "until": last.nominal.astimezone(dt.UTC)})
     for m in option.meetings:
         if m.status == "skipped":
-            master.add("exdate", _local(zone, m.nominal))
+            master.add("exdate", m.nominal.astimezone(zone))
     cal.add_component(master)
     for m in option.meetings:
         if m.status != "moved":
             continue
         assert m.start is not None and m.end is not None
         cal.add_component(icalendar.Event.new(
-            uid=_uid(p, reader), recurrence_id=_local(zone, m.nominal),
-            start=_local(zone, m.start), end=_end(zone, m.end),
+            uid=_uid(p, reader), recurrence_id=m.nominal.astimezone(zone),
+            start=m.start.astimezone(zone), end=_end(zone, m.end),
             description=_moved_description(p, option, m, reader), **common))
     return cal
 
