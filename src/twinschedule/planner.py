@@ -196,7 +196,7 @@ class _Search:
         # Few valid times: compute them one by one; many: whole runs of the grid on one
         # local date of the school, with C-speed list operations.
         dense = valid.bit_count() > 16
-        few = {lo: _bits(valid & ((1 << (hi + 1)) - (1 << lo))) for lo, hi, _ in day_pieces}
+        few: dict[int, list[int]] = {}  # valid times of a piece, listed on first use
         for i, av in enumerate(self.avs):
             mins = [0] * n
             burd = [0] * n
@@ -204,6 +204,8 @@ class _Search:
             for lo, hi, c in day_pieces:
                 a, b = c + lo * step, c + hi * step
                 if not dense or tl.changes_between(a - 1, b + 1):
+                    if lo not in few:
+                        few[lo] = _bits(valid & ((1 << (hi + 1)) - (1 << lo)))
                     for k in few[lo]:
                         s = c + k * step
                         local_day, m = divmod(s + tl.offset(s), 1440)
@@ -302,12 +304,12 @@ def _group_keys(search: _Search, fam: _Family, bits: int, held: int,
     by_time = [list(zip(*cols, strict=True)) for cols in columns]
     keys: list[tuple[int, ...]] = []
     tail = (ai, NTHS.index(fam.nth), fam.weekday)
+    none = {None}
     for k in _bits(bits):
         drift = 0
         for i in schools:
-            counts = Counter(by_time[i][k])
-            counts.pop(None, None)
-            drift += held - max(counts.values())
+            minutes = by_time[i][k]  # this time's local minute in every month (None: none)
+            drift += held - max(map(minutes.count, set(minutes) - none))
         b = [burden[i][k] for i in schools]
         keys.append((-held, moved, drift, max(b), sum(b), *tail, k * search.step))
     return keys
