@@ -1,159 +1,243 @@
-"""A straightforward brute-force planner, written from planning.md and sharing no code
-with twinschedule's search (planner, _availability, rules): it evaluates every
-candidate meeting with ``zoneinfo`` conversions and the readable calendar checks
-(``SchoolCalendar.conflicts``), memoised per (anchor, date, time).
+"""A straightforward brute-force planner written from planning.md.
 
-Used by the benchmark (speed ratio and agreement) and by the test suite (agreement on
-random inputs)."""
+It shares no code with twinschedule's search (``planner``, ``_availability``,
+``rules``): it enumerates every candidate rule, and for each one every month's nominal
+meeting and, when needed, every other date of the month, converting each meeting with
+``zoneinfo`` and judging it with the readable calendar checks
+(``SchoolCalendar.conflicts``). What it learns about one meeting (an anchor date and a
+clock time) is memoised, as a sensible straightforward implementation would; there are
+no bit masks or interval tricks. Metrics, de-duplication and the ranking key are
+computed here too.
+
+Used by the benchmark (speed ratio and agreement, ``benchmarks/run.py``) and by the
+test suite (agreement on random inputs, ``tests/reference.py``): keep the names
+``reference_plan`` and ``plan_summary`` and the shape they return.
+"""
 
 from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
 from collections import Counter
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from twinschedule import _zones
+from twinschedule._zones import get_zone
 from twinschedule.calendar import build_calendars
-from twinschedule.model import Partnership
 
-WD = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-NTH_ORDER = [1, 2, 3, 4, -1]
+if TYPE_CHECKING:
+    from twinschedule.model import Partnership, School
+    from twinschedule.outputs import Plan
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+NTH_ORDER = (1, 2, 3, 4, -1)
+ONE_MICROSECOND = dt.timedelta(microseconds=1)
+
+Summary = dict[str, Any]
 
 
-def nominal_date(y: int, m: int, wd: int, nth: int) -> dt.date:
-    days = [dt.date(y, m, d) for d in range(1, pycal.monthrange(y, m)[1] + 1)
-            if dt.date(y, m, d).weekday() == wd]
-    return days[nth - 1] if nth > 0 else days[-1]
-
-
-def plan_summary(plan: Any) -> list[dict[str, Any]]:
+def plan_summary(plan: Plan) -> list[Summary]:
     """A twinschedule ``Plan``'s options in the shape ``reference_plan`` returns."""
     return [{"nth": o.rule.nth, "weekday": o.rule.weekday, "time": o.rule.time,
              "anchor": o.rule.anchor,
-             "metrics": {"held": o.metrics.held, "moved": o.metrics.moved,
+             "metrics": {"held": o.metrics.held, "scheduled": o.metrics.scheduled,
+                         "moved": o.metrics.moved, "skipped": o.metrics.skipped,
                          "drift": o.metrics.drift, "max_burden": o.metrics.max_burden,
                          "total_burden": o.metrics.total_burden},
              "meetings": [(m.month, m.status, m.start) for m in o.meetings]}
             for o in plan.options]
 
 
-def reference_plan(p: Partnership, top: int | None = None) -> list[dict[str, Any]]:
-    cals = build_calendars(p)
-    anchors = [p.anchor] if p.anchor else list(dict.fromkeys(s.timezone for s in p.schools))
-    dur = dt.timedelta(minutes=p.duration)
-    memo: dict[tuple[str, dt.date, int], tuple[str, dt.datetime | None]] = {}
+def first_difference(got: list[Summary], want: list[Summary]) -> str | None:
+    """A readable description of the first difference between two summaries."""
+    if len(got) != len(want):
+        return f"{len(got)} options, brute force has {len(want)}"
+    for rank, (a, b) in enumerate(zip(got, want, strict=True), 1):
+        for key in ("anchor", "nth", "weekday", "time", "metrics", "meetings"):
+            if a[key] != b[key]:
+                return f"option {rank}: {key} {a[key]!r} != brute force {b[key]!r}"
+    return None
 
-    def meeting(anchor: str, d: dt.date, t: int) -> tuple[str, dt.datetime | None]:
-        """('bad'|'invalid'|'valid', UTC start)"""
-        key = (anchor, d, t)
-        if key in memo:
-            return memo[key]
-        zone = _zones.get_zone(anchor)
-        naive = dt.datetime(d.year, d.month, d.day, t // 60, t % 60)
-        a = naive.replace(tzinfo=zone, fold=0)
-        b = naive.replace(tzinfo=zone, fold=1)
-        result: tuple[str, dt.datetime | None]
-        if a.utcoffset() != b.utcoffset():
-            result = ("bad", None)
-        else:
-            s = a.astimezone(dt.UTC)
-            back = s.astimezone(zone)
-            if back.replace(tzinfo=None) != naive:
-                result = ("bad", None)
-            else:
-                # spans an offset change: a change strictly inside (s, s + duration);
-                # changes happen on whole minutes, so compare s and the last minute.
-                off0 = s.astimezone(zone).utcoffset()
-                last = s + dt.timedelta(minutes=p.duration - 1)
-                spans = last.astimezone(zone).utcoffset() != off0
-                if spans:
-                    result = ("bad", None)
-                else:
-                    ok = all(not c.conflicts(s, s + dur) for c in cals)
-                    result = ("valid" if ok else "invalid", s)
-        memo[key] = result
-        return result
 
-    months = []
-    y, m = p.start.year, p.start.month
-    while (y, m) <= (p.end.year, p.end.month):
-        months.append((y, m))
+def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    """The nth (1..4, or -1 for the last) ``weekday`` (0 = Monday) of a month."""
+    days = [dt.date(year, month, d) for d in range(1, pycal.monthrange(year, month)[1] + 1)
+            if dt.date(year, month, d).weekday() == weekday]
+    return days[nth - 1] if nth > 0 else days[-1]
+
+
+def months_between(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    out = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    allowed = {WD.index(w) for w in p.weekdays}
-    found = []
-    for ai, anchor in enumerate(anchors):
-        for nth in p.weeks:
-            for wdc in p.weekdays:
-                wd = WD.index(wdc)
-                for t in range(0, 1440, p.step):
-                    excluded = False
-                    outcome = []
-                    for y, m in months:
-                        d = nominal_date(y, m, wd, nth)
-                        if not p.start <= d <= p.end:
+    return out
+
+
+def preferred_start(school: School, local_date: dt.date, duration: int) -> int:
+    """``prefer(L)`` of planning.md: the school's ``prefer``, else the start centring the
+    meeting in the span of that day's windows."""
+    if school.prefer is not None:
+        return school.prefer
+    windows = school.windows_on(WEEKDAY_CODES[local_date.weekday()])  # type: ignore[arg-type]
+    return (windows[0].start + windows[-1].end - duration) // 2
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One meeting at a clock time on an anchor date.
+
+    ``kind``: "bad" (the start does not exist, exists twice, or the meeting spans a change
+    of the anchor's UTC offset), "invalid" (some school cannot meet) or "valid". For a
+    valid meeting, ``local`` holds per school the local (HH:MM, burden)."""
+
+    kind: str
+    start: dt.datetime | None
+    local: tuple[tuple[str, int], ...] = ()
+
+
+class BruteForce:
+    def __init__(self, p: Partnership) -> None:
+        self.p = p
+        self.cals = build_calendars(p)
+        self.duration = dt.timedelta(minutes=p.duration)
+        self.school_zones = [get_zone(s.timezone) for s in p.schools]
+        self.memo: dict[tuple[str, dt.date, int], Judged] = {}
+
+    def judge(self, anchor: str, day: dt.date, minutes: int) -> Judged:
+        key = (anchor, day, minutes)
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = self._judge(anchor, day, minutes)
+        return got
+
+    def _judge(self, anchor: str, day: dt.date, minutes: int) -> Judged:
+        zone = get_zone(anchor)
+        naive = dt.datetime(day.year, day.month, day.day, minutes // 60, minutes % 60)
+        first = naive.replace(tzinfo=zone, fold=0)
+        second = naive.replace(tzinfo=zone, fold=1)
+        if first.utcoffset() != second.utcoffset():
+            return Judged("bad", None)  # in a spring-forward gap or a fall-back fold
+        start = first.astimezone(dt.UTC)
+        end = start + self.duration
+        if start.astimezone(zone).utcoffset() != (end - ONE_MICROSECOND).astimezone(
+                zone).utcoffset():
+            return Judged("bad", None)  # spans a change of the anchor's offset
+        if any(cal.conflicts(start, end) for cal in self.cals):
+            return Judged("invalid", start)
+        local = []
+        for school, z in zip(self.p.schools, self.school_zones, strict=True):
+            ls = start.astimezone(z)
+            wall = ls.hour * 60 + ls.minute
+            local.append((f"{ls:%H:%M}",
+                          abs(wall - preferred_start(school, ls.date(), self.p.duration))))
+        return Judged("valid", start, tuple(local))
+
+    def month_outcome(self, anchor: str, nominal: dt.date,
+                      minutes: int) -> tuple[str, Judged | None] | None:
+        """(status, the held meeting or None) of one month; None if the rule is not a
+        candidate (its nominal meeting is "bad")."""
+        p = self.p
+        judged = self.judge(anchor, nominal, minutes)
+        if judged.kind == "bad":
+            return None
+        if judged.kind == "valid":
+            return "scheduled", judged
+        if p.on_conflict != "move":
+            return "skipped", None
+        best: tuple[tuple[int, int], Judged] | None = None
+        last_day = pycal.monthrange(nominal.year, nominal.month)[1]
+        for d in range(1, last_day + 1):
+            other = dt.date(nominal.year, nominal.month, d)
+            delta = (other - nominal).days
+            if delta == 0 or not p.start <= other <= p.end:
+                continue
+            if WEEKDAY_CODES[other.weekday()] not in p.weekdays:
+                continue
+            if p.max_move_days is not None and abs(delta) > p.max_move_days:
+                continue
+            there = self.judge(anchor, other, minutes)
+            if there.kind != "valid":
+                continue
+            rank = (abs(delta), -delta)  # the closest; at equal distance the later date
+            if best is None or rank < best[0]:
+                best = (rank, there)
+        return ("moved", best[1]) if best else ("skipped", None)
+
+    def candidates(self) -> list[tuple[tuple[int, ...], tuple[dt.datetime, ...], Summary]]:
+        """Every candidate that holds a meeting: (ranking key, held starts, summary)."""
+        p = self.p
+        anchors = [p.anchor] if p.anchor else list(
+            dict.fromkeys(s.timezone for s in p.schools))
+        months = months_between(p.start, p.end)
+        found: list[tuple[tuple[int, ...], tuple[dt.datetime, ...], Summary]] = []
+        for ai, anchor in enumerate(anchors):
+            for nth in p.weeks:
+                for wd_code in p.weekdays:
+                    wd = WEEKDAY_CODES.index(wd_code)
+                    nominals = [d for d in (nth_weekday(y, m, wd, nth) for y, m in months)
+                                if p.start <= d <= p.end]
+                    for minutes in range(0, 1440, p.step):
+                        got = self.candidate(anchor, nominals, minutes)
+                        if got is None:
                             continue
-                        kind, s = meeting(anchor, d, t)
-                        if kind == "bad":
-                            excluded = True
-                            break
-                        if kind == "valid":
-                            outcome.append((f"{y:04d}-{m:02d}", "scheduled", s))
-                            continue
-                        best = None
-                        if p.on_conflict == "move":
-                            opts = []
-                            for day in range(1, pycal.monthrange(y, m)[1] + 1):
-                                d2 = dt.date(y, m, day)
-                                delta = (d2 - d).days
-                                if d2 == d or not p.start <= d2 <= p.end:
-                                    continue
-                                if d2.weekday() not in allowed:
-                                    continue
-                                if p.max_move_days is not None and abs(delta) > p.max_move_days:
-                                    continue
-                                k2, s2 = meeting(anchor, d2, t)
-                                if k2 == "valid":
-                                    opts.append((abs(delta), -delta, s2))
-                            if opts:
-                                best = min(opts, key=lambda o: (o[0], o[1]))[2]
-                        outcome.append((f"{y:04d}-{m:02d}", "moved" if best else "skipped",
-                                        best))
-                    if excluded:
-                        continue
-                    held = [o for o in outcome if o[2] is not None and o[1] != "skipped"]
-                    if not held:
-                        continue
-                    counters = [Counter[str]() for _ in cals]
-                    burdens = [0] * len(cals)
-                    for _, _, s in held:
-                        assert s is not None
-                        for i, c in enumerate(cals):
-                            loc = s.astimezone(_zones.get_zone(c.zone))
-                            mins = loc.hour * 60 + loc.minute
-                            counters[i][f"{loc:%H:%M}"] += 1
-                            burdens[i] += abs(mins - c.prefer(loc.date()))
-                    drift = 0
-                    for cnt in counters:
-                        drift += len(held) - max(cnt.values())
-                    moved = sum(1 for o in held if o[1] == "moved")
-                    key = (-len(held), moved, drift, max(burdens), sum(burdens), ai,
-                           NTH_ORDER.index(nth), wd, t)
-                    found.append((key, tuple(o[2] for o in held), {
-                        "nth": nth, "weekday": wdc, "time": t, "anchor": anchor,
-                        "metrics": {"held": len(held), "moved": moved, "drift": drift,
-                                    "max_burden": max(burdens),
-                                    "total_burden": sum(burdens)},
-                        "meetings": [(mo, st, s) for mo, st, s in outcome],
-                    }))
+                        metrics, starts, meetings = got
+                        key = (-metrics["held"], metrics["moved"], metrics["drift"],
+                               metrics["max_burden"], metrics["total_burden"], ai,
+                               NTH_ORDER.index(nth), wd, minutes)
+                        found.append((key, starts, {
+                            "nth": nth, "weekday": wd_code, "time": minutes, "anchor": anchor,
+                            "metrics": metrics, "meetings": meetings}))
+        return found
+
+    def candidate(self, anchor: str, nominals: list[dt.date], minutes: int,
+                  ) -> tuple[dict[str, int], tuple[dt.datetime, ...],
+                             list[tuple[str, str, dt.datetime | None]]] | None:
+        meetings: list[tuple[str, str, dt.datetime | None]] = []
+        held: list[Judged] = []
+        counts = Counter[str]()
+        for nominal in nominals:
+            got = self.month_outcome(anchor, nominal, minutes)
+            if got is None:
+                return None
+            status, judged = got
+            counts[status] += 1
+            meetings.append((f"{nominal.year:04d}-{nominal.month:02d}", status,
+                             judged.start if judged else None))
+            if judged is not None:
+                held.append(judged)
+        if not held:
+            return None
+        drift = 0
+        burdens = []
+        for i in range(len(self.p.schools)):
+            clocks = Counter(j.local[i][0] for j in held)
+            # The usual time is the most frequent (ties: the earliest); drift counts the
+            # held meetings at another time.
+            usual = min(clocks, key=lambda c: (-clocks[c], c))
+            drift += len(held) - clocks[usual]
+            burdens.append(sum(j.local[i][1] for j in held))
+        metrics = {"held": len(held), "scheduled": counts["scheduled"],
+                   "moved": counts["moved"], "skipped": counts["skipped"], "drift": drift,
+                   "max_burden": max(burdens), "total_burden": sum(burdens)}
+        return metrics, tuple(j.start for j in held if j.start is not None), meetings
+
+
+def reference_plan(p: Partnership, top: int | None = None) -> list[Summary]:
+    """The ranked, de-duplicated options of ``p`` (at most ``top``, default ``p.top``)
+    in the shape of ``plan_summary``."""
+    found = BruteForce(p).candidates()
     found.sort(key=lambda f: f[0])
-    out: list[dict[str, Any]] = []
-    seen: set[tuple[Any, ...]] = set()
-    for _, starts, info in found:
-        if starts in seen:
-            continue
-        seen.add(starts)
-        out.append(info)
-        if len(out) == (top or p.top):
+    want = p.top if top is None else top
+    out: list[Summary] = []
+    seen: set[frozenset[dt.datetime]] = set()
+    for _, starts, summary in found:
+        if len(out) >= want:
             break
+        instants = frozenset(starts)  # duplicates: the same set of held instants
+        if instants in seen:
+            continue
+        seen.add(instants)
+        out.append(summary)
     return out

@@ -1,67 +1,165 @@
-"""Deterministic benchmark workloads: realistic schools in many zones, as dicts for
-``twinschedule.from_dict``."""
+"""Deterministic benchmark workloads, as dicts for ``twinschedule.from_dict``.
+
+Realistic schools spread over many zones: the country's public holidays (and the
+``school`` holiday category where the ``holidays`` package has one), terms in the
+pattern of the country's school year, a few closures (breaks, training days), busy
+times (staff meetings, exams) and windows with a lunch break, some with an after-school
+window so that far-apart zones can overlap. Everything comes from the fixed table below
+and a seeded ``random.Random`` per school, so a workload is the same on every run and
+machine.
+
+The first ten schools of the table can all meet together (MO-TH around 09:00 UTC);
+adding New York and Sydney (11 and 12 schools and more) makes every candidate fail, so
+those workloads exercise the diagnostics path.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+from dataclasses import dataclass
 from typing import Any
 
-# (zone, country, subdivision, hours): school days from the country's working week.
-SCHOOLS: list[tuple[str, str, str | None, list[str]]] = [
-    ("Europe/London", "GB", "ENG", ["08:45-12:15", "13:15-15:30", "15:30-17:30"]),
-    ("Africa/Nairobi", "KE", None, ["08:00-12:45", "14:00-16:00"]),
-    ("Europe/Berlin", "DE", "BE", ["08:00-13:30", "14:00-16:00"]),
-    ("Asia/Kolkata", "IN", "DL", ["07:30-13:30", "14:00-17:00"]),
-    ("Asia/Riyadh", "SA", None, ["07:00-14:00"]),
-    ("Asia/Karachi", "PK", None, ["08:00-16:00"]),
-    ("Africa/Johannesburg", "ZA", None, ["07:45-14:15", "14:15-16:30"]),
-    ("Europe/Madrid", "ES", "MD", ["09:00-14:00", "15:00-17:00"]),
-    ("Asia/Dhaka", "BD", None, ["08:00-13:00", "14:00-16:00"]),
-    ("Europe/Paris", "FR", None, ["08:30-12:00", "13:30-16:30"]),
-    ("America/New_York", "US", "NY", ["07:30-15:00", "15:00-17:00"]),
-    ("Australia/Sydney", "AU", "NSW", ["08:30-15:00", "15:00-17:30"]),
-    ("Asia/Kathmandu", "NP", None, ["09:00-15:00", "15:00-16:30"]),
-    ("America/Sao_Paulo", "BR", "SP", ["07:00-12:30", "13:30-17:00"]),
-    ("Asia/Shanghai", "CN", None, ["08:00-11:30", "13:30-17:00"]),
-    ("Africa/Cairo", "EG", None, ["08:00-14:00"]),
-]
+D = dt.date
+START = D(2026, 9, 1)  # the horizon of every workload starts with a school year
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolSpec:
+    zone: str
+    country: str
+    subdivision: str | None
+    hours: tuple[str, ...]
+    terms: str | None  # a pattern of TERMS, or None (closures and holidays only)
+    holidays: tuple[str, ...] = ("public",)
+    prefer: str | None = None
+
+
+SCHOOLS: tuple[SchoolSpec, ...] = (
+    SchoolSpec("Europe/London", "GB", "ENG", ("08:45-12:15", "13:15-15:30", "16:00-17:30"),
+               "uk"),
+    SchoolSpec("Africa/Nairobi", "KE", None, ("08:00-12:45", "14:00-16:00"), "kenya"),
+    SchoolSpec("Europe/Berlin", "DE", "BE", ("08:00-13:30", "14:00-16:00"), None,
+               holidays=("public", "school")),
+    SchoolSpec("Asia/Kolkata", "IN", "DL", ("07:30-13:30", "14:00-17:00"), "india"),
+    SchoolSpec("Asia/Riyadh", "SA", None, ("07:00-13:30",), None),
+    SchoolSpec("Asia/Karachi", "PK", None, ("08:00-13:30", "14:00-16:00"), "pakistan",
+               prefer="11:00"),
+    SchoolSpec("Africa/Johannesburg", "ZA", None, ("07:45-14:15", "14:30-16:30"), "south"),
+    SchoolSpec("Europe/Madrid", "ES", "MD", ("09:00-14:00", "15:00-17:00"), "europe"),
+    SchoolSpec("Asia/Dhaka", "BD", None, ("08:00-13:00", "14:00-16:00"), None),
+    SchoolSpec("Europe/Paris", "FR", None, ("08:30-12:00", "13:30-16:30"), "europe"),
+    SchoolSpec("America/New_York", "US", "NY", ("07:30-14:30", "15:00-17:30"), "us"),
+    SchoolSpec("Australia/Sydney", "AU", "NSW", ("08:30-15:00", "15:30-17:30"), None,
+               holidays=("public", "school")),
+    SchoolSpec("Asia/Kathmandu", "NP", None, ("09:00-15:00", "15:30-16:30"), None),
+    SchoolSpec("America/Sao_Paulo", "BR", "SP", ("07:00-12:30", "13:30-17:00"), "south"),
+    SchoolSpec("Asia/Shanghai", "CN", None, ("08:00-11:30", "13:30-17:00"), "china"),
+    SchoolSpec("Africa/Cairo", "EG", None, ("08:00-14:00",), "egypt"),
+)
+
+# Term patterns: (start month, day, end month, day) of each term of a calendar year.
+TERMS: dict[str, tuple[tuple[int, int, int, int], ...]] = {
+    "uk": ((1, 5, 3, 26), (4, 12, 7, 21), (9, 3, 12, 18)),
+    "europe": ((1, 7, 4, 2), (4, 19, 6, 30), (9, 2, 12, 19)),
+    "us": ((1, 4, 6, 25), (9, 8, 12, 23)),
+    "kenya": ((1, 5, 4, 2), (4, 26, 7, 30), (8, 23, 10, 29)),
+    "india": ((1, 2, 3, 20), (4, 1, 5, 20), (7, 1, 10, 15), (10, 27, 12, 23)),
+    "pakistan": ((1, 3, 5, 31), (8, 1, 12, 20)),
+    "south": ((1, 28, 4, 2), (4, 14, 6, 26), (7, 21, 9, 25), (10, 6, 12, 9)),
+    "china": ((1, 1, 1, 20), (2, 24, 7, 10), (9, 1, 12, 31)),
+    "egypt": ((1, 1, 1, 15), (2, 7, 6, 10), (9, 20, 12, 31)),
+}
+
+
+def _school(i: int, spec: SchoolSpec, start: dt.date, end: dt.date) -> dict[str, Any]:
+    rng = random.Random(f"twinschedule-bench-{i}")
+    years = range(start.year, end.year + 1)  # the calendar years the horizon touches
+    school: dict[str, Any] = {
+        "id": f"s{i:02d}", "name": f"School {i} ({spec.zone})", "timezone": spec.zone,
+        "country": spec.country, "holidays": list(spec.holidays), "hours": list(spec.hours)}
+    if spec.subdivision:
+        school["subdivision"] = spec.subdivision
+    if spec.prefer:
+        school["prefer"] = spec.prefer
+    if spec.terms:
+        school["terms"] = [{"from": D(y, m1, d1), "to": D(y, m2, d2), "name": f"Term {k + 1}"}
+                           for y in years
+                           for k, (m1, d1, m2, d2) in enumerate(TERMS[spec.terms])]
+    closures: list[dict[str, Any]] = []
+    for y in years:
+        # A mid-term break of a week, two training days, and (for schools without terms)
+        # the long holidays.
+        brk = D(y, 10 if spec.terms != "south" else 5, 1) + dt.timedelta(days=rng.randrange(20))
+        closures.append({"from": brk, "to": brk + dt.timedelta(days=6), "name": "Mid-term break"})
+        for _ in range(2):
+            day = D(y, 1, 1) + dt.timedelta(days=rng.randrange(365))
+            closures.append({"on": day, "name": "Training day"})
+        if spec.terms is None:
+            closures.append({"from": D(y, 7, 1), "to": D(y, 8, 20), "name": "Summer holidays"})
+            closures.append({"from": D(y, 12, 22), "to": D(y + 1, 1, 3), "name": "Winter break"})
+    school["closures"] = closures
+    # Fortnightly staff meetings at a fixed weekday and time, plus exam mornings.
+    busy: list[dict[str, Any]] = []
+    first = start + dt.timedelta(days=rng.randrange(14))
+    staff_from = rng.choice(["10:00", "11:00", "12:00", "13:30"])
+    staff_to = {"10:00": "10:45", "11:00": "12:00", "12:00": "12:30", "13:30": "14:30"}[staff_from]
+    day = first
+    while day <= end:
+        busy.append({"on": day, "from": staff_from, "to": staff_to, "name": "Staff meeting"})
+        day += dt.timedelta(days=14)
+    for _ in range(4 * ((end - start).days // 365 + 1)):
+        day = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+        busy.append({"on": day, "from": "09:00", "to": "12:00", "name": "Examinations"})
+    school["busy"] = busy
+    return school
+
+
+def horizon_end(start: dt.date, *, years: int = 1, months: int | None = None) -> dt.date:
+    if months is not None:
+        y, m = divmod(start.month - 1 + months, 12)
+        return D(start.year + y, m + 1, 1) - dt.timedelta(days=1)
+    return D(start.year + years, start.month, start.day) - dt.timedelta(days=1)
 
 
 def partnership(n_schools: int, *, years: int = 1, step: int = 15,
-                start: dt.date = dt.date(2026, 9, 1)) -> dict[str, Any]:
-    """``n_schools`` schools (cycling through the zones above), ``years`` school years."""
-    end = dt.date(start.year + years, start.month, start.day) - dt.timedelta(days=1)
-    schools = []
-    for i in range(n_schools):
-        zone, country, subdivision, hours = SCHOOLS[i % len(SCHOOLS)]
-        school: dict[str, Any] = {"id": f"s{i:02d}", "name": f"School {i} ({zone})",
-                                  "timezone": zone, "country": country, "hours": hours}
-        if subdivision:
-            school["subdivision"] = subdivision
-        closures = []
-        for y in range(start.year, start.year + years + 1):
-            closures.append({"from": dt.date(y, 10, 26 + i % 3), "to": dt.date(y, 10, 30),
-                             "name": "Autumn break"})
-            closures.append({"from": dt.date(y, 12, 21), "to": dt.date(y + 1, 1, 2),
-                             "name": "Winter break"})
-            closures.append({"on": dt.date(y, 3, 3 + i % 20), "name": "Training day"})
-        school["closures"] = closures
-        school["busy"] = [{"on": start + dt.timedelta(days=7 * k + i), "from": "10:00",
-                           "to": "11:00", "name": "Assembly"} for k in range(0, 40 * years, 3)]
-        schools.append(school)
-    return {"partnership": {"id": f"bench-{n_schools}-{years}-{step}", "name": "Benchmark",
+                months: int | None = None, start: dt.date = START) -> dict[str, Any]:
+    """The first ``n_schools`` schools of the table (cycling when more are asked for) over
+    ``years`` years (or ``months`` months) from ``start``, with a 45-minute meeting."""
+    end = horizon_end(start, years=years, months=months)
+    schools = [_school(i, SCHOOLS[i % len(SCHOOLS)], start, end) for i in range(n_schools)]
+    span = f"{months}m" if months is not None else f"{years}y"
+    return {"partnership": {"id": f"bench-{n_schools}-{span}-{step}",
+                            "name": f"Benchmark: {n_schools} schools, {span}, step {step}",
                             "start": start, "end": end, "duration": 45, "step": step},
             "schools": schools}
 
 
-def wide(n_schools: int, *, step: int = 15) -> dict[str, Any]:
-    """A worst case for the metric evaluation: nearby zones and very wide windows, so
-    that thousands of candidates hold every meeting and tie on (held, moved)."""
+def distinct_zones(n_schools: int) -> int:
+    return len({SCHOOLS[i % len(SCHOOLS)].zone for i in range(n_schools)})
+
+
+def label(data: dict[str, Any]) -> str:
+    """"4 schools, 4 zones, 1 year, step 15" for a workload dict."""
+    p, schools = data["partnership"], data["schools"]
+    start, end = p["start"], p["end"] + dt.timedelta(days=1)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    span = (f"{months // 12} year{'s' if months > 12 else ''}" if months % 12 == 0
+            else f"{months} month{'s' if months > 1 else ''}")
+    zones = len({s["timezone"] for s in schools})
+    return f"{len(schools)} schools, {zones} zones, {span}, step {p.get('step', 15)}"
+
+
+def wide(n_schools: int, *, step: int = 15, months: int | None = None) -> dict[str, Any]:
+    """A stress case for the metric evaluation, not a realistic one: nearby zones, very
+    wide windows and no calendars, so thousands of candidates hold every meeting and tie
+    on (held, moved), the first two keys of the ranking."""
     zones = ["Europe/London", "Europe/Berlin", "Africa/Nairobi", "Asia/Riyadh"]
     schools = [{"id": f"w{i}", "name": f"Wide {i}", "timezone": zones[i % len(zones)],
                 "hours": ["07:00-12:00", "13:00-16:00", "16:00-19:00"]}
                for i in range(n_schools)]
+    start = START
     return {"partnership": {"id": f"wide-{n_schools}-{step}", "name": "Wide windows",
-                            "start": dt.date(2026, 9, 1), "end": dt.date(2027, 8, 31),
+                            "start": start, "end": horizon_end(start, months=months or 12),
                             "duration": 45, "step": step},
             "schools": schools}

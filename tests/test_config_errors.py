@@ -321,9 +321,9 @@ ICS: list[tuple[str, bytes | None, str]] = [
                                  b"END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:1\r\n"
                                  b"DTSTART;TZID=Broken/Zone:20260910T100000\r\n"
                                  b"END:VEVENT\r\n"), "schools[0].closures_ics[0]"),
-    ("too-many-events", VCAL % (b"BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20260910\r\n"
-                                b"END:VEVENT\r\n" * 20001), "events; at most 20000"),
-    ("million-events", b"X" * (4 * 1024 * 1024 + 1), "larger than the 4194304 bytes"),
+    ("too-many-events", VCAL % (b"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260910\r\n"
+                                b"END:VEVENT\r\n" * 5001), "events; at most 5000"),
+    ("million-events", b"X" * (512 * 1024 + 1), "larger than the 524288 bytes"),
     ("daily-since-year-1", VCAL % (b"BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:00010101\r\n"
                                    b"RRULE:FREQ=DAILY\r\nEND:VEVENT\r\n"),
      "a recurring event starting in 1 is more than 30 years before the plan"),

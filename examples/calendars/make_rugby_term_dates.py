@@ -21,10 +21,11 @@ def main() -> None:
     cal.pop("UID", None)
     all_day = [
         ("Autumn half term", dt.date(2026, 10, 26), dt.date(2026, 10, 31)),
-        ("Christmas holiday", dt.date(2026, 12, 19), dt.date(2027, 1, 5)),
+        ("Christmas holiday", dt.date(2026, 12, 19), dt.date(2027, 1, 4)),
         ("Spring half term", dt.date(2027, 2, 15), dt.date(2027, 2, 20)),
         ("Easter holiday", dt.date(2027, 3, 27), dt.date(2027, 4, 12)),
         ("Summer half term", dt.date(2027, 5, 31), dt.date(2027, 6, 5)),
+        ("INSET day", dt.date(2026, 9, 1), dt.date(2026, 9, 2)),
         ("INSET day", dt.date(2026, 9, 2), dt.date(2026, 9, 3)),
         ("INSET day", dt.date(2027, 1, 4), dt.date(2027, 1, 5)),
         ("Summer holiday", dt.date(2027, 7, 22), dt.date(2027, 9, 1)),

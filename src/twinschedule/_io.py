@@ -1,6 +1,13 @@
 """The edges: reading partnership and calendar files, atomic writes, SOURCE_DATE_EPOCH.
 
 Everything that touches the disk or the environment lives here, so the core stays pure.
+
+Limits: a partnership file is at most ``MAX_FILE_BYTES`` (1 MiB) and an imported
+calendar at most ``_ics_import.MAX_ICS_BYTES`` (512 KiB); only that much plus one byte is
+ever read, so a larger file is refused at once. Only regular files are read (not
+folders, devices or pipes, which could block or never end). JSON and TOML nesting is
+bounded by Python's recursion limit (about 1000 levels), and integers by Python's
+4300-digit limit; both are reported as problems, not raised.
 """
 
 from __future__ import annotations
@@ -9,6 +16,8 @@ import datetime as dt
 import json
 import os
 import re
+import stat
+import sys
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -26,8 +35,22 @@ def _problem(message: str, path: str = "") -> Problem:
 
 
 def read_capped(path: Path, limit: int) -> bytes:
-    """At most ``limit`` bytes of a file; ``ConfigError`` if it is larger."""
-    with path.open("rb") as fh:
+    """At most ``limit`` bytes of a regular file; ``ConfigError`` if it is larger or not a
+    regular file, ``OSError`` if it cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except ValueError:  # a NUL in the name
+        raise ConfigError([_problem("the file name contains a NUL character")]) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ConfigError([_problem("is a folder, not a file")])
+        if not stat.S_ISREG(mode):
+            raise ConfigError([_problem("is not a regular file (a device, pipe or socket)")])
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise ConfigError([_problem(f"the file is larger than the {limit} bytes allowed")])
@@ -59,12 +82,18 @@ def parse_document(data: bytes, *, kind: str, source: str) -> Any:
                        f"{exc.msg}") from None
         except RecursionError:
             raise fail("JSON nested too deeply") from None
+        except ValueError:  # an integer longer than Python's 4300-digit limit
+            raise fail("JSON: a number has too many digits (more than "
+                       f"{sys.get_int_max_str_digits()})") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise fail(f"TOML syntax error: {exc}") from None
     except RecursionError:
         raise fail("TOML nested too deeply") from None
+    except ValueError:  # an integer longer than Python's 4300-digit limit
+        raise fail("TOML: a number has too many digits (more than "
+                   f"{sys.get_int_max_str_digits()})") from None
 
 
 def read_document(path: Path) -> Any:
@@ -75,9 +104,6 @@ def read_document(path: Path) -> Any:
         raise ConfigError([_problem(f"unknown file type '{suffix or path.name}': use a .toml "
                                     f"or .json file")], source=source)
     try:
-        if path.is_dir():
-            raise ConfigError([_problem("is a directory, not a partnership file")],
-                              source=source)
         data = read_capped(path, MAX_FILE_BYTES)
     except ConfigError as exc:
         raise ConfigError(exc.problems, source=source) from None
@@ -92,7 +118,11 @@ def ics_reader(base: Path) -> Any:
     from ._ics_import import MAX_ICS_BYTES
 
     def read(name: str) -> bytes:
-        return read_capped(base / name, MAX_ICS_BYTES)
+        try:
+            return read_capped(base / name, MAX_ICS_BYTES)
+        except ConfigError as exc:
+            raise ConfigError([_problem(f"'{name}': {p.message}") for p in exc.problems]
+                              ) from None
 
     return read
 

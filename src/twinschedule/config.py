@@ -2,12 +2,32 @@
 
 No file I/O here: imported calendars (``closures_ics``) arrive through a ``read_ics``
 callable supplied by the caller (``twinschedule.load`` reads them relative to the file).
+
+Limits (besides those of the file format, e.g. ``duration`` 5 to 720 minutes):
+
+=========================  ==========  ====================================================
+``MAX_SCHOOLS``            200         schools in a partnership (and at least 2)
+``MAX_YEARS``              10          years from ``start`` to ``end``
+``MIN_DATE``, ``MAX_DATE``  1970-01-01,  every date of the file (horizon, terms, closures,
+                           2200-12-31  busy)
+``MAX_ICS_FILES``          10          ``closures_ics`` files per school
+``MAX_ICS_TOTAL_BYTES``    2 MiB       bytes of imported calendars per partnership (each
+                                       file once per time zone it is read in); each file
+                                       has the limits of ``_ics_import``
+``MAX_HINTS``              1,000       problems that get did-you-mean suggestions (the
+                                       first ones; every problem is still reported)
+=========================  ==========  ====================================================
+
+Text values must be valid Unicode without control characters (tab and line breaks
+allowed). Values echoed in messages are shortened to ``SHOW_CHARS`` characters and
+non-printable characters escaped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, cast
@@ -18,9 +38,17 @@ from .errors import ConfigError, Problem
 from .model import Busy, DateRange, Partnership, School, TimedEvent, Window, hhmm
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-TIME = re.compile(r"(\d{2}):(\d{2})")
+TIME = re.compile(r"(\d{2}):(\d{2})", re.ASCII)
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 MAX_SCHOOLS = 200
 MAX_YEARS = 10
+MIN_DATE = dt.date(1970, 1, 1)
+MAX_DATE = dt.date(2200, 12, 31)
+MAX_ICS_FILES = 10
+MAX_ICS_TOTAL_BYTES = 2 * 1024 * 1024
+MAX_HINTS = 1000
+SHOW_CHARS = 60
+_BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 PARTNERSHIP_KEYS = (
     "id", "name", "start", "end", "duration", "title", "location", "description", "anchor",
@@ -45,8 +73,42 @@ class _Collector:
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path=path, message=message))
 
+    @property
+    def hinting(self) -> bool:
+        """Whether to look for did-you-mean suggestions (for the first ``MAX_HINTS``
+        problems only: a file of 100,000 typos must not take minutes)."""
+        return len(self.problems) < MAX_HINTS
+
+
+def _show(value: object) -> str:
+    """A value as echoed in a message: printable, at most ``SHOW_CHARS`` characters."""
+    text = value if isinstance(value, str) else _type_name(value)
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                    for ch in text[:SHOW_CHARS + 1])
+    return shown[:SHOW_CHARS] + "..." if len(shown) > SHOW_CHARS else shown
+
+
+def _number(value: int) -> str:
+    """An integer as echoed in a message (huge ones by their size: ``str`` refuses them)."""
+    if value.bit_length() > 64:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    return str(value)
+
+
+def _bad_text(value: str) -> str | None:
+    """Why a string is not acceptable text, None if it is."""
+    m = _BAD_TEXT.search(value)
+    if m is None:
+        return None
+    code = ord(m.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return f"contains U+{code:04X}, which is not a character (invalid Unicode)"
+    return f"contains the control character U+{code:04X}"
+
 
 def _did_you_mean(word: str, choices: list[str], *, cutoff: float = 0.6) -> str:
+    if len(word) > 100:
+        return ""
     found = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
     if not found:
         lowered = {c.lower(): c for c in choices}
@@ -57,7 +119,8 @@ def _did_you_mean(word: str, choices: list[str], *, cutoff: float = 0.6) -> str:
 
 def _type_name(value: object) -> str:
     return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            list: "a list", dict: "a table", dt.date: "a date", dt.datetime: "a date-time",
+            list: "a list", tuple: "a tuple", dict: "a table", dt.date: "a date",
+            dt.datetime: "a date-time", dt.time: "a time of day",
             type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
@@ -65,8 +128,10 @@ def _check_keys(c: _Collector, data: Mapping[str, Any], allowed: tuple[str, ...]
                 path: str) -> None:
     for key in data:
         if key not in allowed:
-            c.add(f"{path}.{key}" if path else str(key),
-                  f"unknown key '{key}'{_did_you_mean(str(key), list(allowed))}")
+            name = _show(str(key))
+            c.add(f"{path}.{name}" if path else name,
+                  f"unknown key '{name}'"
+                  f"{_did_you_mean(str(key), list(allowed)) if c.hinting else ''}")
 
 
 def _table(c: _Collector, value: object, path: str) -> Mapping[str, Any] | None:
@@ -89,6 +154,10 @@ def _str(c: _Collector, data: Mapping[str, Any], key: str, path: str, *,
     if required and not value.strip():
         c.add(f"{path}.{key}", "must not be empty")
         return None
+    bad = _bad_text(value)
+    if bad is not None:
+        c.add(f"{path}.{key}", bad)
+        return None
     return value
 
 
@@ -102,11 +171,11 @@ def _int(c: _Collector, data: Mapping[str, Any], key: str, path: str, *, lo: int
     if isinstance(value, bool) or not isinstance(value, int):
         c.add(f"{path}.{key}", f"expected an integer, got {_type_name(value)}")
         return None
+    what = _number(value) + (unit if value.bit_length() <= 64 else "")
     if value < lo:
-        c.add(f"{path}.{key}", f"{value}{unit} is less than the {lo}{unit} allowed")
+        c.add(f"{path}.{key}", f"{what} is less than the {lo}{unit} allowed")
         return None
     if hi is not None and value > hi:
-        what = f"{value}{unit}"
         c.add(f"{path}.{key}", f"{what} is {'longer' if unit else 'more'} than the "
                                f"{hi}{unit} allowed")
         return None
@@ -117,19 +186,22 @@ def _date(c: _Collector, value: object, path: str) -> dt.date | None:
     if isinstance(value, dt.datetime):
         c.add(path, f"expected a date (YYYY-MM-DD), got a date-time '{value.isoformat()}'")
         return None
-    if isinstance(value, dt.date):
-        return value
     if isinstance(value, str):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            c.add(path, f"'{value}' is not a date (YYYY-MM-DD)")
+        if not DATE.fullmatch(value):
+            c.add(path, f"'{_show(value)}' is not a date (YYYY-MM-DD)")
             return None
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError as exc:
             c.add(path, f"'{value}' is not a date: {exc}")
             return None
-    c.add(path, f"expected a date (YYYY-MM-DD), got {_type_name(value)}")
-    return None
+    if not isinstance(value, dt.date):
+        c.add(path, f"expected a date (YYYY-MM-DD), got {_type_name(value)}")
+        return None
+    if not MIN_DATE <= value <= MAX_DATE:
+        c.add(path, f"{value} is outside the supported dates {MIN_DATE} to {MAX_DATE}")
+        return None
+    return value
 
 
 def _time(c: _Collector, value: object, path: str, *, allow_24: bool) -> int | None:
@@ -138,12 +210,12 @@ def _time(c: _Collector, value: object, path: str, *, allow_24: bool) -> int | N
         return None
     m = TIME.fullmatch(value.strip())
     if not m:
-        c.add(path, f"'{value}' is not a time 'HH:MM' (24-hour)")
+        c.add(path, f"'{_show(value)}' is not a time 'HH:MM' (24-hour)")
         return None
     h, mi = int(m.group(1)), int(m.group(2))
     if mi > 59 or h > 24 or (h == 24 and (mi != 0 or not allow_24)):
         limit = "00:00 to 24:00" if allow_24 else "00:00 to 23:59"
-        c.add(path, f"'{value}' is not a time of day ({limit})")
+        c.add(path, f"'{value.strip()}' is not a time of day ({limit})")
         return None
     return h * 60 + mi
 
@@ -176,9 +248,10 @@ def _weekdays(c: _Collector, data: Mapping[str, Any], key: str,
             continue
         code = parse_weekday(item)
         if code is None:
-            close = difflib.get_close_matches(item.lower(), list(WEEKDAY_SPELLINGS), n=1)
+            close = difflib.get_close_matches(item.lower(), list(WEEKDAY_SPELLINGS), n=1) \
+                if len(item) <= 100 and c.hinting else []
             hint = f" (did you mean '{WEEKDAY_SPELLINGS[close[0]]}'?)" if close else ""
-            c.add(where, f"unknown weekday '{item}'{hint}; use MO TU WE TH FR SA SU")
+            c.add(where, f"unknown weekday '{_show(item)}'{hint}; use MO TU WE TH FR SA SU")
             ok = False
         elif code in out:
             c.add(where, f"weekday '{code}' is listed twice")
@@ -203,7 +276,7 @@ def _windows(c: _Collector, value: object, path: str) -> tuple[Window, ...] | No
         where = f"{path}[{i}]"
         if not isinstance(item, str) or item.count("-") != 1:
             c.add(where, f"expected a window 'HH:MM-HH:MM', got "
-                         f"{repr(item) if isinstance(item, str) else _type_name(item)}")
+                         f"{repr(_show(item)) if isinstance(item, str) else _type_name(item)}")
             ok = False
             continue
         a_text, b_text = item.split("-")
@@ -213,8 +286,8 @@ def _windows(c: _Collector, value: object, path: str) -> tuple[Window, ...] | No
             ok = False
             continue
         if b <= a:
-            c.add(where, f"window '{item}' ends before it starts" if b < a
-                  else f"window '{item}' is empty")
+            c.add(where, f"window '{_show(item)}' ends before it starts" if b < a
+                  else f"window '{_show(item)}' is empty")
             ok = False
             continue
         windows.append((Window(start=a, end=b), i))
@@ -235,15 +308,25 @@ def _windows(c: _Collector, value: object, path: str) -> tuple[Window, ...] | No
     return tuple(merged)
 
 
+def _id(c: _Collector, data: Mapping[str, Any], path: str) -> str | None:
+    """A required slug ``id``: it names files and UIDs, so nothing else is allowed."""
+    if isinstance(data.get("id"), str) and data["id"] and not SLUG.fullmatch(data["id"]):
+        value = data["id"]
+        c.add(f"{path}.id", f"'{_show(value)}' is not a valid id: use 1 to 64 characters "
+                            f"a-z, 0-9 and '-', starting with a letter or digit")
+        return None
+    return _str(c, data, "id", path, required=True)
+
+
 def _zone(c: _Collector, value: object, path: str) -> str | None:
     if not isinstance(value, str):
         c.add(path, f"expected an IANA time zone name, got {_type_name(value)}")
         return None
     canon = _zones.canonical(value)
     if canon is None:
-        hints = _zones.suggest(value)
+        hints = _zones.suggest(value) if len(value) <= 100 and c.hinting else []
         hint = f" (did you mean '{hints[0]}'?)" if hints else ""
-        c.add(path, f"unknown time zone '{value}'{hint}")
+        c.add(path, f"unknown time zone '{_show(value)}'{hint}")
         return None
     return canon
 
@@ -314,11 +397,40 @@ def _busy(c: _Collector, data: Mapping[str, Any], path: str) -> tuple[Busy, ...]
     return tuple(out)
 
 
-def _holiday_lists() -> dict[str, list[str]]:
+@functools.cache
+def _countries() -> tuple[str, ...]:
+    """The alpha-2 codes of the countries of the ``holidays`` package, sorted (from its
+    registry, without loading the 250 country modules as ``list_supported_countries``
+    does; that is its fallback)."""
     import holidays
 
-    found: dict[str, list[str]] = holidays.list_supported_countries(include_aliases=False)
-    return found
+    try:
+        from holidays.registry import EntityLoader
+
+        codes = EntityLoader.get_country_codes(include_aliases=False)
+    except (ImportError, AttributeError, TypeError):
+        codes = holidays.list_supported_countries(include_aliases=False)
+    return tuple(sorted(str(code) for code in codes))
+
+
+def _country_hint(code: str, supported: list[str]) -> str:
+    """' (did you mean 'GB'?)' for 'UK', 'GBR', 'gb' or a near miss; else ''."""
+    import holidays
+
+    if code.upper() in holidays.list_supported_countries(include_aliases=True):
+        try:
+            alpha2 = str(holidays.country_holidays(code.upper()).country)
+        except Exception:  # an alias the package cannot build: no hint
+            alpha2 = ""
+        if alpha2 in supported:
+            return f" (did you mean '{alpha2}'?)"
+    return _did_you_mean(code.upper(), supported)
+
+
+def _subdivisions(code: str) -> tuple[str, ...]:
+    import holidays
+
+    return tuple(str(s) for s in type(holidays.country_holidays(code)).subdivisions)
 
 
 def _country_info(code: str) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -330,18 +442,55 @@ def _country_info(code: str) -> tuple[tuple[str, ...], dict[str, str]]:
             dict(getattr(cls, "subdivisions_aliases", {}) or {}))
 
 
+class _Imports:
+    """Reads and imports the ``closures_ics`` files of one partnership: each (file, zone)
+    once, and at most ``MAX_ICS_TOTAL_BYTES`` bytes in all."""
+
+    def __init__(self, read_ics: ReadIcs, import_ics: ImportIcs) -> None:
+        self.read_ics = read_ics
+        self.import_ics = import_ics
+        self.done: dict[tuple[str, str], Any] = {}
+        self.total = 0
+
+    def load(self, name: str, zone: str, start: dt.date,
+             end: dt.date) -> tuple[tuple[DateRange, ...], tuple[TimedEvent, ...]]:
+        key = (name, zone)
+        if key not in self.done:
+            self.done[key] = self._load(name, zone, start, end)
+        got = self.done[key]
+        if isinstance(got, ConfigError):
+            raise got
+        return cast(tuple[tuple[DateRange, ...], tuple[TimedEvent, ...]], got)
+
+    def _load(self, name: str, zone: str, start: dt.date, end: dt.date) -> object:
+        try:
+            content = self.read_ics(name)
+        except ConfigError as exc:
+            return exc
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            return ConfigError([Problem(path="", message=f"cannot read '{_show(name)}': "
+                                                         f"{reason}")])
+        self.total += len(content)
+        if self.total > MAX_ICS_TOTAL_BYTES:
+            return ConfigError([Problem(path="", message=(
+                f"the imported calendars of the partnership have more than "
+                f"{MAX_ICS_TOTAL_BYTES} bytes in all (each file counted once per time zone "
+                f"it is read in)"))])
+        try:
+            return self.import_ics(content, zone, start, end)
+        except ConfigError as exc:
+            return exc
+
+
 def _school(c: _Collector, raw: object, path: str, start: dt.date | None,
-            end: dt.date | None, duration: int | None, read_ics: ReadIcs | None,
-            import_ics: ImportIcs | None) -> School | None:
+            end: dt.date | None, duration: int | None, ics: _Imports | None) -> School | None:
     data = _table(c, raw, path)
     if data is None:
         return None
     before = len(c.problems)
     _check_keys(c, data, SCHOOL_KEYS, path)
-    sid = _str(c, data, "id", path, required=True)
-    if sid is not None and not SLUG.fullmatch(sid):
-        c.add(f"{path}.id", f"'{sid}' is not a valid id: use 1 to 64 characters a-z, 0-9 and "
-                            f"'-', starting with a letter or digit")
+    sid = _id(c, data, path)
     name = _str(c, data, "name", path, required=True)
     zone = _zone(c, data["timezone"], f"{path}.timezone") if "timezone" in data else None
     if "timezone" not in data:
@@ -359,32 +508,34 @@ def _school(c: _Collector, raw: object, path: str, start: dt.date | None,
         if not bad:
             categories = tuple(dict.fromkeys(cast(list[str], cat_items)))
     if country is not None:
-        supported = _holiday_lists()
+        supported = _countries()
         if country not in supported:
-            c.add(f"{path}.country", f"unknown or unsupported country code '{country}'"
-                                     f"{_did_you_mean(country.upper(), sorted(supported))}; "
-                                     f"use an ISO 3166-1 alpha-2 code such as 'GB'")
+            hint = _country_hint(country, list(supported)) if c.hinting else ""
+            c.add(f"{path}.country", f"unknown or unsupported country code '{_show(country)}'"
+                                     f"{hint}; use an ISO 3166-1 alpha-2 code such as 'GB'")
             country = None
         else:
             cats, aliases = _country_info(country)
-            subdivs = supported[country]
+            subdivs = list(_subdivisions(country))
             if subdivision is not None and subdivision not in subdivs:
                 if subdivision in aliases:
                     subdivision = aliases[subdivision]
                 else:
                     listing = ", ".join(subdivs[:12]) + (", ..." if len(subdivs) > 12 else "")
-                    hint = _did_you_mean(subdivision, list(subdivs) + list(aliases))
+                    hint = _did_you_mean(subdivision, list(subdivs) + list(aliases)) \
+                        if c.hinting else ""
                     c.add(f"{path}.subdivision",
-                          f"unknown subdivision '{subdivision}' of {country}{hint}; "
+                          f"unknown subdivision '{_show(subdivision)}' of {country}{hint}; "
                           f"known: {listing or 'none'}")
             if not categories:
                 categories = ("public",) if cat_items is None else ()
             for i, cat in enumerate(categories):
                 if cat not in cats:
                     c.add(f"{path}.holidays[{i}]",
-                          f"unknown holiday category '{cat}' for {country}"
-                          f"{_did_you_mean(cat, list(cats))}; known: {', '.join(cats)}")
-    else:
+                          f"unknown holiday category '{_show(cat)}' for {country}"
+                          f"{_did_you_mean(cat, list(cats)) if c.hinting else ''}; "
+                          f"known: {', '.join(cats)}")
+    elif "country" not in data:
         if subdivision is not None:
             c.add(f"{path}.subdivision", "needs 'country'")
         if cat_items is not None:
@@ -399,14 +550,19 @@ def _school(c: _Collector, raw: object, path: str, start: dt.date | None,
         table = _table(c, data["hours_by_day"], f"{path}.hours_by_day")
         for key, value in (table or {}).items():
             code = parse_weekday(str(key))
+            where = f"{path}.hours_by_day.{_show(str(key))}"
             if code is None:
-                c.add(f"{path}.hours_by_day.{key}", f"unknown weekday '{key}'"
-                      f"{_did_you_mean(str(key).upper(), list(WEEKDAYS))}")
+                close = difflib.get_close_matches(str(key).lower(), list(WEEKDAY_SPELLINGS),
+                                                  n=1) if len(str(key)) <= 100 and c.hinting \
+                    else []
+                hint = f" (did you mean '{WEEKDAY_SPELLINGS[close[0]]}'?)" if close else ""
+                c.add(where, f"unknown weekday '{_show(str(key))}'{hint}; use MO TU WE TH FR "
+                             f"SA SU")
                 continue
             if any(code == d for d, _ in by_day):
-                c.add(f"{path}.hours_by_day.{key}", f"weekday '{code}' is given twice")
+                c.add(where, f"weekday '{code}' is given twice")
                 continue
-            ws = _windows(c, value, f"{path}.hours_by_day.{key}")
+            ws = _windows(c, value, where)
             if ws is not None:
                 by_day.append((code, ws))
     by_day.sort(key=lambda p: WEEKDAYS.index(p[0]))
@@ -420,30 +576,33 @@ def _school(c: _Collector, raw: object, path: str, start: dt.date | None,
     if ics_items is not None:
         paths: list[str] = []
         for i, item in enumerate(ics_items):
-            if not isinstance(item, str) or not item.strip():
-                c.add(f"{path}.closures_ics[{i}]", "expected a file name")
+            where = f"{path}.closures_ics[{i}]"
+            if not isinstance(item, str):
+                c.add(where, f"expected a file name, got {_type_name(item)}")
+            elif not item.strip():
+                c.add(where, "expected a file name, got an empty string")
+            elif (why := _bad_text(item)) is not None:
+                c.add(where, f"the file name {why}")
             else:
                 paths.append(item)
+        if len(ics_items) > MAX_ICS_FILES:
+            c.add(f"{path}.closures_ics", f"{len(ics_items)} files is more than the "
+                                          f"{MAX_ICS_FILES} allowed")
         ics_paths = tuple(paths)
-        if read_ics is None or import_ics is None:
+        if ics is None:
             if paths:
                 c.add(f"{path}.closures_ics", "imported calendars need a way to read files: "
                                               "use twinschedule.load() or pass read_ics=")
         elif zone is not None and start is not None and end is not None \
-                and len(paths) == len(ics_items):
+                and len(paths) == len(ics_items) <= MAX_ICS_FILES:
             closures: list[DateRange] = []
             busy_events: list[TimedEvent] = []
             for i, p in enumerate(paths):
                 try:
-                    content = read_ics(p)
-                    got = import_ics(content, zone, start, end)
+                    got = ics.load(p, zone, start, end)
                 except ConfigError as exc:
                     c.problems.extend(q.with_prefix(f"{path}.closures_ics[{i}]")
                                       for q in exc.problems)
-                    continue
-                except OSError as exc:
-                    c.add(f"{path}.closures_ics[{i}]",
-                          f"cannot read '{p}': {exc.strerror or exc}")
                     continue
                 closures.extend(got[0])
                 busy_events.extend(got[1])
@@ -498,10 +657,7 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
         p = {}
     path = "partnership"
     _check_keys(c, p, PARTNERSHIP_KEYS, path)
-    pid = _str(c, p, "id", path, required=True)
-    if pid is not None and not SLUG.fullmatch(pid):
-        c.add(f"{path}.id", f"'{pid}' is not a valid id: use 1 to 64 characters a-z, 0-9 and "
-                            f"'-', starting with a letter or digit")
+    pid = _id(c, p, path)
     name = _str(c, p, "name", path, required=True)
     start = _date(c, p["start"], f"{path}.start") if "start" in p else None
     end = _date(c, p["end"], f"{path}.end") if "end" in p else None
@@ -528,7 +684,9 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
         ok = True
         for i, w in enumerate(weeks_items):
             if isinstance(w, bool) or not isinstance(w, int) or w not in NTHS:
-                c.add(f"{path}.weeks[{i}]", f"{w!r} is not one of 1, 2, 3, 4, -1 (last)")
+                shown = _number(w) if isinstance(w, int) and not isinstance(w, bool) \
+                    else f"'{_show(w)}'" if isinstance(w, str) else _type_name(w)
+                c.add(f"{path}.weeks[{i}]", f"{shown} is not one of 1, 2, 3, 4, -1 (last)")
                 ok = False
         if ok:
             if len(set(weeks_items)) != len(weeks_items):
@@ -541,7 +699,7 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
                               f"{max(d for d in range(5, step + 1) if 1440 % d == 0)}")
     on_conflict = _str(c, p, "on_conflict", path)
     if on_conflict is not None and on_conflict not in ON_CONFLICT:
-        c.add(f"{path}.on_conflict", f"'{on_conflict}' is not 'move' or 'skip'")
+        c.add(f"{path}.on_conflict", f"'{_show(on_conflict)}' is not 'move' or 'skip'")
     max_move = _int(c, p, "max_move_days", path, lo=0, hi=31)
     top = _int(c, p, "top", path, lo=1, hi=50)
     sequence = _int(c, p, "sequence", path, lo=0, hi=2**31 - 1)
@@ -558,8 +716,10 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
         c.add("schools", f"{len(schools_raw)} schools is more than the {MAX_SCHOOLS} allowed")
     else:
         seen: dict[str, int] = {}
+        ics = _Imports(read_ics, import_ics) if read_ics is not None \
+            and import_ics is not None else None
         for i, raw in enumerate(schools_raw):
-            s = _school(c, raw, f"schools[{i}]", start, end, duration, read_ics, import_ics)
+            s = _school(c, raw, f"schools[{i}]", start, end, duration, ics)
             if s is None:
                 continue
             if s.id in seen:
