@@ -146,3 +146,50 @@ class Conflict:
     school: str
     reason: str
     detail: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Network:
+    """Many schools and one monthly webinar over ``start..end``, clock time fixed in
+    ``anchor`` (the organiser's zone). Also the pool that ``match`` finds partners in.
+
+    ``on_conflict`` and ``max_move_days`` are used only for the two-school partnerships
+    of partner matching (:meth:`pair`); the webinar itself never moves.
+    """
+
+    id: str
+    name: str
+    start: date
+    end: date
+    duration: int
+    anchor: str
+    schools: tuple[School, ...]
+    sessions: int = 1
+    title: str | None = None
+    location: str | None = None
+    description: str | None = None
+    weekdays: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    weeks: tuple[int, ...] = (1, 2, 3, 4, -1)
+    step: int = 15
+    on_conflict: OnConflict = "move"
+    max_move_days: int | None = None
+    top: int = 5
+    sequence: int = 0
+
+    def school(self, school_id: str) -> School:
+        for s in self.schools:
+            if s.id == school_id:
+                return s
+        raise KeyError(school_id)
+
+    def pair(self, first: School, second: School) -> Partnership:
+        """The two-school partnership ``P(first, second)`` of partner matching: the
+        network's horizon, duration, weekdays, weeks, step, on_conflict and
+        max_move_days, ``first`` listed first, and no fixed anchor (both schools' zones
+        are candidate anchors)."""
+        return Partnership(
+            id=self.id, name=f"{first.name} and {second.name}", start=self.start,
+            end=self.end, duration=self.duration, schools=(first, second),
+            weekdays=self.weekdays, weeks=self.weeks, step=self.step,
+            on_conflict=self.on_conflict, max_move_days=self.max_move_days,
+            sequence=self.sequence)
