@@ -140,6 +140,27 @@ def test_tricky_zones(zone: str) -> None:
     check_feeds(plan)
 
 
+@pytest.mark.parametrize("zone", ["Europe/Oslo", "Atlantic/Reykjavik", "US/Eastern"])
+def test_linked_zone_anchor_keeps_its_name(zone: str) -> None:
+    """A link (Europe/Oslo -> Europe/Berlin in the data) keeps the name as written in the
+    plan, the JSON, the feeds' TZIDs and VTIMEZONE; both engines expand it right."""
+    p = partnership([school("a", zone, days=ALL, hours=["06:00-22:00"]),
+                     school("b", "Europe/London", days=ALL, hours=["06:00-22:00"])],
+                    start=D(2026, 9, 1), end=D(2027, 8, 31), duration=60, anchor=zone, top=2)
+    assert p.anchor == zone and p.schools[0].timezone == zone
+    plan = twinschedule.plan(p)
+    assert plan.feasible
+    option = plan.option(1)
+    assert option.rule.anchor == zone
+    assert zone in str(plan.to_dict())
+    files = check_feeds(plan)
+    for data in files.values():
+        cal = icalendar.Calendar.from_ical(data)
+        tzids = {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
+        assert zone in tzids
+        assert not tzids & {"Europe/Berlin", "Africa/Abidjan", "America/New_York"}
+
+
 def test_first_month_moved_last_skipped_year_end() -> None:
     closures = [{"on": D(2026, 12, 9), "name": "Nativity play"},
                 {"from": D(2027, 2, 1), "to": D(2027, 2, 28), "name": "Exchange trip"}]

@@ -234,7 +234,8 @@ def _steady(zone_name: str, minute: int, *, standard: bool) -> _Observance:
 
 
 def vtimezone(name: str, start: dt.date, end: dt.date) -> icalendar.Timezone:
-    """An ``icalendar.Timezone`` for zone ``name`` (TZID: its canonical IANA name) that
+    """An ``icalendar.Timezone`` for zone ``name`` (TZID: the name as given, a link
+    such as ``Europe/Oslo`` keeping its own name) that
     reproduces its UTC offset at every instant from ``start`` - 1 day to ``end`` + 2 days
     (in fact from its first onset, up to :data:`MARGIN_DAYS` before ``start``, to
     :data:`MARGIN_DAYS` after ``end``), with yearly RRULEs where the zone's transitions
@@ -244,9 +245,9 @@ def vtimezone(name: str, start: dt.date, end: dt.date) -> icalendar.Timezone:
     """
     import icalendar
 
-    tzid = _zones.canonical(name)
-    if tzid is None:
+    if _zones.canonical(name) is None:
         raise KeyError(name)
+    tzid = name
     first = (_zones.day_number(start) - MARGIN_DAYS) * 1440
     last = (_zones.day_number(end) + MARGIN_DAYS) * 1440
     probe = _zones.timeline(tzid, first, last + PROBE_DAYS * 1440).transitions

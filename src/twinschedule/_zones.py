@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -53,7 +54,8 @@ def canonical(name: str) -> str | None:
 def suggest(name: str, *, limit: int = 3) -> list[str]:
     """Close zone names for a misspelled one."""
     zones, links = _names()
-    pool = sorted(zones | links.keys())
+    pool = sorted(z for z in zones | links.keys()
+                  if z == "UTC" or ("/" in z and not z.startswith("Etc/")))
     lowered = {z.lower(): z for z in pool}
     if name.lower() in lowered:
         return [lowered[name.lower()]]
@@ -68,12 +70,116 @@ def suggest(name: str, *, limit: int = 3) -> list[str]:
 
 @functools.cache
 def get_zone(name: str) -> ZoneInfo:
-    """The zone ``name`` built from the tzdata package's file (KeyError if unknown)."""
-    canon = canonical(name)
-    if canon is None:
+    """The zone ``name`` built from the tzdata package's file of that very name (a link
+    such as ``Europe/Oslo`` keeps its own name as the key; KeyError if unknown)."""
+    zones, links = _names()
+    if name not in zones and name not in links:
         raise KeyError(name)
-    with resources.files("tzdata.zoneinfo").joinpath(*canon.split("/")).open("rb") as fh:
-        return ZoneInfo.from_file(fh, key=canon)
+    with resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).open("rb") as fh:
+        return ZoneInfo.from_file(fh, key=name)
+
+
+# Names of the tzdata package that are not location zones, why, and location zones to
+# use instead. ``UTC`` and ``Etc/UTC`` are accepted (an explicit UTC, nothing to
+# misread); ``GMT`` is refused (people who write it usually mean London time).
+_LEGACY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "EST": ("a fixed UTC-05:00 with no daylight saving (not New York time)",
+            ("America/New_York", "America/Toronto", "America/Panama")),
+    "MST": ("a fixed UTC-07:00 with no daylight saving (not Denver time)",
+            ("America/Denver", "America/Edmonton", "America/Phoenix")),
+    "HST": ("a fixed UTC-10:00 with no daylight saving", ("Pacific/Honolulu",)),
+    "EST5EDT": ("an old POSIX-style rule zone, not a place", (
+        "America/New_York", "America/Toronto")),
+    "CST6CDT": ("an old POSIX-style rule zone, not a place", (
+        "America/Chicago", "America/Winnipeg", "America/Mexico_City")),
+    "MST7MDT": ("an old POSIX-style rule zone, not a place", (
+        "America/Denver", "America/Edmonton")),
+    "PST8PDT": ("an old POSIX-style rule zone, not a place", (
+        "America/Los_Angeles", "America/Vancouver")),
+    "CET": ("a legacy abbreviation zone, not a place", (
+        "Europe/Berlin", "Europe/Paris", "Europe/Rome")),
+    "MET": ("a legacy abbreviation zone, not a place", (
+        "Europe/Berlin", "Europe/Paris", "Europe/Rome")),
+    "EET": ("a legacy abbreviation zone, not a place", (
+        "Europe/Athens", "Europe/Helsinki", "Europe/Bucharest", "Africa/Cairo")),
+    "WET": ("a legacy abbreviation zone, not a place", ("Europe/Lisbon", "Atlantic/Canary")),
+    "GMT": ("UTC with no daylight saving (not London time)", ("Europe/London", "UTC")),
+}
+for _n in ("GMT0", "GMT+0", "GMT-0", "Greenwich", "Etc/GMT", "Etc/GMT0", "Etc/GMT+0",
+           "Etc/GMT-0", "Etc/Greenwich"):
+    _LEGACY[_n] = _LEGACY["GMT"]
+for _n in ("UCT", "Universal", "Zulu", "Etc/UCT", "Etc/Universal", "Etc/Zulu"):
+    _LEGACY[_n] = ("another spelling of UTC", ("UTC",))
+
+_FIXED = re.compile(r"(?:Etc/)?(GMT|UTC|UT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?",
+                    re.IGNORECASE)
+# Location zones by standard UTC offset in minutes, for suggestions.
+_BY_OFFSET: dict[int, tuple[str, ...]] = {
+    -600: ("Pacific/Honolulu",), -540: ("America/Anchorage",),
+    -480: ("America/Los_Angeles", "America/Vancouver"),
+    -420: ("America/Denver", "America/Edmonton", "America/Phoenix"),
+    -360: ("America/Chicago", "America/Mexico_City", "America/Winnipeg"),
+    -300: ("America/New_York", "America/Toronto", "America/Bogota", "America/Lima"),
+    -240: ("America/Halifax", "America/Santiago", "America/Caracas"),
+    -180: ("America/Sao_Paulo", "America/Argentina/Buenos_Aires"),
+    -120: ("America/Noronha", "Atlantic/South_Georgia"), -60: ("Atlantic/Azores",),
+    0: ("Europe/London", "Europe/Lisbon", "Africa/Abidjan", "UTC"),
+    60: ("Europe/Berlin", "Europe/Paris", "Africa/Lagos"),
+    120: ("Europe/Athens", "Europe/Helsinki", "Africa/Cairo", "Africa/Johannesburg"),
+    180: ("Europe/Moscow", "Africa/Nairobi", "Asia/Riyadh", "Europe/Istanbul"),
+    210: ("Asia/Tehran",), 240: ("Asia/Dubai", "Asia/Baku"), 270: ("Asia/Kabul",),
+    300: ("Asia/Karachi", "Asia/Tashkent"), 330: ("Asia/Kolkata", "Asia/Colombo"),
+    345: ("Asia/Kathmandu",), 360: ("Asia/Dhaka", "Asia/Almaty"),
+    420: ("Asia/Bangkok", "Asia/Jakarta"),
+    480: ("Asia/Shanghai", "Asia/Singapore", "Australia/Perth"),
+    540: ("Asia/Tokyo", "Asia/Seoul"), 570: ("Australia/Adelaide", "Australia/Darwin"),
+    600: ("Australia/Sydney", "Australia/Brisbane"), 660: ("Pacific/Noumea",),
+    720: ("Pacific/Auckland", "Pacific/Fiji"),
+}
+
+
+def _hhmm(minutes: int) -> str:
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def refusal(name: str) -> str | None:
+    """Why ``name`` is not accepted as a school's zone or an anchor, None when it is.
+
+    Accepted: a tzdata name of the form ``Area/Location`` (including backward links
+    such as ``US/Eastern``), and ``UTC`` / ``Etc/UTC``. Refused: legacy and fixed-offset
+    names, one-word country links (``Japan``), and unknown names (with suggestions).
+    """
+    if name in ("UTC", "Etc/UTC"):
+        return None
+    if name in _LEGACY:
+        why, use = _LEGACY[name]
+        return f"'{name}' is {why}; use a location zone such as {', '.join(use)}"
+    fixed = _FIXED.fullmatch(name.strip())
+    if fixed is not None:
+        sign = 1 if fixed.group(2) == "+" else -1
+        minutes = sign * (int(fixed.group(3)) * 60 + int(fixed.group(4) or 0))
+        etc = name.upper().startswith("ETC/")
+        real = -minutes if etc else minutes
+        why = (f"a fixed offset with no daylight saving, and its sign is reversed "
+               f"(POSIX style): '{name}' means {_hhmm(real)}" if etc else
+               f"a fixed offset with no daylight saving, not an IANA zone (read as "
+               f"{_hhmm(real)}; beware that the IANA names reverse the sign: "
+               f"Etc/GMT{fixed.group(2)}{int(fixed.group(3))} is {_hhmm(-real)})")
+        use = _BY_OFFSET.get(real) or _BY_OFFSET.get(-real) or ("UTC",)
+        return f"'{name}' is {why}; use a location zone such as {', '.join(use)}"
+    zones, links = _names()
+    if name not in zones and name not in links:
+        hints = suggest(name) if len(name) <= 100 else []
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        return f"unknown time zone '{shown}'" + (
+            f" (did you mean '{hints[0]}'?)" if hints else "")
+    if "/" not in name or name.startswith("Etc/"):
+        target = canonical(name)
+        use = target if target and "/" in target and not target.startswith("Etc/") \
+            else "a location zone (Area/City)"
+        return f"'{name}' is a legacy name, not an Area/Location zone; use {use}"
+    return None
 
 
 def to_minutes(instant: datetime) -> int:

@@ -319,16 +319,19 @@ def _id(c: _Collector, data: Mapping[str, Any], path: str) -> str | None:
 
 
 def _zone(c: _Collector, value: object, path: str) -> str | None:
+    """A school's zone or the anchor: a location zone, kept exactly as written."""
     if not isinstance(value, str):
         c.add(path, f"expected an IANA time zone name, got {_type_name(value)}")
         return None
-    canon = _zones.canonical(value)
-    if canon is None:
-        hints = _zones.suggest(value) if len(value) <= 100 and c.hinting else []
-        hint = f" (did you mean '{hints[0]}'?)" if hints else ""
-        c.add(path, f"unknown time zone '{_show(value)}'{hint}")
+    if len(value) > 100 or not c.hinting:
+        if _zones.canonical(value) is None:
+            c.add(path, f"unknown time zone '{_show(value)}'")
+            return None
+    why = _zones.refusal(value)
+    if why is not None:
+        c.add(path, why)
         return None
-    return canon
+    return value
 
 
 def _ranges(c: _Collector, data: Mapping[str, Any], key: str, path: str, *,

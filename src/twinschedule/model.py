@@ -2,7 +2,8 @@
 
 Times of day are integer minutes after local midnight (``0..1440``); dates are
 ``datetime.date`` in the school's own calendar; imported timed events are aware UTC
-datetimes. Zones are IANA names (canonical) resolved through ``_zones``.
+datetimes. Zones are IANA names as written (a link keeps its name), resolved through
+``_zones``.
 """
 
 from __future__ import annotations
