@@ -1,44 +1,49 @@
-"""Imported closure calendars (``closures_ics``): bytes -> closures and busy events.
+"""Imported calendars (``closures_ics``): bytes -> closed dates, busy intervals and a
+report of what each event became.
 
-Every VEVENT closes the school: all-day events close their dates (DTEND exclusive),
-timed events are busy intervals; ``TRANSP:TRANSPARENT`` events are ignored; recurring
-events are expanded over the horizon with ``recurring-ical-events``. Floating times are
-read in the school's zone.
+How a file is read (config.md has the contract):
 
-Bounded work, whatever the file. Limits (a file breaking one is refused with a
-``ConfigError`` saying which, before the expensive step where possible):
+- The file is split into content lines and components here (unfolding, ``BEGIN``/
+  ``END`` nesting, the name / parameters / value split of RFC 5545 section 3.1); every
+  *value* is decoded by the ``icalendar`` package's property types (``vDDDTypes``,
+  ``vRecur``, ``vDuration``, ``vText``), and a VTIMEZONE by ``icalendar`` as a whole.
+  Only what a used event needs is decoded: a broken property of an event that is
+  cancelled, filtered out or outside the horizon, or a broken component other than
+  VEVENT, never refuses the file.
+- Each VEVENT counts on its own (two events with the same start or the same UID are two
+  events); only a ``RECURRENCE-ID`` with the UID of a recurring event replaces one of
+  its occurrences. Recurring events are expanded with ``dateutil``'s rrule engine, once,
+  over the horizon (with two days of margin on each side).
+- A TZID is resolved from the file's VTIMEZONE, then as an IANA name, a Windows zone id
+  or an Exchange display name (``_windows_zones``); anything else is an error naming
+  the file, the event and the TZID. Floating times are the school's wall time.
+
+Limits are counted in work, never in seconds, so a file is accepted or refused the same
+way on any machine (a file breaking one is refused with a ``ConfigError`` saying which):
 
 ==========================  ===========  ====================================================
-``MAX_ICS_BYTES``           512 KiB      bytes per file (also the read cap in ``_io``)
-``MAX_ICS_LINES``           20,000       physical lines per file (checked before parsing)
-``MAX_EVENTS``              5,000        VEVENTs per file, overrides included (counted
-                                         before parsing, and again after)
-``MAX_RECURRING``           500          VEVENTs with RRULE or RDATE per file
+``MAX_ICS_BYTES``           4 MiB        bytes per file (also the read cap in ``_io``); a
+                                         ten-year Google export of a busy school calendar
+                                         is about 1.6 MB
+``MAX_ICS_LINES``           200,000      physical lines per file (checked before parsing)
+``MAX_EVENTS``              20,000       VEVENTs per file, overrides included
+``MAX_RECURRING``           2,000        VEVENTs with RRULE or RDATE per file
 ``MAX_TIMES_PER_DAY``       24           times a day an RRULE may repeat (BYHOUR x BYMINUTE
                                          x BYSECOND); ``FREQ=HOURLY``, ``MINUTELY`` and
                                          ``SECONDLY`` are refused outright
 ``MAX_YEARS_BEFORE``        30           years a recurring event may start before the plan
-``MAX_EXPANSION``           200,000      occurrences the recurring events may generate from
-                                         their DTSTART to the end of the plan (an upper
-                                         bound computed from the rules before expanding)
-``MAX_WALK``                500,000      steps the recurrence engine may walk (one per
-                                         period, plus one per 16 candidate days): this bounds
-                                         rules that match rarely or never, which the engine
-                                         would otherwise walk to the year 9999
-``MAX_OCCURRENCES``         20,000       occurrences in the horizon: the upper bound
-                                         computed from the rules (plus one per plain
-                                         event) before expanding, and the real count after
-``MAX_SECONDS``             5 s          a last-resort clock on the expansion
+``MAX_WALK``                2,000,000    steps the recurrence engine may walk in all (one
+                                         per period, plus one per 16 candidate days): this
+                                         bounds rules that match rarely or never, which the
+                                         engine would otherwise walk to the year 9999
+``MAX_OCCURRENCES``         50,000       occurrences in the horizon, all events together
 ==========================  ===========  ====================================================
 
-VTIMEZONE rules must be ``FREQ=YEARLY`` (every real time zone is; a finer rule would
-make the time zone expand millions of transitions).
-
-``MAX_WALK`` is enforced by counting the periods walked by ``dateutil``'s rrule engine
-(which ``recurring-ical-events`` and ``icalendar`` use): while a file is expanded, the
-engine's private ``_iterinfo`` helper is replaced by a counting subclass, for this thread
-only and under a lock. If a future ``dateutil`` drops that helper the count is skipped
-and only the other limits apply (``tests/test_limits.py`` would notice).
+``MAX_WALK`` is enforced by counting the periods walked by ``dateutil``'s rrule engine:
+while a file is expanded, the engine's private ``_iterinfo`` helper is replaced by a
+counting subclass, for this thread only and under a lock. If a future ``dateutil``
+drops that helper the count is skipped and only the other limits apply
+(``tests/test_limits.py`` would notice).
 """
 
 from __future__ import annotations
@@ -48,34 +53,49 @@ import datetime as dt
 import importlib
 import re
 import threading
-import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from . import _zones
+from . import _windows_zones, _zones
 from .errors import ConfigError, Problem
 from .model import DateRange, TimedEvent
 
-MAX_ICS_BYTES = 512 * 1024
-MAX_ICS_LINES = 20_000
-MAX_EVENTS = 5_000
-MAX_RECURRING = 500
+MAX_ICS_BYTES = 4 * 1024 * 1024
+MAX_ICS_LINES = 200_000
+MAX_EVENTS = 20_000
+MAX_RECURRING = 2_000
 MAX_TIMES_PER_DAY = 24
 MAX_YEARS_BEFORE = 30
-MAX_EXPANSION = 200_000
-MAX_WALK = 500_000
-MAX_OCCURRENCES = 20_000
-MAX_SECONDS = 5.0
+MAX_WALK = 2_000_000
+MAX_OCCURRENCES = 50_000
+USES = ("closures", "open-days", "busy")
 _TOO_FINE = ("SECONDLY", "MINUTELY", "HOURLY")
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+_MARGIN = 2  # days of margin around the horizon
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Imported:
+    """What one file gave: closed date ranges, busy intervals (aware UTC) and counts of
+    the occurrences in the horizon by what they became (``used``) and why not
+    (``not_used``)."""
+
+    closures: tuple[DateRange, ...]
+    busy: tuple[TimedEvent, ...]
+    events: int = 0
+    used: tuple[tuple[str, int], ...] = ()
+    not_used: tuple[tuple[str, int], ...] = ()
+    open_days: tuple[dt.date, ...] = field(default=())  # as="open-days": days listed
+
+
+class _Fault(Exception):
+    """A malformed part of one event (the message names the part, never the library)."""
 
 
 def _fail(message: str) -> ConfigError:
     return ConfigError([Problem(path="", message=message)])
-
-
-_BROKEN = re.compile(r"Cannot access '\w+' on broken property '([\w-]+)' "
-                     r"\(expected '\w+'\): (.*)")
 
 
 def _printable(text: str, limit: int) -> str:
@@ -87,193 +107,272 @@ def _printable(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def _first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (its type's name if it has none);
-    icalendar's "Cannot access 'dt' on broken property 'DTEND' (...): why" is shortened
-    to "DTEND is not valid: why"."""
-    text = str(exc).strip()
-    line = text.splitlines()[0] if text else type(exc).__name__
-    broken = _BROKEN.fullmatch(line)
-    if broken:
-        line = f"{broken.group(1)} is not valid: {broken.group(2)}"
-    return _printable(line, 200)
+# --- content lines and components ---------------------------------------------------------
+
+_NAME = re.compile(r"[A-Za-z0-9-]+")
+# Exchange writes display names unquoted, colon included: TZID=(UTC-05:00) Eastern ...
+_DISPLAY_TZID = re.compile(r"(TZID=)(\((?:UTC|GMT)[^)]*\)[^:;\"]*)([;:])", re.IGNORECASE)
 
 
-def _label(event: Any, index: int) -> str:
-    """``event 3 (Half term)``: the event's number in the file and its SUMMARY."""
-    try:
-        summary = _printable(str(event.get("SUMMARY", "")), 60)
-    except Exception:  # a broken SUMMARY must not hide the real problem
-        summary = ""
-    return f"event {index + 1}" + (f" ({summary})" if summary else "")
+@dataclass(slots=True)
+class _Line:
+    name: str
+    raw: str  # the unfolded line
+    number: int  # physical line number of its start (1-based)
 
 
-def _precheck(content: bytes) -> None:
-    """Refuse, before parsing, files whose parsing alone would be too much work."""
-    if len(content) > MAX_ICS_BYTES:
-        raise _fail(f"the file has {len(content)} bytes; at most {MAX_ICS_BYTES} are allowed")
-    if not content.strip():
-        raise _fail("the file is empty, not an iCalendar file")
-    lines = max(content.count(b"\n") + (not content.endswith(b"\n")),
-                content.count(b"\r") + (not content.endswith((b"\r", b"\r\n"))))
-    if lines > MAX_ICS_LINES:
-        raise _fail(f"the file has {lines} lines; at most {MAX_ICS_LINES} are allowed")
-    events = content.upper().count(b"BEGIN:VEVENT")
-    if events > MAX_EVENTS:
-        raise _fail(f"the file has {events} events; at most {MAX_EVENTS} are allowed")
+@dataclass(slots=True)
+class _Component:
+    name: str
+    line: int
+    props: list[_Line] = field(default_factory=list)
+    children: list[_Component] = field(default_factory=list)
 
-
-def _values(rule: Any, part: str) -> list[Any]:
-    value = rule.get(part, [])
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return None
-
-
-def _estimate(rule: Any, first: dt.date, stop: dt.date, interval: int, per_day: int) -> int:
-    """An upper bound of the occurrences ``rule`` generates from ``first`` to ``stop``."""
-    until = [d for d in (_as_date(u) for u in _values(rule, "UNTIL")) if d is not None]
-    if until:
-        stop = min(stop, *until)
-    days = max(0, (stop - first).days) + 1
-    freq = str(_values(rule, "FREQ")[0]).upper()
-    byday = [str(d) for d in _values(rule, "BYDAY")]
-    ordinal = all(d[:1] in "+-0123456789" for d in byday)  # "2TU" yes, "TU" no
-    monthdays = len(_values(rule, "BYMONTHDAY"))
-    months = len(_values(rule, "BYMONTH"))
-    if freq == "DAILY":
-        periods, per = days // interval + 1, 1
-    elif freq == "WEEKLY":
-        periods, per = days // (7 * interval) + 2, len(byday) or 1
-    elif freq == "MONTHLY":
-        span = (stop.year - first.year) * 12 + stop.month - first.month + 1
-        periods = max(span, 1) // interval + 1
-        per = monthdays + sum(1 if ordinal else 5 for _ in byday) or 1
-    else:  # YEARLY
-        periods = max(stop.year - first.year + 1, 1) // interval + 1
-        if _values(rule, "BYYEARDAY"):
-            per = len(_values(rule, "BYYEARDAY"))
-        elif _values(rule, "BYWEEKNO"):
-            per = 7 * len(_values(rule, "BYWEEKNO"))
-        elif monthdays and not byday:
-            per = (months or 12) * monthdays
-        elif byday and ordinal and not monthdays:
-            per = (months or 1) * len(byday)
-        elif _values(rule, "BYEASTER"):
-            per = len(_values(rule, "BYEASTER"))
-        elif byday or monthdays:
-            per = 366
-        else:
-            per = months or 1
-    per = min(per, 366)
-    setpos = _values(rule, "BYSETPOS")
-    if setpos:
-        per = min(per, len(setpos))
-    total = periods * per * per_day
-    count = [c for c in _values(rule, "COUNT") if isinstance(c, int)]
-    return min(total, *count) if count else total
-
-
-def _check_event(event: Any, index: int, start: dt.date,
-                 end: dt.date) -> tuple[int, int] | None:
-    """Refuse recurrences a closure calendar never needs. For a recurring event, upper
-    bounds of the occurrences it generates from its DTSTART to the end of the plan, and
-    of those in the plan's dates; None for an event that does not recur."""
-    label = _label(event, index)
-    dtstart = event.get("DTSTART")
-    if dtstart is None:
-        raise _fail(f"{label} has no DTSTART")
-    first = _as_date(dtstart.dt)
-    if first is None:
-        raise _fail(f"{label}: DTSTART is not a date or a date-time")
-    for name in ("DTEND", "DURATION", "RECURRENCE-ID", "EXDATE"):
-        # Broken values raise on access: say so here, naming the event.
-        for prop in _values(event, name) if name in event else ():
-            getattr(prop, "dts", None) if name == "EXDATE" else prop.dt
-    rules = event.get("RRULE")
-    rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
-    rdates = event.get("RDATE")
-    rdates = rdates if isinstance(rdates, list) else [rdates] if rdates is not None else []
-    if not rules and not rdates:
+    def first(self, name: str) -> _Line | None:
+        for p in self.props:
+            if p.name == name:
+                return p
         return None
-    if first.year < start.year - MAX_YEARS_BEFORE:
-        raise _fail(f"{label}: a recurring event starting in {first.year} is more than "
-                    f"{MAX_YEARS_BEFORE} years before the plan; give it a later DTSTART")
-    total = inside = 1 + sum(len(getattr(r, "dts", ())) for r in rdates)
-    for rule in rules:
-        freq = [str(f).upper() for f in _values(rule, "FREQ")]
-        if not freq:
-            raise _fail(f"{label}: RRULE without FREQ")
-        if freq[0] in _TOO_FINE:
-            raise _fail(f"{label}: RRULE FREQ={freq[0]} is not supported in a closure "
-                        f"calendar (use DAILY or coarser)")
-        if freq[0] not in _FREQS:
-            raise _fail(f"{label}: RRULE FREQ={_printable(freq[0], 20)} is not a frequency "
-                        f"(use DAILY, WEEKLY, MONTHLY or YEARLY)")
-        intervals = _values(rule, "INTERVAL") or [1]
-        interval = intervals[0]
-        if not isinstance(interval, int) or interval < 1:
-            raise _fail(f"{label}: RRULE INTERVAL must be a whole number of 1 or more")
-        per_day = 1
-        for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
-            per_day *= max(1, len(_values(rule, part)))
-        if per_day > MAX_TIMES_PER_DAY:
-            raise _fail(f"{label}: RRULE repeats {per_day} times a day; at most "
-                        f"{MAX_TIMES_PER_DAY} are allowed")
-        total += _estimate(rule, first, _shift(end, 3), interval, per_day)
-        inside += _estimate(rule, max(first, _shift(start, -2)), _shift(end, 3), interval,
-                            per_day)
-    return total, inside
+
+    def every(self, name: str) -> list[_Line]:
+        return [p for p in self.props if p.name == name]
 
 
-def _check_timezones(cal: Any) -> None:
-    """VTIMEZONE rules must be yearly: finer ones expand to millions of transitions."""
-    for n, tz in enumerate(cal.walk("VTIMEZONE")):
-        for sub in tz.subcomponents:
-            rules = sub.get("RRULE")
-            for rule in rules if isinstance(rules, list) else [rules] if rules else []:
-                freq = [str(f).upper() for f in _values(rule, "FREQ")]
-                if freq != ["YEARLY"]:
-                    tzid = _printable(str(tz.get("TZID", "")), 60) or f"number {n + 1}"
-                    shown = _printable(";".join(freq), 20) or "without FREQ"
-                    raise _fail(f"time zone {tzid}: a VTIMEZONE rule must be FREQ=YEARLY, "
-                                f"not {shown}")
+def _components(text: str) -> _Component:
+    """The VCALENDAR of ``text`` as a tree of components of content lines."""
+    root = _Component(name="", line=0)
+    stack = [root]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    current: list[str] = []
+    start = 0
+
+    def flush() -> None:
+        if not current:
+            return
+        raw = "".join(current)
+        current.clear()
+        m = _NAME.match(raw)
+        if m is None:
+            return  # not a content line: ignored (it belongs to no used value)
+        name = m.group().upper()
+        if name in ("BEGIN", "END"):
+            value = raw.partition(":")[2].strip().upper()
+            if name == "BEGIN":
+                comp = _Component(name=value, line=start)
+                stack[-1].children.append(comp)
+                stack.append(comp)
+            elif len(stack) > 1 and stack[-1].name == value:
+                stack.pop()
+            elif any(c.name == value for c in stack[1:]):
+                while stack[-1].name != value:
+                    stack.pop()
+                stack.pop()
+            return
+        stack[-1].props.append(_Line(name=name, raw=raw, number=start))
+
+    for number, line in enumerate(lines, 1):
+        if line[:1] in (" ", "\t") and current:
+            current.append(line[1:])
+            continue
+        flush()
+        if line.strip():
+            current.append(line)
+            start = number
+    flush()
+    cals = [c for c in root.children if c.name == "VCALENDAR"]
+    if not cals:
+        raise _fail("not an iCalendar file (no BEGIN:VCALENDAR)")
+    return cals[0]
+
+
+def _parts(line: _Line) -> tuple[dict[str, str], str]:
+    """Parameters (upper-case names, unquoted values) and the value of a content line."""
+    raw = line.raw[len(line.name):]
+    if raw.startswith(";") and "TZID=(" in raw.upper():
+        raw = _DISPLAY_TZID.sub(lambda m: f'{m.group(1)}"{m.group(2)}"{m.group(3)}', raw,
+                                count=1)
+    params: dict[str, str] = {}
+    i = 0
+    while i < len(raw) and raw[i] == ";":
+        j = i + 1
+        eq = raw.find("=", j)
+        if eq < 0:
+            raise _Fault(f"{line.name} has a malformed parameter")
+        key = raw[j:eq].strip().upper()
+        k = eq + 1
+        if raw[k:k + 1] == '"':
+            end = raw.find('"', k + 1)
+            if end < 0:
+                raise _Fault(f"{line.name} has an unclosed quote")
+            value = raw[k + 1:end]
+            k = end + 1
+        else:
+            end = k
+            while end < len(raw) and raw[end] not in ";:":
+                end += 1
+            value = raw[k:end]
+            k = end
+        params[key] = value
+        i = k
+    if i >= len(raw) or raw[i] != ":":
+        raise _Fault(f"{line.name} has no value")
+    return params, raw[i + 1:]
+
+
+def _text(line: _Line | None) -> str:
+    if line is None:
+        return ""
+    try:
+        _, value = _parts(line)
+    except _Fault:
+        return ""
+    return (value.replace("\\n", " ").replace("\\N", " ").replace("\\,", ",")
+            .replace("\\;", ";").replace("\\\\", "\\"))
+
+
+# --- zones --------------------------------------------------------------------------------
+
+
+class _Zones:
+    """TZID -> tzinfo for one file, resolved once each (see the module's docstring)."""
+
+    def __init__(self, cal: _Component, text_of: Any) -> None:
+        self.vtimezones: dict[str, list[_Component]] = {}
+        for comp in cal.children:
+            if comp.name == "VTIMEZONE":
+                for tzid in comp.every("TZID"):
+                    self.vtimezones.setdefault(_text(tzid).strip(), []).append(comp)
+        self.text_of = text_of
+        self.done: dict[str, dt.tzinfo | str] = {}
+
+    def get(self, tzid: str) -> dt.tzinfo:
+        if tzid not in self.done:
+            self.done[tzid] = self._resolve(tzid)
+        got = self.done[tzid]
+        if isinstance(got, str):
+            raise _Fault(got)
+        return got
+
+    def _resolve(self, tzid: str) -> dt.tzinfo | str:
+        shown = _printable(tzid, 80)
+        comps = self.vtimezones.get(tzid.strip())
+        if comps:
+            if len(comps) > 1 or len(comps[0].every("TZID")) > 1:
+                return f"the time zone '{shown}' is defined more than once in the file"
+            built = self._vtimezone(comps[0])
+            if built is None:
+                return f"the file's VTIMEZONE '{shown}' is not valid"
+            return built
+        name = tzid.strip()
+        if _zones.canonical(name) is not None:
+            return _zones.get_zone(name)
+        iana = _windows_zones.to_iana(name)
+        if iana is not None:
+            return _zones.get_zone(iana)
+        return (f"unknown time zone '{shown}' (not in the file's VTIMEZONEs, not an IANA, "
+                f"Windows or Exchange zone name)")
+
+    def _vtimezone(self, comp: _Component) -> dt.tzinfo | None:
+        import icalendar
+
+        for sub in comp.children:
+            for rule in sub.every("RRULE"):
+                try:
+                    _, value = _parts(rule)
+                except _Fault:
+                    return None
+                if "FREQ=YEARLY" not in value.upper().replace(" ", ""):
+                    return None  # a finer rule would expand millions of transitions
+        text = "BEGIN:VCALENDAR\r\n" + self.text_of(comp) + "END:VCALENDAR\r\n"
+        try:
+            cal = icalendar.Calendar.from_ical(text)
+            tz = cal.walk("VTIMEZONE")[0].to_tz()  # type: ignore[attr-defined]
+            tz.utcoffset(dt.datetime(2026, 1, 1))
+        except Exception:  # icalendar's errors on a broken VTIMEZONE
+            return None
+        return tz if isinstance(tz, dt.tzinfo) else None
+
+
+# --- values -------------------------------------------------------------------------------
+
+DateOrTime = dt.date | dt.datetime
+
+
+def _when(line: _Line, zones: _Zones, school: dt.tzinfo) -> DateOrTime:
+    """A DTSTART/DTEND/RECURRENCE-ID value: a date, or an aware datetime. The value's
+    own form decides (``20260101`` is a date even without ``VALUE=DATE``)."""
+    from icalendar.prop import vDDDTypes
+
+    params, value = _parts(line)
+    value = value.strip()
+    try:
+        got = vDDDTypes.from_ical(value)  # type: ignore[no-untyped-call]
+    except Exception:
+        raise _Fault(f"{line.name} '{_printable(value, 40)}' is not a date or a date-time"
+                     ) from None
+    if isinstance(got, dt.datetime):
+        if got.tzinfo is not None:
+            return got.astimezone(dt.UTC)
+        tzid = params.get("TZID")
+        zone = zones.get(tzid) if tzid else school
+        return _aware(got, zone)
+    if isinstance(got, dt.date):
+        return got
+    raise _Fault(f"{line.name} '{_printable(value, 40)}' is not a date or a date-time")
+
+
+def _aware(naive: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    return naive.replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+def _many(line: _Line, zones: _Zones, school: dt.tzinfo) -> list[DateOrTime]:
+    """The values of an EXDATE or RDATE line (comma separated; periods give their start)."""
+    params, value = _parts(line)
+    out: list[DateOrTime] = []
+    for item in value.split(","):
+        item = item.strip().split("/")[0]
+        if item:
+            fake = _Line(name=line.name, number=line.number,
+                         raw=line.name + "".join(f';{k}="{v}"' for k, v in params.items())
+                         + ":" + item)
+            out.append(_when(fake, zones, school))
+    return out
+
+
+def _duration(line: _Line) -> dt.timedelta:
+    from icalendar.prop import vDuration
+
+    _, value = _parts(line)
+    try:
+        got = vDuration.from_ical(value.strip())  # type: ignore[no-untyped-call]
+    except Exception:
+        raise _Fault(f"DURATION '{_printable(value, 40)}' is not a duration") from None
+    if not isinstance(got, dt.timedelta):
+        raise _Fault(f"DURATION '{_printable(value, 40)}' is not a duration")
+    return got
+
+
+# --- recurrence ---------------------------------------------------------------------------
 
 
 class _WalkLimit(BaseException):
-    """Raised inside dateutil when the walk budget is spent. A BaseException, so that no
-    ``except Exception`` on the way (icalendar, recurring-ical-events) swallows it."""
+    """Raised inside dateutil when the walk budget is spent (a BaseException, so that no
+    ``except Exception`` on the way swallows it)."""
 
 
 class _Walk:
-    """The steps walked by dateutil's rrule engine in one thread, and the limits."""
+    """The steps walked by dateutil's rrule engine in one thread."""
 
-    def __init__(self, budget: int, deadline: float) -> None:
+    def __init__(self, budget: int) -> None:
         self.budget = budget
-        self.deadline = deadline
         self.steps = 0
-        self.exceeded = ""  # why the walk was stopped, empty while within the limits
-        self.rule = ""  # the rule being walked when it was stopped
         self.owner = threading.get_ident()
 
-    def step(self, rule: object, days: int) -> None:
+    def step(self, days: int) -> None:
         if threading.get_ident() != self.owner:
             return
         self.steps += 1 + (days + 15) // 16
-        if self.exceeded:
-            raise _WalkLimit
         if self.steps > self.budget:
-            self.exceeded = "steps"
-        elif self.steps & 0x3FF == 0 and time.monotonic() > self.deadline:
-            self.exceeded = "time"
-        if self.exceeded:
-            self.rule = _printable(str(rule), 120)
             raise _WalkLimit
 
 
@@ -295,7 +394,7 @@ def _bounded_walks(walk: _Walk) -> Iterator[None]:
 
         def dayset(self: Any, *args: Any) -> Any:
             result = original(self, *args)
-            walk.step(self.rrule, result[2] - result[1])
+            walk.step(result[2] - result[1])
             return result
         return dayset
 
@@ -308,125 +407,362 @@ def _bounded_walks(walk: _Walk) -> Iterator[None]:
             engine.__dict__["_iterinfo"] = base
 
 
-def _as_utc(value: dt.datetime, zone: str) -> dt.datetime:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=_zones.get_zone(zone))
-    return value.astimezone(dt.UTC)
+def _rule(line: _Line, first: dt.datetime, zone: dt.tzinfo, all_day: bool) -> Any:
+    """A dateutil rrule (naive wall times of ``zone``) for an RRULE line; None for an
+    empty ``RRULE:`` (a single event)."""
+    from dateutil import rrule as engine  # type: ignore[import-untyped]
+    from icalendar.prop import vRecur
 
-
-def _shift(d: dt.date, days: int) -> dt.date:
+    _, value = _parts(line)
+    value = value.strip()
+    if not value:
+        return None
     try:
-        return d + dt.timedelta(days=days)
-    except OverflowError:
-        return dt.date.max if days > 0 else dt.date.min
+        recur = vRecur.from_ical(value)
+    except Exception:
+        raise _Fault(f"RRULE '{_printable(value, 60)}' is not a recurrence rule") from None
+    freq = [str(f).upper() for f in recur.get("FREQ", [])]
+    if not freq:
+        raise _Fault("RRULE has no FREQ")
+    if freq[0] in _TOO_FINE:
+        raise _Fault(f"RRULE FREQ={freq[0]} is not supported in an imported calendar "
+                     f"(use DAILY or coarser)")
+    if freq[0] not in _FREQS:
+        raise _Fault(f"RRULE FREQ={_printable(freq[0], 20)} is not a frequency")
+    per_day = 1
+    for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        per_day *= max(1, len(recur.get(part, [])))
+    if per_day > MAX_TIMES_PER_DAY:
+        raise _Fault(f"RRULE repeats {per_day} times a day; at most {MAX_TIMES_PER_DAY} "
+                     f"are allowed")
+    until = recur.get("UNTIL", [])
+    without = ";".join(part for part in value.split(";")
+                       if part.split("=")[0].strip().upper() != "UNTIL")
+    try:
+        rule = engine.rrulestr(without, dtstart=first)
+    except Exception:
+        raise _Fault(f"RRULE '{_printable(value, 60)}' is not a valid recurrence rule"
+                     ) from None
+    if until:
+        u = until[0]
+        if isinstance(u, dt.datetime):
+            last = u.astimezone(zone).replace(tzinfo=None) if u.tzinfo else u
+        else:
+            last = dt.datetime.combine(u, dt.time(23, 59, 59) if not all_day else dt.time())
+        rule = rule.replace(until=last)
+    return rule
 
 
-def import_ics(content: bytes, zone: str, start: dt.date,
-               end: dt.date) -> tuple[tuple[DateRange, ...], tuple[TimedEvent, ...]]:
-    """The closures and busy events of an iCalendar file over ``start..end``.
+# --- events -------------------------------------------------------------------------------
 
+
+@dataclass(slots=True)
+class _Result:
+    ranges: list[DateRange] = field(default_factory=list)
+    open_days: set[dt.date] = field(default_factory=set)
+    busy: list[TimedEvent] = field(default_factory=list)
+    used: Counter[str] = field(default_factory=Counter)
+    not_used: Counter[str] = field(default_factory=Counter)
+    events: int = 0
+
+
+def _label(source: str, event: _Component) -> str:
+    uid = _printable(_text(event.first("UID")), 60)
+    summary = _printable(_text(event.first("SUMMARY")), 60)
+    bits = [f"line {event.line}"] + ([f"UID {uid}"] if uid else []) \
+        + ([f"'{summary}'"] if summary else [])
+    return f"{source}: event at {', '.join(bits)}"
+
+
+def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
+               use: str = "closures", include: Sequence[str] = (),
+               exclude: Sequence[str] = (), source: str = "the file") -> Imported:
+    """What an iCalendar file gives over ``start..end`` for a school in ``zone``.
+
+    ``use`` is ``closures``, ``open-days`` or ``busy`` (config.md); ``include`` and
+    ``exclude`` are regular expressions searched, case-insensitively, in SUMMARY.
     Raises ``ConfigError`` (without a path; the caller adds it) for a file that is not
-    iCalendar or breaks a limit.
+    iCalendar, breaks a limit or has a fault in an event that would be used.
     """
     _precheck(content)
-    import icalendar
-    import recurring_ical_events
-
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _fail(f"not UTF-8 text (byte {exc.start}): not an iCalendar file") from None
-    walk = _Walk(MAX_WALK, time.monotonic() + MAX_SECONDS)
-    try:
-        with _bounded_walks(walk):
-            return _import(text, zone, start, end, icalendar, recurring_ical_events)
-    except _WalkLimit:
-        pass
-    if walk.exceeded == "time":
-        raise _fail(f"expanding the events takes longer than {MAX_SECONDS:g} s "
-                    f"(at {walk.rule}); simplify the calendar")
-    raise _fail(f"the recurring events need more than {MAX_WALK} steps to expand (at "
-                f"{walk.rule}): a rule that matches rarely or never is walked to the "
-                f"year 9999; give it an UNTIL or COUNT, a later DTSTART, or a simpler rule")
+    cal = _components(text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
+    def text_of(comp: _Component) -> str:
+        end_line = _end_line(comp)
+        return "\r\n".join(lines[comp.line - 1:end_line]) + "\r\n"
 
-def _import(text: str, zone: str, start: dt.date, end: dt.date, icalendar: Any,
-            recurring_ical_events: Any,
-            ) -> tuple[tuple[DateRange, ...], tuple[TimedEvent, ...]]:
-    try:
-        cal = icalendar.Calendar.from_ical(text)
-    except _WalkLimit:
-        raise
-    except Exception as exc:  # icalendar raises ValueError and others on broken input
-        raise _fail(f"not a valid iCalendar file: {_first_line(exc)}") from None
-    if not isinstance(cal, icalendar.Calendar) or cal.name != "VCALENDAR":
-        raise _fail("not an iCalendar file (no VCALENDAR)")
-    try:
-        events = list(cal.walk("VEVENT"))
-        _check_timezones(cal)
-    except (ConfigError, _WalkLimit):
-        raise
-    except Exception as exc:
-        raise _fail(f"not a valid iCalendar file: {_first_line(exc)}") from None
+    events = [c for c in cal.children if c.name == "VEVENT"]
     if len(events) > MAX_EVENTS:
         raise _fail(f"the file has {len(events)} events; at most {MAX_EVENTS} are allowed")
-    recurring = expansion = inside = 0
-    for i, ev in enumerate(events):
-        try:
-            bounds = _check_event(ev, i, start, end)
-        except (ConfigError, _WalkLimit):
-            raise
-        except Exception as exc:  # icalendar's broken properties raise on access
-            raise _fail(f"{_label(ev, i)}: {_first_line(exc)}") from None
-        if bounds is None:
-            inside += 1
-        else:
-            recurring += 1
-            expansion += bounds[0]
-            inside += bounds[1]
-    if recurring > MAX_RECURRING:
-        raise _fail(f"the file has {recurring} recurring events; at most {MAX_RECURRING} "
-                    f"are allowed")
-    if expansion > MAX_EXPANSION:
-        raise _fail(f"the recurring events can generate up to {expansion} occurrences from "
-                    f"their DTSTART to the end of the plan; at most {MAX_EXPANSION} are "
-                    f"allowed (give them a later DTSTART, an UNTIL or a COUNT)")
-    if inside > MAX_OCCURRENCES:
-        raise _fail(f"more than {MAX_OCCURRENCES} events fall in the horizon (the rules "
-                    f"allow up to {inside}); simplify the calendar")
-
-    closures: list[DateRange] = []
-    busy: list[TimedEvent] = []
+    inc = [re.compile(p, re.IGNORECASE) for p in include]
+    exc_ = [re.compile(p, re.IGNORECASE) for p in exclude]
+    school = _zones.get_zone(zone)
+    zones = _Zones(cal, text_of)
+    lo = dt.datetime.combine(start - dt.timedelta(days=_MARGIN), dt.time(), dt.UTC)
+    hi = dt.datetime.combine(end + dt.timedelta(days=_MARGIN + 1), dt.time(), dt.UTC)
+    result = _Result()
+    walk = _Walk(MAX_WALK)
+    recurring = [e for e in events if e.first("RRULE") or e.first("RDATE")]
+    if len(recurring) > MAX_RECURRING:
+        raise _fail(f"the file has {len(recurring)} recurring events; at most "
+                    f"{MAX_RECURRING} are allowed")
+    masters = {(_text(e.first("UID")).strip()) for e in recurring if e.first("UID")}
+    overrides: dict[str, list[_Component]] = {}
+    for e in events:
+        uid = _text(e.first("UID")).strip()
+        if e.first("RECURRENCE-ID") is not None and uid in masters:
+            overrides.setdefault(uid, []).append(e)
     try:
-        occurrences = recurring_ical_events.of(cal).between(_shift(start, -2), _shift(end, 3))
-        if len(occurrences) > MAX_OCCURRENCES:
-            raise _fail(f"more than {MAX_OCCURRENCES} events fall in the horizon "
-                        f"({len(occurrences)})")
-        for occ in occurrences:
-            if str(occ.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
-                continue
-            occ_start = occ.get("DTSTART").dt
-            name = str(occ.get("SUMMARY", "")).strip() or "Imported closure"
-            end_prop = occ.get("DTEND")
-            if isinstance(occ_start, dt.datetime):
-                occ_end = end_prop.dt if end_prop is not None else occ_start
-                if not isinstance(occ_end, dt.datetime):
-                    occ_end = dt.datetime.combine(occ_end, dt.time(0))
-                s, e = _as_utc(occ_start, zone), _as_utc(occ_end, zone)
-                if e > s:
-                    busy.append(TimedEvent(start=s, end=e, name=name))
-            elif isinstance(occ_start, dt.date):
-                last = end_prop.dt if end_prop is not None else occ_start + dt.timedelta(1)
-                if isinstance(last, dt.datetime):
-                    last = last.date()
-                if last <= occ_start:
-                    last = occ_start + dt.timedelta(days=1)
-                closures.append(DateRange(first=occ_start,
-                                          last=last - dt.timedelta(days=1), name=name))
-    except (ConfigError, _WalkLimit):
+        with _bounded_walks(walk):
+            for ev in events:
+                try:
+                    _event(ev, result, use=use, include=inc, exclude=exc_, zones=zones,
+                           school=school, lo=lo, hi=hi, start=start, end=end,
+                           overrides=overrides, masters=masters)
+                except _Fault as fault:
+                    raise _fail(f"{_label(source, ev)}: {fault}") from None
+                if result.events > MAX_OCCURRENCES:
+                    raise _fail(f"more than {MAX_OCCURRENCES} event occurrences fall in "
+                                f"the horizon; simplify the calendar")
+    except _WalkLimit:
+        raise _fail(f"the recurring events need more than {MAX_WALK} steps to expand: a "
+                    f"rule that matches rarely or never is walked to the year 9999; give "
+                    f"it an UNTIL or COUNT, a later DTSTART, or a simpler rule") from None
+    return _finish(result, use, start, end)
+
+
+def _end_line(comp: _Component) -> int:
+    last = comp.line
+    for p in comp.props:
+        last = max(last, p.number)
+    for c in comp.children:
+        last = max(last, _end_line(c))
+    return last + 1
+
+
+def _finish(r: _Result, use: str, start: dt.date, end: dt.date) -> Imported:
+    ranges = set(r.ranges)
+    if use == "open-days":  # every date of the horizon that no listed day covers
+        gap: dt.date | None = None
+        d = start
+        while d <= end + dt.timedelta(days=1):
+            closed = d <= end and d not in r.open_days
+            if closed and gap is None:
+                gap = d
+            elif not closed and gap is not None:
+                ranges.add(DateRange(first=gap, last=d - dt.timedelta(days=1),
+                                     name="Not a day of the term calendar"))
+                gap = None
+            d += dt.timedelta(days=1)
+    busy = sorted(set(r.busy), key=lambda b: (b.start, b.end, b.name))
+    return Imported(closures=tuple(sorted(ranges, key=lambda x: (x.first, x.last, x.name))),
+                    busy=tuple(busy), events=r.events,
+                    used=tuple(sorted(r.used.items())),
+                    not_used=tuple(sorted(r.not_used.items())),
+                    open_days=tuple(sorted(r.open_days)))
+
+
+def _event(ev: _Component, r: _Result, *, use: str, include: list[re.Pattern[str]],
+           exclude: list[re.Pattern[str]], zones: _Zones, school: dt.tzinfo,
+           lo: dt.datetime, hi: dt.datetime, start: dt.date, end: dt.date,
+           overrides: dict[str, list[_Component]], masters: set[str]) -> None:
+    status = _text(ev.first("STATUS")).strip().upper()
+    summary = _text(ev.first("SUMMARY")).strip()
+    reason = ""
+    if status == "CANCELLED":
+        reason = "cancelled"
+    elif (include and not any(p.search(summary) for p in include)) or \
+            any(p.search(summary) for p in exclude):
+        reason = "filtered"
+    try:
+        occurrences = _occurrences(ev, zones, school, lo, hi, start, end, overrides, masters)
+    except _Fault:
+        if reason:  # a fault in an event that is not used: counted, not refused
+            r.events += 1
+            r.not_used[reason] += 1
+            return
         raise
-    except Exception as exc:  # broken VTIMEZONE, bad RRULE values, ...
-        raise _fail(f"cannot expand the events: {_first_line(exc)}") from None
-    closures = sorted(set(closures), key=lambda r: (r.first, r.last, r.name))
-    busy = sorted(set(busy), key=lambda b: (b.start, b.end, b.name))
-    return tuple(closures), tuple(busy)
+    if not occurrences:
+        return
+    r.events += len(occurrences)
+    if reason:
+        r.not_used[reason] += len(occurrences)
+        return
+    transparent = _text(ev.first("TRANSP")).strip().upper() == "TRANSPARENT"
+    name = summary or "Imported closure"
+    for first, last in occurrences:
+        if isinstance(first, dt.datetime):
+            assert isinstance(last, dt.datetime)
+            if transparent:
+                r.not_used["transparent"] += 1
+            elif last <= first:
+                r.not_used["empty"] += 1
+            else:
+                r.busy.append(TimedEvent(start=first, end=last, name=summary or "Busy"))
+                r.used["busy"] += 1
+            continue
+        days = [first + dt.timedelta(days=k)
+                for k in range(max(1, (_day(last) - first).days))]
+        if use == "busy":
+            z0 = dt.datetime.combine(days[0], dt.time()).replace(tzinfo=school)
+            z1 = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time()
+                                     ).replace(tzinfo=school)
+            r.busy.append(TimedEvent(start=z0.astimezone(dt.UTC), end=z1.astimezone(dt.UTC),
+                                     name=summary or "Busy"))
+            r.used["busy"] += 1
+        elif use == "open-days":
+            r.open_days.update(days)
+            r.used["open_days"] += 1
+        else:
+            r.ranges.append(DateRange(first=days[0], last=days[-1], name=name))
+            r.used["closures"] += 1
+
+
+def _span(ev: _Component, first: DateOrTime, zones: _Zones,
+          school: dt.tzinfo) -> dt.timedelta:
+    """The length of an event: from DTEND, else DURATION, else one day / zero."""
+    end_line = ev.first("DTEND")
+    if end_line is not None:
+        last = _when(end_line, zones, school)
+        if isinstance(first, dt.datetime):
+            if not isinstance(last, dt.datetime):
+                last = _aware(dt.datetime.combine(last, dt.time()), school)
+            return last - first
+        last_day = last.date() if isinstance(last, dt.datetime) else last
+        return max(dt.timedelta(days=1), last_day - _day(first))
+    dur = ev.first("DURATION")
+    if dur is not None:
+        span = _duration(dur)
+        if isinstance(first, dt.datetime):
+            return span
+        return max(dt.timedelta(days=1), dt.timedelta(days=span.days))
+    return dt.timedelta(0) if isinstance(first, dt.datetime) else dt.timedelta(days=1)
+
+
+def _day(value: DateOrTime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.datetime,
+                 hi: dt.datetime, start: dt.date, end: dt.date,
+                 overrides: dict[str, list[_Component]], masters: set[str],
+                 ) -> list[tuple[DateOrTime, DateOrTime]]:
+    """The (start, end) of the occurrences of one VEVENT that touch the horizon."""
+    dtstart = ev.first("DTSTART")
+    if dtstart is None:
+        raise _Fault("it has no DTSTART")
+    first = _when(dtstart, zones, school)
+    rules = ev.every("RRULE")
+    rdates = ev.every("RDATE")
+    uid = _text(ev.first("UID")).strip()
+
+    def touches(a: DateOrTime, b: DateOrTime) -> bool:
+        if isinstance(a, dt.datetime):
+            assert isinstance(b, dt.datetime)
+            return a < hi and b >= lo
+        assert not isinstance(b, dt.datetime)
+        return a <= end and b > start
+
+    if (not rules and not rdates) or (all(not _parts(x)[1].strip() for x in rules) \
+            and not rdates):
+        # a single event (an empty "RRULE:" line included)
+        if isinstance(first, dt.datetime) and not (first < hi):
+            return []
+        if not isinstance(first, dt.datetime) and first > end:
+            return []
+        span = _span(ev, first, zones, school)
+        last = first + span
+        return [(first, last)] if touches(first, last) else []
+
+    # a recurring event: expanded in the wall time of its DTSTART's zone
+    first_date = first.date() if isinstance(first, dt.datetime) else first
+    if first_date.year < start.year - MAX_YEARS_BEFORE:
+        raise _Fault(f"a recurring event starting in {first_date.year} is more than "
+                     f"{MAX_YEARS_BEFORE} years before the plan; give it a later DTSTART")
+    span = _span(ev, first, zones, school)
+    all_day = not isinstance(first, dt.datetime)
+    if all_day:
+        assert not isinstance(first, dt.datetime)
+        zone: dt.tzinfo = school
+        naive = dt.datetime.combine(first, dt.time())
+    else:
+        assert isinstance(first, dt.datetime)
+        params, _ = _parts(dtstart)
+        raw_zone = params.get("TZID")
+        value = _parts(dtstart)[1].strip()
+        zone = dt.UTC if value.upper().endswith("Z") else (
+            zones.get(raw_zone) if raw_zone else school)
+        naive = first.astimezone(zone).replace(tzinfo=None)
+    from dateutil import rrule as engine
+
+    rset = engine.rruleset()
+    for line in rules:
+        rule = _rule(line, naive, zone, all_day)
+        if rule is not None:
+            rset.rrule(rule)
+    rset.rdate(naive)
+    for line in rdates:
+        for value_ in _many(line, zones, school):
+            rset.rdate(_naive(value_, zone))
+    excluded = {_naive(v, zone) for line in ev.every("EXDATE")
+                for v in _many(line, zones, school)}
+    replaced: set[object] = set()
+    for o in overrides.get(uid, ()) if uid in masters else ():
+        rid = o.first("RECURRENCE-ID")
+        if rid is not None:
+            replaced.add(_naive(_when(rid, zones, school), zone))
+    margin = dt.timedelta(days=1) + (span if span > dt.timedelta(0) else dt.timedelta(0))
+    lo_naive = (lo.astimezone(zone).replace(tzinfo=None) if not all_day else
+                dt.datetime.combine(start, dt.time())) - margin
+    hi_naive = hi.astimezone(zone).replace(tzinfo=None) if not all_day else \
+        dt.datetime.combine(end, dt.time())
+    out: list[tuple[DateOrTime, DateOrTime]] = []
+    try:
+        found = rset.between(lo_naive, hi_naive, inc=True)
+    except (ValueError, TypeError, OverflowError):
+        raise _Fault("its recurrence cannot be expanded") from None
+    for occ in found:
+        if occ in excluded or occ in replaced:
+            continue
+        if all_day:
+            a: DateOrTime = occ.date()
+            b: DateOrTime = occ.date() + span
+        else:
+            a = _aware(occ, zone)
+            b = a + span
+        if touches(a, b):
+            out.append((a, b))
+        if len(out) > MAX_OCCURRENCES:
+            break
+    return out
+
+
+def _naive(value: DateOrTime, zone: dt.tzinfo) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(zone).replace(tzinfo=None)
+    return dt.datetime.combine(value, dt.time())
+
+
+def _precheck(content: bytes) -> None:
+    """Refuse, before parsing, files whose parsing alone would be too much work."""
+    if len(content) > MAX_ICS_BYTES:
+        raise _fail(f"the file has {len(content)} bytes; at most {MAX_ICS_BYTES} are allowed")
+    if not content.strip():
+        raise _fail("the file is empty, not an iCalendar file")
+    if b"\x00" in content[:4096]:
+        raise _fail("the file is binary, not an iCalendar file")
+    lines = max(content.count(b"\n") + (not content.endswith(b"\n")),
+                content.count(b"\r") + (not content.endswith((b"\r", b"\r\n"))))
+    if lines > MAX_ICS_LINES:
+        raise _fail(f"the file has {lines} lines; at most {MAX_ICS_LINES} are allowed")
+    events = content.upper().count(b"BEGIN:VEVENT")
+    if events > MAX_EVENTS:
+        raise _fail(f"the file has {events} events; at most {MAX_EVENTS} are allowed")
+    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper()
+    if not head.startswith(b"BEGIN:VCALENDAR"):
+        raise _fail("not an iCalendar file (it does not start with BEGIN:VCALENDAR)")

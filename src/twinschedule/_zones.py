@@ -176,9 +176,9 @@ def refusal(name: str) -> str | None:
             f" (did you mean '{hints[0]}'?)" if hints else "")
     if "/" not in name or name.startswith("Etc/"):
         target = canonical(name)
-        use = target if target and "/" in target and not target.startswith("Etc/") \
+        instead = target if target and "/" in target and not target.startswith("Etc/") \
             else "a location zone (Area/City)"
-        return f"'{name}' is a legacy name, not an Area/Location zone; use {use}"
+        return f"'{name}' is a legacy name, not an Area/Location zone; use {instead}"
     return None
 
 

@@ -135,9 +135,14 @@ def build_calendar(school: School, *, start: dt.date, end: dt.date,
     zone = _zones.get_zone(school.timezone)
     busy: list[tuple[dt.datetime, dt.datetime, str]] = []
     for b in school.busy:
-        bs = wall_time(zone, b.on, b.start)
-        be = wall_time(zone, b.on, b.end)
-        busy.append((bs.astimezone(dt.UTC), be.astimezone(dt.UTC), b.name or "Busy"))
+        # one date, or every local date of the covered range on the given weekdays
+        dates = [b.on] if b.on is not None else [
+            first + dt.timedelta(days=k) for k in range((last - first).days + 1)
+            if WEEKDAYS[(first + dt.timedelta(days=k)).weekday()] in b.every]
+        for on in dates:
+            bs = wall_time(zone, on, b.start)
+            be = wall_time(zone, on, b.end)
+            busy.append((bs.astimezone(dt.UTC), be.astimezone(dt.UTC), b.name or "Busy"))
     for ev in school.imported_busy:
         busy.append((ev.start, ev.end, ev.name or "Busy"))
     busy.sort()

@@ -35,7 +35,17 @@ from typing import Any, cast
 from . import _zones
 from ._vocab import NTHS, ON_CONFLICT, WEEKDAY_SPELLINGS, WEEKDAYS, Weekday, parse_weekday
 from .errors import ConfigError, Problem
-from .model import Busy, DateRange, Partnership, School, TimedEvent, Window, hhmm
+from .model import (
+    Busy,
+    DateRange,
+    IcsImport,
+    ImportReport,
+    Partnership,
+    School,
+    TimedEvent,
+    Window,
+    hhmm,
+)
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 TIME = re.compile(r"(\d{2}):(\d{2})", re.ASCII)
@@ -60,8 +70,10 @@ SCHOOL_KEYS = (
 )
 
 ReadIcs = Callable[[str], bytes]
-ImportIcs = Callable[[bytes, str, dt.date, dt.date],
-                     tuple[tuple[DateRange, ...], tuple[TimedEvent, ...]]]
+# import_ics(content, zone, start, end, use=, include=, exclude=, source=) -> Imported
+ImportIcs = Callable[..., Any]
+ICS_KEYS = ("file", "as", "include", "exclude")
+ICS_USES = ("closures", "open-days", "busy")
 
 
 class _Collector:
@@ -323,10 +335,9 @@ def _zone(c: _Collector, value: object, path: str) -> str | None:
     if not isinstance(value, str):
         c.add(path, f"expected an IANA time zone name, got {_type_name(value)}")
         return None
-    if len(value) > 100 or not c.hinting:
-        if _zones.canonical(value) is None:
-            c.add(path, f"unknown time zone '{_show(value)}'")
-            return None
+    if (len(value) > 100 or not c.hinting) and _zones.canonical(value) is None:
+        c.add(path, f"unknown time zone '{_show(value)}'")
+        return None
     why = _zones.refusal(value)
     if why is not None:
         c.add(path, why)
@@ -381,23 +392,72 @@ def _busy(c: _Collector, data: Mapping[str, Any], path: str) -> tuple[Busy, ...]
         t = _table(c, item, where)
         if t is None:
             continue
-        _check_keys(c, t, ("on", "from", "to", "name"), where)
-        for k in ("on", "from", "to"):
+        _check_keys(c, t, ("on", "every", "from", "to", "name"), where)
+        if "on" in t and "every" in t:
+            c.add(where, "give either 'on' (one date) or 'every' (weekdays), not both")
+            continue
+        if "on" not in t and "every" not in t:
+            c.add(f"{where}.on", "required (a date), or give 'every' with weekdays")
+        for k in ("from", "to"):
             if k not in t:
                 c.add(f"{where}.{k}", "required")
-        if any(k not in t for k in ("on", "from", "to")):
+        if any(k not in t for k in ("from", "to")) or ("on" not in t and "every" not in t):
             continue
-        d = _date(c, t["on"], f"{where}.on")
+        d = _date(c, t["on"], f"{where}.on") if "on" in t else None
+        every = _weekdays(c, t, "every", where) if "every" in t else ()
         a = _time(c, t["from"], f"{where}.from", allow_24=False)
         b = _time(c, t["to"], f"{where}.to", allow_24=True)
         name = _str(c, t, "name", where) or ""
-        if d is None or a is None or b is None:
+        if (d is None and not every) or a is None or b is None:
             continue
         if b <= a:
             c.add(f"{where}.to", f"'{hhmm(b)}' is not after 'from' '{hhmm(a)}'")
             continue
-        out.append(Busy(on=d, start=a, end=b, name=name))
+        out.append(Busy(on=d, start=a, end=b, name=name, every=every or ()))
     return tuple(out)
+
+
+def _ics_entry(c: _Collector, item: object, where: str) -> IcsImport | None:
+    """A ``closures_ics`` entry: a file name or ``{file, as, include, exclude}``."""
+    if isinstance(item, Mapping):
+        t = cast(Mapping[str, Any], item)
+        _check_keys(c, t, ICS_KEYS, where)
+        before = len(c.problems)
+        name = _str(c, t, "file", where, required=True)
+        use = _str(c, t, "as", where) or "closures"
+        if use not in ICS_USES:
+            c.add(f"{where}.as", f"'{_show(use)}' is not one of {', '.join(ICS_USES)}")
+        patterns: dict[str, tuple[str, ...]] = {}
+        for key in ("include", "exclude"):
+            items = _list(c, t, key, where) or []
+            ok: list[str] = []
+            for k, pat in enumerate(items):
+                if not isinstance(pat, str):
+                    c.add(f"{where}.{key}[{k}]", f"expected a regular expression, got "
+                                                 f"{_type_name(pat)}")
+                    continue
+                try:
+                    re.compile(pat)
+                except (re.error, RecursionError, OverflowError) as exc:
+                    c.add(f"{where}.{key}[{k}]", f"'{_show(pat)}' is not a regular "
+                                                 f"expression: {exc}")
+                    continue
+                ok.append(pat)
+            patterns[key] = tuple(ok)
+        if len(c.problems) > before or name is None:
+            return None
+        return IcsImport(file=name, use=use, include=patterns["include"],
+                         exclude=patterns["exclude"])
+    if not isinstance(item, str):
+        c.add(where, f"expected a file name or a table {{file, as, include, exclude}}, "
+                     f"got {_type_name(item)}")
+    elif not item.strip():
+        c.add(where, "expected a file name, got an empty string")
+    elif (why := _bad_text(item)) is not None:
+        c.add(where, f"the file name {why}")
+    else:
+        return IcsImport(file=item)
+    return None
 
 
 @functools.cache
@@ -446,32 +506,32 @@ def _country_info(code: str) -> tuple[tuple[str, ...], dict[str, str]]:
 
 
 class _Imports:
-    """Reads and imports the ``closures_ics`` files of one partnership: each (file, zone)
-    once, and at most ``MAX_ICS_TOTAL_BYTES`` bytes in all."""
+    """Reads and imports the ``closures_ics`` files of one partnership: each (entry,
+    zone) once, and at most ``MAX_ICS_TOTAL_BYTES`` bytes in all."""
 
     def __init__(self, read_ics: ReadIcs, import_ics: ImportIcs) -> None:
         self.read_ics = read_ics
         self.import_ics = import_ics
-        self.done: dict[tuple[str, str], Any] = {}
+        self.done: dict[tuple[IcsImport, str], Any] = {}
         self.total = 0
 
-    def load(self, name: str, zone: str, start: dt.date,
-             end: dt.date) -> tuple[tuple[DateRange, ...], tuple[TimedEvent, ...]]:
-        key = (name, zone)
+    def load(self, entry: IcsImport, zone: str, start: dt.date, end: dt.date) -> Any:
+        key = (entry, zone)
         if key not in self.done:
-            self.done[key] = self._load(name, zone, start, end)
+            self.done[key] = self._load(entry, zone, start, end)
         got = self.done[key]
         if isinstance(got, ConfigError):
             raise got
-        return cast(tuple[tuple[DateRange, ...], tuple[TimedEvent, ...]], got)
+        return got
 
-    def _load(self, name: str, zone: str, start: dt.date, end: dt.date) -> object:
+    def _load(self, entry: IcsImport, zone: str, start: dt.date, end: dt.date) -> object:
+        name = entry.file
         try:
             content = self.read_ics(name)
         except ConfigError as exc:
             return exc
         except (OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
             return ConfigError([Problem(path="", message=f"cannot read '{_show(name)}': "
                                                          f"{reason}")])
         self.total += len(content)
@@ -481,7 +541,9 @@ class _Imports:
                 f"{MAX_ICS_TOTAL_BYTES} bytes in all (each file counted once per time zone "
                 f"it is read in)"))])
         try:
-            return self.import_ics(content, zone, start, end)
+            return self.import_ics(content, zone, start, end, use=entry.use,
+                                   include=entry.include, exclude=entry.exclude,
+                                   source=f"'{_show(name)}'")
         except ConfigError as exc:
             return exc
 
@@ -572,43 +634,46 @@ def _school(c: _Collector, raw: object, path: str, start: dt.date | None,
     prefer = _time(c, data["prefer"], f"{path}.prefer", allow_24=False) \
         if "prefer" in data else None
 
-    ics_paths: tuple[str, ...] = ()
+    entries: list[IcsImport] = []
+    reports: list[ImportReport] = []
     imported_closures: tuple[DateRange, ...] = ()
     imported_busy: tuple[TimedEvent, ...] = ()
     ics_items = _list(c, data, "closures_ics", path)
     if ics_items is not None:
-        paths: list[str] = []
+        ok = True
         for i, item in enumerate(ics_items):
-            where = f"{path}.closures_ics[{i}]"
-            if not isinstance(item, str):
-                c.add(where, f"expected a file name, got {_type_name(item)}")
-            elif not item.strip():
-                c.add(where, "expected a file name, got an empty string")
-            elif (why := _bad_text(item)) is not None:
-                c.add(where, f"the file name {why}")
+            entry = _ics_entry(c, item, f"{path}.closures_ics[{i}]")
+            if entry is None:
+                ok = False
             else:
-                paths.append(item)
+                entries.append(entry)
         if len(ics_items) > MAX_ICS_FILES:
             c.add(f"{path}.closures_ics", f"{len(ics_items)} files is more than the "
                                           f"{MAX_ICS_FILES} allowed")
-        ics_paths = tuple(paths)
         if ics is None:
-            if paths:
+            if entries:
                 c.add(f"{path}.closures_ics", "imported calendars need a way to read files: "
                                               "use twinschedule.load() or pass read_ics=")
-        elif zone is not None and start is not None and end is not None \
-                and len(paths) == len(ics_items) <= MAX_ICS_FILES:
+        elif zone is not None and start is not None and end is not None and ok \
+                and len(ics_items) <= MAX_ICS_FILES:
             closures: list[DateRange] = []
             busy_events: list[TimedEvent] = []
-            for i, p in enumerate(paths):
+            for i, entry in enumerate(entries):
                 try:
-                    got = ics.load(p, zone, start, end)
+                    got = ics.load(entry, zone, start, end)
                 except ConfigError as exc:
                     c.problems.extend(q.with_prefix(f"{path}.closures_ics[{i}]")
                                       for q in exc.problems)
                     continue
-                closures.extend(got[0])
-                busy_events.extend(got[1])
+                closures.extend(got.closures)
+                busy_events.extend(got.busy)
+                closed = sorted({r.first + dt.timedelta(days=k) for r in got.closures
+                                 for k in range((r.last - r.first).days + 1)
+                                 if start <= r.first + dt.timedelta(days=k) <= end})
+                reports.append(ImportReport(file=entry.file, use=entry.use,
+                                            events=got.events, used=got.used,
+                                            not_used=got.not_used,
+                                            closed_dates=tuple(closed)))
             imported_closures, imported_busy = tuple(closures), tuple(busy_events)
 
     terms = _ranges(c, data, "terms", path, allow_on=False)
@@ -628,8 +693,9 @@ def _school(c: _Collector, raw: object, path: str, start: dt.date | None,
         id=sid, name=name, timezone=zone, country=country, subdivision=subdivision,
         holidays=categories, days=days, hours=hours, hours_by_day=tuple(by_day),
         prefer=prefer, terms=terms, closures=closure_ranges, busy=busy,
-        closures_ics=ics_paths, imported_closures=imported_closures,
-        imported_busy=imported_busy,
+        closures_ics=tuple(e.file for e in entries), imports=tuple(entries),
+        imported_closures=imported_closures, imported_busy=imported_busy,
+        import_reports=tuple(reports),
     )
 
 
@@ -782,14 +848,21 @@ def to_dict(p: Partnership) -> dict[str, Any]:
             d["hours_by_day"] = {day: [str(w) for w in ws] for day, ws in s.hours_by_day}
         if s.prefer is not None:
             d["prefer"] = hhmm(s.prefer)
-        if s.closures_ics:
-            d["closures_ics"] = list(s.closures_ics)
+        if s.imports:
+            d["closures_ics"] = [
+                e.file if e == IcsImport(file=e.file) else {
+                    "file": e.file, "as": e.use,
+                    **({"include": list(e.include)} if e.include else {}),
+                    **({"exclude": list(e.exclude)} if e.exclude else {})}
+                for e in s.imports]
         if s.terms:
             d["terms"] = _ranges_dict(s.terms)
         if s.closures:
             d["closures"] = _ranges_dict(s.closures)
         if s.busy:
-            d["busy"] = [{"on": b.on.isoformat(), "from": hhmm(b.start), "to": hhmm(b.end),
+            d["busy"] = [{**({"on": b.on.isoformat()} if b.on is not None
+                             else {"every": list(b.every)}),
+                          "from": hhmm(b.start), "to": hhmm(b.end),
                           **({"name": b.name} if b.name else {})} for b in s.busy]
         schools.append(d)
     return {"partnership": part, "schools": schools}

@@ -44,12 +44,38 @@ class DateRange:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Busy:
-    """A busy interval on local date ``on`` from ``start`` to ``end`` wall-clock minutes."""
+    """A busy interval from ``start`` to ``end`` wall-clock minutes, on local date ``on``
+    or, when ``every`` is given, every week on those weekdays (``on`` is then None)."""
 
-    on: date
+    on: date | None
     start: int
     end: int
     name: str = ""
+    every: tuple[Weekday, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IcsImport:
+    """One ``closures_ics`` entry: a file, what its events are used as (``closures``,
+    ``open-days`` or ``busy``) and SUMMARY patterns (regular expressions)."""
+
+    file: str
+    use: str = "closures"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportReport:
+    """What one imported file made: occurrences in the horizon, counted by what they
+    became (``used``) and why not (``not_used``), and the dates it closes."""
+
+    file: str
+    use: str
+    events: int
+    used: tuple[tuple[str, int], ...]
+    not_used: tuple[tuple[str, int], ...]
+    closed_dates: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,7 +104,9 @@ class School:
     terms: tuple[DateRange, ...] = ()
     closures: tuple[DateRange, ...] = ()
     busy: tuple[Busy, ...] = ()
-    closures_ics: tuple[str, ...] = ()
+    closures_ics: tuple[str, ...] = ()  # the file names of ``imports``
+    imports: tuple[IcsImport, ...] = ()
+    import_reports: tuple[ImportReport, ...] = field(default=(), compare=False)
     # What the files of ``closures_ics`` hold, expanded over the horizon.
     imported_closures: tuple[DateRange, ...] = field(default=(), compare=True)
     imported_busy: tuple[TimedEvent, ...] = field(default=(), compare=True)
