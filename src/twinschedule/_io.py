@@ -3,7 +3,7 @@
 Everything that touches the disk or the environment lives here, so the core stays pure.
 
 Limits: a partnership file is at most ``MAX_FILE_BYTES`` (1 MiB) and an imported
-calendar at most ``_ics_import.MAX_ICS_BYTES`` (512 KiB); only that much plus one byte is
+calendar at most ``_ics_import.MAX_ICS_BYTES`` (4 MiB); only that much plus one byte is
 ever read, so a larger file is refused at once. Only regular files are read (not
 folders, devices or pipes, which could block or never end). JSON and TOML nesting is
 bounded by Python's recursion limit (about 1000 levels), and integers by Python's
@@ -114,14 +114,32 @@ def read_document(path: Path) -> Any:
 
 
 def ics_reader(base: Path) -> Any:
-    """A ``read_ics`` callable reading calendar files relative to ``base``."""
+    """A ``read_ics`` callable reading calendar files relative to ``base``, and only
+    inside it: an absolute path, a ``..`` that leaves the folder or a symbolic link
+    pointing out of it is refused, and nothing outside the folder is read."""
     from ._ics_import import MAX_ICS_BYTES
 
     def read(name: str) -> bytes:
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        if "\x00" in name:
+            raise ConfigError([_problem(f"'{shown}': the file name contains a NUL character")])
+        if Path(name).is_absolute() or name.startswith(("/", "\\")) or \
+                re.match(r"[A-Za-z]:[\\/]", name):
+            raise ConfigError([_problem(f"'{shown}': an absolute path; give a path relative "
+                                        f"to the partnership file's folder")])
         try:
-            return read_capped(base / name, MAX_ICS_BYTES)
+            root = base.resolve(strict=True)
+            target = (root / name).resolve(strict=False)
+        except (OSError, RuntimeError):
+            raise ConfigError([_problem(f"'{shown}': cannot resolve the path")]) from None
+        if not target.is_relative_to(root):
+            raise ConfigError([_problem(f"'{shown}': the path leads outside the partnership "
+                                        f"file's folder (through '..' or a symbolic link); "
+                                        f"imported calendars must be inside it")])
+        try:
+            return read_capped(target, MAX_ICS_BYTES)
         except ConfigError as exc:
-            raise ConfigError([_problem(f"'{name}': {p.message}") for p in exc.problems]
+            raise ConfigError([_problem(f"'{shown}': {p.message}") for p in exc.problems]
                               ) from None
 
     return read

@@ -6,10 +6,12 @@ Exit status: 0 a valid file / feasible plan; 1 no feasible option; 2 bad input o
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import _zones
 from ._vocab import WEEKDAYS
@@ -27,9 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="twinschedule",
                  description="Find one monthly meeting time for partner schools and publish "
                              "it as iCalendar feeds.")
+    ap.add_argument("--version", action="version", version=_version())
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
     check = sub.add_parser("check", help="validate a partnership file and summarise it")
     check.add_argument("file", type=Path)
+    check.add_argument("--json", action="store_true",
+                       help="print what the loader made of the file as JSON")
     plan = sub.add_parser("plan", help="rank monthly meeting rules; write feeds with --out")
     plan.add_argument("file", type=Path)
     plan.add_argument("--top", type=int, metavar="N", help="how many options (1 to 50)")
@@ -42,33 +47,105 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _check(path: Path) -> int:
+def _version() -> str:
+    import importlib.metadata
+
+    from . import __version__
+
+    try:
+        hol = importlib.metadata.version("holidays")
+    except importlib.metadata.PackageNotFoundError:
+        hol = "not installed"
+    return (f"twinschedule {__version__} (time zone data tzdata {_zones.IANA_VERSION}, "
+            f"holidays {hol})")
+
+
+def _check_data(p: Any) -> tuple[dict[str, Any], list[str]]:
+    """What the loader made of a partnership (output.md, ``check --json``) and warnings."""
+    from .calendar import build_calendars
+
+    warnings: list[str] = []
+    schools = []
+    lo_day, hi_day = p.start, p.end
+    for cal in build_calendars(p):
+        s = cal.school
+        school_days = open_days = 0
+        d = lo_day
+        while d <= hi_day:
+            conflicts = {code for code, _ in cal.day_conflicts(d)}
+            if "not-school-day" not in conflicts:
+                school_days += 1
+            if not conflicts:
+                open_days += 1
+            d += dt.timedelta(days=1)
+        imports = []
+        closed: set[dt.date] = set()
+        for rep in s.import_reports:
+            imports.append({"file": rep.file, "as": rep.use, "events": rep.events,
+                            "used": dict(rep.used), "not_used": dict(rep.not_used)})
+            closed.update(rep.closed_dates)
+            if not rep.used:
+                why = ", ".join(f"{n} {k}" for k, n in rep.not_used) or "no events in the horizon"
+                warnings.append(f"{s.id}: '{rep.file}' contributes nothing ({why})")
+            mine = [x for x in rep.closed_dates
+                    if WEEKDAYS[x.weekday()] in cal.days]
+            if school_days and len(mine) * 2 > school_days:
+                warnings.append(f"{s.id}: '{rep.file}' closes {len(mine)} of the "
+                                f"{school_days} school days; is it a list of term days "
+                                f"(use as = \"open-days\")?")
+        zone = _zones.get_zone(s.timezone)
+        h0 = dt.datetime.combine(lo_day, dt.time()).replace(tzinfo=zone).astimezone(dt.UTC)
+        h1 = dt.datetime.combine(hi_day + dt.timedelta(days=1), dt.time()
+                                 ).replace(tzinfo=zone).astimezone(dt.UTC)
+        merged: list[list[dt.datetime]] = []
+        for b in sorted(s.imported_busy, key=lambda b: (b.start, b.end)):
+            if not (b.start < h1 and b.end > h0):
+                continue
+            if merged and b.start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b.end)
+            else:
+                merged.append([b.start, b.end])
+        schools.append({
+            "id": s.id, "timezone": s.timezone, "open_days": open_days, "imports": imports,
+            "imported_closed_dates": [x.isoformat() for x in sorted(closed)],
+            "imported_busy": [[a.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                               b.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
+                              for a, b in merged],
+        })
+    return {"partnership": p.id, "schools": schools, "warnings": warnings}, warnings
+
+
+def _check(path: Path, as_json: bool = False) -> int:
     from . import load
     from .calendar import build_calendars
 
     p = load(path)
+    data, warnings = _check_data(p)
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
     print(f"{path}: valid. {p.name} ({p.id}), {p.start} to {p.end}, "
           f"{p.duration}-minute meetings, time zone data {_zones.IANA_VERSION}")
-    for cal in build_calendars(p):
+    for cal, info in zip(build_calendars(p), data["schools"], strict=True):
         s = cal.school
         tl = _zones.timeline_for_dates(s.timezone, p.start, p.end, margin_days=0)
         offsets = sorted({tl.initial, *(t.after for t in tl.transitions)})
         shown = " to ".join(dict.fromkeys(_utc_offset(o) for o in (offsets[0], offsets[-1])))
-        open_days = 0
-        d = p.start
-        while d <= p.end:
-            if not cal.day_conflicts(d):
-                open_days += 1
-            d = d.fromordinal(d.toordinal() + 1)
         hols = [(d, n) for d, n in cal.holidays.items() if p.start <= d <= p.end]
         print(f"  {s.id}: {s.name}")
         days = " ".join(d for d in WEEKDAYS if d in cal.days)
         print(f"    zone {s.timezone} ({shown}), school days {days}, "
               f"hours {', '.join(str(w) for w in s.hours)}")
-        print(f"    {open_days} open days in the horizon, {len(hols)} holidays"
-              + (f" (e.g. {hols[0][0]} {hols[0][1]})" if hols else "")
-              + (f", {len(s.imported_closures)} imported closures and "
-                 f"{len(s.imported_busy)} busy events" if s.closures_ics else ""))
+        print(f"    {info['open_days']} open days in the horizon, {len(hols)} holidays"
+              + (f" (e.g. {hols[0][0]} {hols[0][1]})" if hols else ""))
+        for rep in info["imports"]:
+            used = ", ".join(f"{n} as {k.replace('_', ' ')}" for k, n in rep["used"].items())
+            unused = ", ".join(f"{n} {k}" for k, n in rep["not_used"].items())
+            print(f"    {rep['file']} (as {rep['as']}): {rep['events']} events in the "
+                  f"horizon; used {used or 'none'}"
+                  + (f"; not used: {unused}" if unused else ""))
+    for w in warnings:
+        print(f"warning: {w}")
     return 0
 
 
@@ -105,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
-            return _check(args.file)
+            return _check(args.file, args.json)
         return _plan(args)
     except TwinScheduleError as exc:
         print(exc.report(), file=sys.stderr)

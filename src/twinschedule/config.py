@@ -11,7 +11,7 @@ Limits (besides those of the file format, e.g. ``duration`` 5 to 720 minutes):
 ``MIN_DATE``, ``MAX_DATE``  1970-01-01,  every date of the file (horizon, terms, closures,
                            2200-12-31  busy)
 ``MAX_ICS_FILES``          10          ``closures_ics`` files per school
-``MAX_ICS_TOTAL_BYTES``    2 MiB       bytes of imported calendars per partnership (each
+``MAX_ICS_TOTAL_BYTES``    16 MiB      bytes of imported calendars per partnership (each
                                        file once per time zone it is read in); each file
                                        has the limits of ``_ics_import``
 ``MAX_HINTS``              1,000       problems that get did-you-mean suggestions (the
@@ -55,7 +55,7 @@ MAX_YEARS = 10
 MIN_DATE = dt.date(1970, 1, 1)
 MAX_DATE = dt.date(2200, 12, 31)
 MAX_ICS_FILES = 10
-MAX_ICS_TOTAL_BYTES = 2 * 1024 * 1024
+MAX_ICS_TOTAL_BYTES = 16 * 1024 * 1024
 MAX_HINTS = 1000
 SHOW_CHARS = 60
 _BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
