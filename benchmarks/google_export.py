@@ -59,7 +59,7 @@ def _event(rng: random.Random, n: int, stamp: dt.datetime) -> icalendar.Event:
     ev.add("LAST-MODIFIED", stamp - dt.timedelta(days=rng.randint(0, 30)))
     ev.add("SEQUENCE", rng.randint(0, 3))
     ev.add("SUMMARY", _text(rng, rng.randint(2, 5)).capitalize())
-    ev.add("DESCRIPTION", _text(rng, rng.randint(3, 9)))
+    ev.add("DESCRIPTION", _text(rng, rng.randint(1, 4)))
     ev.add("LOCATION", _text(rng, 3).title())
     return ev
 

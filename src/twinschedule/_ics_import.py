@@ -32,7 +32,7 @@ way on any machine (a file breaking one is refused with a ``ConfigError`` saying
                                          x BYSECOND); ``FREQ=HOURLY``, ``MINUTELY`` and
                                          ``SECONDLY`` are refused outright
 ``MAX_YEARS_BEFORE``        30           years a recurring event may start before the plan
-``MAX_WALK``                2,000,000    steps the recurrence engine may walk in all (one
+``MAX_WALK``                500,000      steps the recurrence engine may walk in all (one
                                          per period, plus one per 16 candidate days): this
                                          bounds rules that match rarely or never, which the
                                          engine would otherwise walk to the year 9999
@@ -68,7 +68,7 @@ MAX_EVENTS = 20_000
 MAX_RECURRING = 2_000
 MAX_TIMES_PER_DAY = 24
 MAX_YEARS_BEFORE = 30
-MAX_WALK = 2_000_000
+MAX_WALK = 500_000
 MAX_OCCURRENCES = 50_000
 USES = ("closures", "open-days", "busy")
 _TOO_FINE = ("SECONDLY", "MINUTELY", "HOURLY")
@@ -109,7 +109,6 @@ def _printable(text: str, limit: int) -> str:
 
 # --- content lines and components ---------------------------------------------------------
 
-_NAME = re.compile(r"[A-Za-z0-9-]+")
 # Exchange writes display names unquoted, colon included: TZID=(UTC-05:00) Eastern ...
 _DISPLAY_TZID = re.compile(r"(TZID=)(\((?:UTC|GMT)[^)]*\)[^:;\"]*)([;:])", re.IGNORECASE)
 
@@ -121,64 +120,65 @@ class _Line:
     number: int  # physical line number of its start (1-based)
 
 
+# The properties read at all (others are skipped unparsed, whatever they hold).
+_READ = frozenset({"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE",
+                   "RECURRENCE-ID", "UID", "SUMMARY", "STATUS", "TRANSP", "TZID"})
+_HEAD = re.compile(r"[A-Za-z0-9-]+(?=[;:])")
+
+
 @dataclass(slots=True)
 class _Component:
     name: str
     line: int
-    props: list[_Line] = field(default_factory=list)
+    end: int = 0  # line of its END (0 when the file never closes it)
+    props: dict[str, list[_Line]] = field(default_factory=dict)
     children: list[_Component] = field(default_factory=list)
 
     def first(self, name: str) -> _Line | None:
-        for p in self.props:
-            if p.name == name:
-                return p
-        return None
+        found = self.props.get(name)
+        return found[0] if found else None
 
     def every(self, name: str) -> list[_Line]:
-        return [p for p in self.props if p.name == name]
+        return self.props.get(name, [])
 
 
 def _components(text: str) -> _Component:
-    """The VCALENDAR of ``text`` as a tree of components of content lines."""
+    """The VCALENDAR of ``text`` as a tree of components of the content lines read."""
     root = _Component(name="", line=0)
     stack = [root]
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    current: list[str] = []
-    start = 0
-
-    def flush() -> None:
-        if not current:
-            return
-        raw = "".join(current)
-        current.clear()
-        m = _NAME.match(raw)
+    n = len(lines)
+    i = 0
+    head = _HEAD.match
+    while i < n:
+        line = lines[i]
+        number = i + 1
+        i += 1
+        m = head(line)
         if m is None:
-            return  # not a content line: ignored (it belongs to no used value)
+            continue  # a continuation of a skipped line, or not a content line
         name = m.group().upper()
-        if name in ("BEGIN", "END"):
-            value = raw.partition(":")[2].strip().upper()
-            if name == "BEGIN":
-                comp = _Component(name=value, line=start)
-                stack[-1].children.append(comp)
-                stack.append(comp)
-            elif len(stack) > 1 and stack[-1].name == value:
-                stack.pop()
+        if name == "BEGIN":
+            comp = _Component(name=line[6:].strip().upper(), line=number)
+            stack[-1].children.append(comp)
+            stack.append(comp)
+            continue
+        if name == "END":
+            value = line[4:].strip().upper()
+            if len(stack) > 1 and stack[-1].name == value:
+                stack.pop().end = number
             elif any(c.name == value for c in stack[1:]):
                 while stack[-1].name != value:
                     stack.pop()
-                stack.pop()
-            return
-        stack[-1].props.append(_Line(name=name, raw=raw, number=start))
-
-    for number, line in enumerate(lines, 1):
-        if line[:1] in (" ", "\t") and current:
-            current.append(line[1:])
+                stack.pop().end = number
             continue
-        flush()
-        if line.strip():
-            current.append(line)
-            start = number
-    flush()
+        if name not in _READ:
+            continue
+        raw = line
+        while i < n and lines[i][:1] in (" ", "\t") and lines[i]:
+            raw += lines[i][1:]
+            i += 1
+        stack[-1].props.setdefault(name, []).append(_Line(name=name, raw=raw, number=number))
     cals = [c for c in root.children if c.name == "VCALENDAR"]
     if not cals:
         raise _fail("not an iCalendar file (no BEGIN:VCALENDAR)")
@@ -259,10 +259,7 @@ class _Zones:
         if comps:
             if len(comps) > 1 or len(comps[0].every("TZID")) > 1:
                 return f"the time zone '{shown}' is defined more than once in the file"
-            built = self._vtimezone(comps[0])
-            if built is None:
-                return f"the file's VTIMEZONE '{shown}' is not valid"
-            return built
+            return self._vtimezone(comps[0], shown)
         name = tzid.strip()
         if _zones.canonical(name) is not None:
             return _zones.get_zone(name)
@@ -272,25 +269,29 @@ class _Zones:
         return (f"unknown time zone '{shown}' (not in the file's VTIMEZONEs, not an IANA, "
                 f"Windows or Exchange zone name)")
 
-    def _vtimezone(self, comp: _Component) -> dt.tzinfo | None:
+    def _vtimezone(self, comp: _Component, shown: str) -> dt.tzinfo | str:
         import icalendar
 
+        bad = f"the file's VTIMEZONE '{shown}' is not valid"
         for sub in comp.children:
             for rule in sub.every("RRULE"):
                 try:
                     _, value = _parts(rule)
                 except _Fault:
-                    return None
-                if "FREQ=YEARLY" not in value.upper().replace(" ", ""):
-                    return None  # a finer rule would expand millions of transitions
+                    return bad
+                freq = re.search(r"FREQ=([A-Z]+)", value.upper())
+                if freq is None or freq.group(1) != "YEARLY":
+                    # a finer rule would expand millions of transitions
+                    return (f"time zone {shown}: a VTIMEZONE rule must be FREQ=YEARLY, not "
+                            f"{_printable(freq.group(1), 20) if freq else 'without FREQ'}")
         text = "BEGIN:VCALENDAR\r\n" + self.text_of(comp) + "END:VCALENDAR\r\n"
         try:
             cal = icalendar.Calendar.from_ical(text)
             tz = cal.walk("VTIMEZONE")[0].to_tz()  # type: ignore[attr-defined]
             tz.utcoffset(dt.datetime(2026, 1, 1))
         except Exception:  # icalendar's errors on a broken VTIMEZONE
-            return None
-        return tz if isinstance(tz, dt.tzinfo) else None
+            return bad
+        return tz if isinstance(tz, dt.tzinfo) else bad
 
 
 # --- values -------------------------------------------------------------------------------
@@ -493,8 +494,7 @@ def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     def text_of(comp: _Component) -> str:
-        end_line = _end_line(comp)
-        return "\r\n".join(lines[comp.line - 1:end_line]) + "\r\n"
+        return "\r\n".join(lines[comp.line - 1:comp.end or len(lines)]) + "\r\n"
 
     events = [c for c in cal.children if c.name == "VEVENT"]
     if len(events) > MAX_EVENTS:
@@ -517,32 +517,29 @@ def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
         uid = _text(e.first("UID")).strip()
         if e.first("RECURRENCE-ID") is not None and uid in masters:
             overrides.setdefault(uid, []).append(e)
-    try:
-        with _bounded_walks(walk):
-            for ev in events:
-                try:
-                    _event(ev, result, use=use, include=inc, exclude=exc_, zones=zones,
-                           school=school, lo=lo, hi=hi, start=start, end=end,
-                           overrides=overrides, masters=masters)
-                except _Fault as fault:
-                    raise _fail(f"{_label(source, ev)}: {fault}") from None
-                if result.events > MAX_OCCURRENCES:
-                    raise _fail(f"more than {MAX_OCCURRENCES} event occurrences fall in "
-                                f"the horizon; simplify the calendar")
-    except _WalkLimit:
-        raise _fail(f"the recurring events need more than {MAX_WALK} steps to expand: a "
-                    f"rule that matches rarely or never is walked to the year 9999; give "
-                    f"it an UNTIL or COUNT, a later DTSTART, or a simpler rule") from None
+    with _bounded_walks(walk):
+        for ev in events:
+            try:
+                _event(ev, result, use=use, include=inc, exclude=exc_, zones=zones,
+                       school=school, lo=lo, hi=hi, start=start, end=end,
+                       overrides=overrides, masters=masters)
+            except _Fault as fault:
+                raise _fail(f"{_label(source, ev)}: {fault}") from None
+            except _WalkLimit:
+                raise _fail(f"{_label(source, ev)}: the recurring events need more than "
+                            f"{MAX_WALK} steps to expand (at {_rrule_text(ev)}): a rule "
+                            f"that matches rarely or never is walked to the year 9999; "
+                            f"give it an UNTIL or COUNT, a later DTSTART, or a simpler "
+                            f"rule") from None
+            if result.events > MAX_OCCURRENCES:
+                raise _fail(f"more than {MAX_OCCURRENCES} event occurrences fall in the "
+                            f"horizon; simplify the calendar")
     return _finish(result, use, start, end)
 
 
-def _end_line(comp: _Component) -> int:
-    last = comp.line
-    for p in comp.props:
-        last = max(last, p.number)
-    for c in comp.children:
-        last = max(last, _end_line(c))
-    return last + 1
+def _rrule_text(ev: _Component) -> str:
+    rule = ev.first("RRULE")
+    return "RRULE:" + _printable(rule.raw.partition(":")[2], 80) if rule else "RDATE"
 
 
 def _finish(r: _Result, use: str, start: dt.date, end: dt.date) -> Imported:
@@ -656,9 +653,11 @@ def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.dateti
     dtstart = ev.first("DTSTART")
     if dtstart is None:
         raise _Fault("it has no DTSTART")
-    first = _when(dtstart, zones, school)
     rules = ev.every("RRULE")
     rdates = ev.every("RDATE")
+    if not rules and not rdates and _outside(ev, start, end):
+        return []
+    first = _when(dtstart, zones, school)
     uid = _text(ev.first("UID")).strip()
 
     def touches(a: DateOrTime, b: DateOrTime) -> bool:
@@ -740,6 +739,27 @@ def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.dateti
         if len(out) > MAX_OCCURRENCES:
             break
     return out
+
+
+_DAY = re.compile(r":(\d{8})(?:T\d{6}Z?)?\s*$")
+
+
+def _outside(ev: _Component, start: dt.date, end: dt.date) -> bool:
+    """Whether a single event is plainly outside the horizon (three days of margin
+    for zones), judged from the digits of its DTSTART and DTEND alone, so that the many
+    past events of a long export are not decoded at all."""
+    first = _DAY.search(ev.props["DTSTART"][0].raw)
+    if first is None:
+        return False
+    lo = (start - dt.timedelta(days=3)).strftime("%Y%m%d")
+    hi = (end + dt.timedelta(days=3)).strftime("%Y%m%d")
+    if first.group(1) > hi:
+        return True
+    if ev.first("DURATION") is not None:
+        return False
+    end_line = ev.first("DTEND")
+    last = _DAY.search(end_line.raw) if end_line is not None else first
+    return last is not None and last.group(1) < lo and first.group(1) < lo
 
 
 def _naive(value: DateOrTime, zone: dt.tzinfo) -> dt.datetime:
