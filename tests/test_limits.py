@@ -1,6 +1,8 @@
 """Bounded work: every documented limit of the loader, at the limit (accepted) and just
-past it (refused, with a message naming the limit), and every refusal in well under 2 s,
-whatever the adversarial input.
+past it (refused, with a message naming the limit), and every answer within a budget of
+work, whatever the adversarial input. Work is counted (Python function calls, through
+``sys.settrace``), never timed, so these tests pass or fail the same way on a loaded
+machine; timings are in benchmarks/.
 
 The limits are listed in the docstrings of ``twinschedule._io``, ``twinschedule.config``
 and ``twinschedule._ics_import``; ``test_documented`` checks the values stated there.
@@ -12,8 +14,8 @@ import contextlib
 import copy
 import datetime as dt
 import json
+import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from twinschedule import _ics_import, _io, config
 from twinschedule._ics_import import import_ics
 from twinschedule.errors import ConfigError
 
-FAST = 2.0  # seconds: every refusal must come sooner
+WORK = 3_000_000  # Python function calls: every answer must take fewer
 START, END = dt.date(2026, 9, 1), dt.date(2027, 7, 31)
 LONG_END = dt.date(2036, 8, 31)  # a ten-year horizon: the most expansion work
 
@@ -47,11 +49,22 @@ def vevent(body: bytes, uid: int = 1) -> bytes:
 
 
 @contextlib.contextmanager
-def fast() -> Iterator[None]:
-    started = time.monotonic()
-    yield
-    elapsed = time.monotonic() - started
-    assert elapsed < FAST, f"took {elapsed:.2f} s"
+def fast(budget: int = WORK) -> Iterator[None]:
+    """The block must make fewer than ``budget`` Python function calls (C functions such
+    as ``re`` or ``str`` methods are not counted: their work is linear in the input)."""
+    calls = 0
+
+    def count(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        calls += 1  # a global trace function sees "call" events only; no line tracing
+
+    previous = sys.gettrace()
+    sys.settrace(count)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
+    assert calls < budget, f"{calls} calls"
 
 
 def refused(content: bytes, message: str, *, end: dt.date = END) -> str:
@@ -67,7 +80,8 @@ def refused(content: bytes, message: str, *, end: dt.date = END) -> str:
 
 def accepted(content: bytes, *, end: dt.date = END) -> tuple[Any, Any]:
     with fast():
-        return import_ics(content, "Europe/London", START, end)
+        got = import_ics(content, "Europe/London", START, end)
+    return got.closures, got.busy
 
 
 # --- _io: partnership files ---------------------------------------------------------------
@@ -221,9 +235,9 @@ def test_at_most_10_calendars_per_school(tmp_path: Path) -> None:
 
 def test_imported_bytes_per_partnership(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         ) -> None:
-    """At most 2 MiB of calendars per partnership (here 2 KiB, to be quick); a file
+    """At most 16 MiB of calendars per partnership (here 2 KiB, to be quick); a file
     shared by schools in one zone is read once, in several zones once per zone."""
-    assert config.MAX_ICS_TOTAL_BYTES == 2 * 1024 * 1024
+    assert config.MAX_ICS_TOTAL_BYTES == 16 * 1024 * 1024
     monkeypatch.setattr(config, "MAX_ICS_TOTAL_BYTES", 2048)
     pad = vcal(b"X-PAD:" + b"x" * 300 + b"\r\n",
                vevent(b"DTSTART;VALUE=DATE:20261010\r\n"))
@@ -253,40 +267,42 @@ def test_imported_bytes_per_partnership(tmp_path: Path, monkeypatch: pytest.Monk
 # --- _ics_import: file size, lines, events --------------------------------------------------
 
 def test_calendar_size_cap(tmp_path: Path) -> None:
-    assert _ics_import.MAX_ICS_BYTES == 512 * 1024
+    assert _ics_import.MAX_ICS_BYTES == 4 * 1024 * 1024
     body = vevent(b"DTSTART;VALUE=DATE:20261010\r\n")
     pad = _ics_import.MAX_ICS_BYTES - len(vcal(body)) - len(b"X-PAD:\r\n")
     exact = vcal(b"X-PAD:" + b"x" * pad + b"\r\n", body)
     assert len(exact) == _ics_import.MAX_ICS_BYTES
     closures, _ = accepted(exact)
     assert [c.first for c in closures] == [dt.date(2026, 10, 10)]
-    refused(exact + b" ", "the file has 524289 bytes; at most 524288 are allowed")
+    refused(exact + b" ", "the file has 4194305 bytes; at most 4194304 are allowed")
     # Read from a file, a larger one is refused after reading the cap plus one byte.
     (tmp_path / "big.ics").write_bytes(exact + b"\r\n" * 10_000_000)
-    with fast(), pytest.raises(ConfigError, match="larger than the 524288 bytes allowed"):
+    with fast(), pytest.raises(ConfigError, match="larger than the 4194304 bytes allowed"):
         _io.ics_reader(tmp_path)("big.ics")
 
 
 def test_calendar_line_cap() -> None:
-    assert _ics_import.MAX_ICS_LINES == 20_000
+    assert _ics_import.MAX_ICS_LINES == 200_000
     head = vcal()  # 4 lines
-    exact = vcal(b"X-A:b\r\n" * (20_000 - 4))
-    assert exact.count(b"\n") == 20_000 and len(head.splitlines()) == 4
+    exact = vcal(b"X-A:b\r\n" * (200_000 - 4))
+    assert exact.count(b"\n") == 200_000 and len(head.splitlines()) == 4
     accepted(exact)
-    refused(vcal(b"X-A:b\r\n" * (20_001 - 4)), "the file has 20001 lines; at most 20000")
+    refused(vcal(b"X-A:b\r\n" * (200_001 - 4)), "the file has 200001 lines; at most 200000")
     # Lines ended by CR alone count too.
-    refused(vcal(b"X-A:b\r" * 30_000), "the file has 30004 lines")
+    refused(vcal(b"X-A:b\r" * 300_000), "the file has 300004 lines")
 
 
 def test_calendar_event_cap() -> None:
-    assert _ics_import.MAX_EVENTS == 5000
+    assert _ics_import.MAX_EVENTS == 20_000
     event = b"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261010\r\nEND:VEVENT\r\n"
-    closures, _ = accepted(vcal(event * 5000))
-    assert len(closures) == 1  # the same closure 5000 times
-    refused(vcal(event * 5001), "the file has 5001 events; at most 5000 are allowed")
+    with fast():
+        got = import_ics(vcal(event * 20_000), "Europe/London", START, END)
+    assert len(got.closures) == 1  # the same closure 20,000 times (each event counted)
+    assert got.events == 20_000 and dict(got.used) == {"closures": 20_000}
+    refused(vcal(event * 20_001), "the file has 20001 events; at most 20000 are allowed")
     # Counted case-insensitively, before parsing.
-    refused(vcal(event.lower().replace(b"dtstart;value=date", b"DTSTART;VALUE=DATE") * 5001),
-            "the file has 5001 events")
+    refused(vcal(event.lower().replace(b"dtstart;value=date", b"DTSTART;VALUE=DATE")
+                 * 20_001), "the file has 20001 events")
 
 
 def test_parse_heavy_calendar_at_the_size_cap() -> None:
@@ -313,7 +329,7 @@ def rule(rrule: bytes, dtstart: bytes = b"20260901T100000Z", uid: int = 1) -> by
 @pytest.mark.parametrize("freq", [b"SECONDLY", b"MINUTELY", b"HOURLY"])
 def test_sub_daily_rules_are_refused(freq: bytes) -> None:
     refused(vcal(rule(b"FREQ=" + freq)),
-            f"RRULE FREQ={freq.decode()} is not supported in a closure calendar")
+            f"RRULE FREQ={freq.decode()} is not supported in an imported calendar")
     refused(vcal(rule(b"FREQ=" + freq + b";COUNT=2")), "is not supported")
 
 
@@ -330,10 +346,10 @@ def test_times_per_day() -> None:
 
 
 def test_recurring_event_cap() -> None:
-    assert _ics_import.MAX_RECURRING == 500
-    weekly = [rule(b"FREQ=WEEKLY;COUNT=2", uid=i) for i in range(501)]
-    accepted(vcal(*weekly[:500]))
-    refused(vcal(*weekly), "the file has 501 recurring events; at most 500 are allowed")
+    assert _ics_import.MAX_RECURRING == 2000
+    weekly = [rule(b"FREQ=WEEKLY;COUNT=2", uid=i) for i in range(2001)]
+    accepted(vcal(*weekly[:2000]))
+    refused(vcal(*weekly), "the file has 2001 recurring events; at most 2000 are allowed")
 
 
 def test_years_before_the_plan() -> None:
@@ -349,40 +365,36 @@ def test_years_before_the_plan() -> None:
 
 def test_daily_rule_from_29_years_before_stays_bounded() -> None:
     """The engine walks every occurrence from DTSTART: 29 years of a daily event is
-    fine, 40 such events are refused before expanding (``MAX_EXPANSION``)."""
+    fine; 40 such events over a ten-year horizon break ``MAX_OCCURRENCES``."""
     _, busy = accepted(vcal(rule(b"FREQ=DAILY", dtstart=b"19970901T100000Z")),
                        end=LONG_END)
     assert len([b for b in busy if START <= b.start.date() <= LONG_END]) == \
         (LONG_END - START).days + 1
-    assert _ics_import.MAX_EXPANSION == 200_000
-    message = refused(vcal(*[rule(b"FREQ=DAILY", dtstart=b"19970901T100000Z", uid=i)
-                             for i in range(40)]),
-                      "the recurring events can generate up to", end=LONG_END)
-    assert "occurrences from their DTSTART to the end of the plan; at most 200000" in message
+    refused(vcal(*[rule(b"FREQ=DAILY", dtstart=b"19970901T100000Z", uid=i)
+                   for i in range(40)]),
+            "more than 50000 event occurrences fall in the horizon", end=LONG_END)
 
 
 def test_occurrences_in_the_horizon() -> None:
-    assert _ics_import.MAX_OCCURRENCES == 20_000
+    assert _ics_import.MAX_OCCURRENCES == 50_000
     hours = b",".join(b"%d" % h for h in range(24))
-    three = [rule(b"FREQ=DAILY;BYHOUR=" + hours, uid=i) for i in range(3)]
-    _, busy = accepted(vcal(three[0]))  # 8,000 occurrences
+    seven = [rule(b"FREQ=DAILY;BYHOUR=" + hours, uid=i) for i in range(7)]
+    _, busy = accepted(vcal(seven[0]))  # 8,000 occurrences
     assert 24 * (END - START).days < len(busy) < 24 * ((END - START).days + 6)
-    refused(vcal(*three), "more than 20000 events fall in the horizon (the rules allow up to ")
-    # RDATEs count too: 20,001 quarter-hours in the horizon.
+    refused(vcal(*seven), "more than 50000 event occurrences fall in the horizon")
+    # RDATEs count too: 50,001 five-minute steps in the horizon.
     quarter = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
-    rdates = b",".join((quarter + dt.timedelta(minutes=15 * k)).strftime("%Y%m%dT%H%M%SZ")
-                       .encode() for k in range(20_001))
+    rdates = b",".join((quarter + dt.timedelta(minutes=5 * k)).strftime("%Y%m%dT%H%M%SZ")
+                       .encode() for k in range(50_001))
     refused(vcal(vevent(b"DTSTART:20260901T000000Z\r\nDURATION:PT5M\r\nRDATE:" + rdates
-                        + b"\r\n")), "more than 20000 events fall in the horizon")
+                        + b"\r\n")), "more than 50000 event occurrences fall in the horizon")
 
 
-def test_occurrence_count_is_checked_after_expanding_too(monkeypatch: pytest.MonkeyPatch,
-                                                         ) -> None:
-    """Should the bound computed from the rules ever be too low, the real count stops
-    the import all the same."""
-    monkeypatch.setattr(_ics_import, "_estimate", lambda *args: 0)
+def test_occurrence_limit_counts_all_events(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_ics_import, "MAX_OCCURRENCES", 100)
-    refused(vcal(rule(b"FREQ=DAILY")), "more than 100 events fall in the horizon (336)")
+    single = b"".join(vevent(b"DTSTART;VALUE=DATE:20261010\r\n", uid=i) for i in range(101))
+    refused(vcal(single), "more than 100 event occurrences fall in the horizon")
+    refused(vcal(rule(b"FREQ=DAILY")), "more than 100 event occurrences")
 
 
 NEVER = [  # rules that match no day at all (DTSTART is Tuesday 1 September 2026)
@@ -397,24 +409,28 @@ NEVER_COARSE = [
 ]
 
 
-@pytest.mark.parametrize("rrule", NEVER, ids=[r.decode() for r in NEVER])
-def test_rules_that_never_match_are_refused_fast(rrule: bytes) -> None:
-    """The engine would walk such a rule day by day to the year 9999 (a daily one takes
-    5 s): ``MAX_WALK`` stops it."""
+@pytest.mark.parametrize("rrule", NEVER + NEVER_COARSE,
+                         ids=[r.decode() for r in NEVER + NEVER_COARSE])
+def test_rules_that_never_match_stop_at_the_horizon(rrule: bytes) -> None:
+    """The engine would walk such a rule to the year 9999 (a daily one: 3 million steps);
+    every rule is stopped at the end of the horizon, so even 100 of them are cheap, and
+    only DTSTART (always an occurrence) is busy."""
+    closures, busy = accepted(vcal(*[rule(rrule, uid=i) for i in range(100)]))
+    assert closures == () and {b.start for b in busy} == {
+        dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)}
+
+
+def test_walk_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules walked from long before the plan share one budget of steps (here lowered,
+    to be quick); the refusal names the event and its rule."""
     assert _ics_import.MAX_WALK == 500_000
-    message = refused(vcal(rule(rrule)),
-                      "the recurring events need more than 500000 steps to expand (at ")
-    assert rrule.decode().split(";")[0] in message
-
-
-@pytest.mark.parametrize("rrule", NEVER_COARSE, ids=[r.decode() for r in NEVER_COARSE])
-def test_coarse_rules_that_never_match_share_one_budget(rrule: bytes) -> None:
-    """A monthly or yearly one alone is walked to 9999 within the budget (half a second
-    at most); a few of them are refused."""
-    closures, busy = accepted(vcal(rule(rrule)))
-    assert closures == () and [b.start for b in busy] == [  # DTSTART is always one
-        dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)]
-    refused(vcal(*[rule(rrule, uid=i) for i in range(5)]), "more than 500000 steps")
+    monkeypatch.setattr(_ics_import, "MAX_WALK", 50_000)
+    old = [rule(b"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", dtstart=b"19990901T100000Z", uid=i)
+           for i in range(3)]
+    accepted(vcal(old[0]))  # 28 years of days: about 20,000 steps
+    message = refused(vcal(*old), "the recurring events need more than 50000 steps to "
+                                  "expand (at RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30)")
+    assert "event at line 16, UID 2" in message
 
 
 def test_rules_that_match_rarely_are_fine() -> None:
@@ -424,11 +440,26 @@ def test_rules_that_match_rarely_are_fine() -> None:
         dt.date(2026, 9, 1), dt.date(2028, 2, 29), dt.date(2032, 2, 29), dt.date(2036, 2, 29)]
 
 
-def test_the_clock_is_a_last_resort(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _ics_import.MAX_SECONDS == 5.0
-    monkeypatch.setattr(_ics_import, "MAX_SECONDS", 0.0)
-    monkeypatch.setattr(_ics_import, "MAX_WALK", 10**9)
-    refused(vcal(rule(NEVER[0])), "expanding the events takes longer than 0 s (at ")
+def test_no_clock() -> None:
+    """Acceptance never depends on the machine's speed or load: there is no time limit."""
+    assert not hasattr(_ics_import, "MAX_SECONDS")
+    import inspect
+
+    source = inspect.getsource(_ics_import)
+    assert "monotonic" not in source and "perf_counter" not in source
+
+
+def test_large_google_export_is_accepted_within_the_work_budget() -> None:
+    """The shape of a ten-year Google export of a busy school calendar (benchmarks/
+    google_export.py: ~4,800 events, 174 recurring) is accepted, its work bounded."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from google_export import google_export
+
+    data = google_export()
+    assert 1_500_000 < len(data) < _ics_import.MAX_ICS_BYTES
+    with fast(2 * WORK):
+        got = import_ics(data, "Europe/London", dt.date(2016, 9, 1), dt.date(2026, 8, 31))
+    assert got.events > 20_000 and dict(got.used)["closures"] > 1000
 
 
 def test_vtimezone_rules_must_be_yearly() -> None:
@@ -450,17 +481,19 @@ def test_walk_counting_is_undone_and_local_to_the_thread() -> None:
     from dateutil import rrule as engine
 
     original = engine._iterinfo
-    refused(vcal(rule(NEVER[0])), "more than 500000 steps")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_ics_import, "MAX_WALK", 10)
+        refused(vcal(rule(NEVER[0])), "more than 10 steps")
     assert engine._iterinfo is original
     accepted(vcal(rule(b"FREQ=WEEKLY;COUNT=3")))
     assert engine._iterinfo is original
 
-    walk = _ics_import._Walk(0, time.monotonic() + 60)
+    walk = _ics_import._Walk(0)
     stopped: list[bool] = []
 
     def other() -> None:
         try:
-            walk.step("rule", 1)
+            walk.step(1)
             stopped.append(False)
         except _ics_import._WalkLimit:
             stopped.append(True)
@@ -470,16 +503,15 @@ def test_walk_counting_is_undone_and_local_to_the_thread() -> None:
     thread.join()
     assert stopped == [False] and walk.steps == 0
     with pytest.raises(_ics_import._WalkLimit):
-        walk.step("rule", 1)
-    assert walk.exceeded == "steps"
+        walk.step(1)
 
 
 # --- the documented values -------------------------------------------------------------
 
 @pytest.mark.parametrize(("module", "names"), [
     (_ics_import, ["MAX_ICS_BYTES", "MAX_ICS_LINES", "MAX_EVENTS", "MAX_RECURRING",
-                   "MAX_TIMES_PER_DAY", "MAX_YEARS_BEFORE", "MAX_EXPANSION", "MAX_WALK",
-                   "MAX_OCCURRENCES", "MAX_SECONDS"]),
+                   "MAX_TIMES_PER_DAY", "MAX_YEARS_BEFORE", "MAX_WALK",
+                   "MAX_OCCURRENCES"]),
     (config, ["MAX_SCHOOLS", "MAX_YEARS", "MIN_DATE", "MAX_DATE", "MAX_ICS_FILES",
               "MAX_ICS_TOTAL_BYTES", "MAX_HINTS"]),
     (_io, ["MAX_FILE_BYTES"]),

@@ -33,9 +33,10 @@ way on any machine (a file breaking one is refused with a ``ConfigError`` saying
                                          ``SECONDLY`` are refused outright
 ``MAX_YEARS_BEFORE``        30           years a recurring event may start before the plan
 ``MAX_WALK``                500,000      steps the recurrence engine may walk in all (one
-                                         per period, plus one per 16 candidate days): this
-                                         bounds rules that match rarely or never, which the
-                                         engine would otherwise walk to the year 9999
+                                         per period, plus one per 16 candidate days), from
+                                         each rule's DTSTART to the end of the horizon
+                                         (where every rule is stopped: a rule that matches
+                                         rarely or never is not walked on to 9999)
 ``MAX_OCCURRENCES``         50,000       occurrences in the horizon, all events together
 ==========================  ===========  ====================================================
 
@@ -361,20 +362,28 @@ class _WalkLimit(BaseException):
     ``except Exception`` on the way swallows it)."""
 
 
+class _PastHorizon(BaseException):
+    """Raised inside dateutil when a rule's walk passes the horizon's last year: a rule
+    that matches rarely or never stops there instead of walking on to 9999."""
+
+
 class _Walk:
     """The steps walked by dateutil's rrule engine in one thread."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.steps = 0
+        self.stop_year = 10_000  # a period starting in a later year ends the walk
         self.owner = threading.get_ident()
 
-    def step(self, days: int) -> None:
+    def step(self, days: int, year: int = 0) -> None:
         if threading.get_ident() != self.owner:
             return
         self.steps += 1 + (days + 15) // 16
         if self.steps > self.budget:
             raise _WalkLimit
+        if year > self.stop_year:
+            raise _PastHorizon
 
 
 _WALK_LOCK = threading.Lock()
@@ -395,7 +404,7 @@ def _bounded_walks(walk: _Walk) -> Iterator[None]:
 
         def dayset(self: Any, *args: Any) -> Any:
             result = original(self, *args)
-            walk.step(result[2] - result[1])
+            walk.step(result[2] - result[1], args[0] if args else 0)
             return result
         return dayset
 
@@ -522,15 +531,14 @@ def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
             try:
                 _event(ev, result, use=use, include=inc, exclude=exc_, zones=zones,
                        school=school, lo=lo, hi=hi, start=start, end=end,
-                       overrides=overrides, masters=masters)
+                       overrides=overrides, masters=masters, walk=walk)
             except _Fault as fault:
                 raise _fail(f"{_label(source, ev)}: {fault}") from None
             except _WalkLimit:
                 raise _fail(f"{_label(source, ev)}: the recurring events need more than "
-                            f"{MAX_WALK} steps to expand (at {_rrule_text(ev)}): a rule "
-                            f"that matches rarely or never is walked to the year 9999; "
-                            f"give it an UNTIL or COUNT, a later DTSTART, or a simpler "
-                            f"rule") from None
+                            f"{MAX_WALK} steps to expand (at {_rrule_text(ev)}): rules "
+                            f"are walked from their DTSTART, period by period; give them a "
+                            f"later DTSTART, an UNTIL or COUNT, or a simpler rule") from None
             if result.events > MAX_OCCURRENCES:
                 raise _fail(f"more than {MAX_OCCURRENCES} event occurrences fall in the "
                             f"horizon; simplify the calendar")
@@ -567,7 +575,8 @@ def _finish(r: _Result, use: str, start: dt.date, end: dt.date) -> Imported:
 def _event(ev: _Component, r: _Result, *, use: str, include: list[re.Pattern[str]],
            exclude: list[re.Pattern[str]], zones: _Zones, school: dt.tzinfo,
            lo: dt.datetime, hi: dt.datetime, start: dt.date, end: dt.date,
-           overrides: dict[str, list[_Component]], masters: set[str]) -> None:
+           overrides: dict[str, list[_Component]], masters: set[str],
+           walk: _Walk) -> None:
     status = _text(ev.first("STATUS")).strip().upper()
     summary = _text(ev.first("SUMMARY")).strip()
     reason = ""
@@ -577,7 +586,8 @@ def _event(ev: _Component, r: _Result, *, use: str, include: list[re.Pattern[str
             any(p.search(summary) for p in exclude):
         reason = "filtered"
     try:
-        occurrences = _occurrences(ev, zones, school, lo, hi, start, end, overrides, masters)
+        occurrences = _occurrences(ev, zones, school, lo, hi, start, end, overrides, masters,
+                                   walk)
     except _Fault:
         if reason:  # a fault in an event that is not used: counted, not refused
             r.events += 1
@@ -648,7 +658,7 @@ def _day(value: DateOrTime) -> dt.date:
 def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.datetime,
                  hi: dt.datetime, start: dt.date, end: dt.date,
                  overrides: dict[str, list[_Component]], masters: set[str],
-                 ) -> list[tuple[DateOrTime, DateOrTime]]:
+                 walk: _Walk) -> list[tuple[DateOrTime, DateOrTime]]:
     """The (start, end) of the occurrences of one VEVENT that touch the horizon."""
     dtstart = ev.first("DTSTART")
     if dtstart is None:
@@ -697,17 +707,40 @@ def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.dateti
         zone = dt.UTC if value.upper().endswith("Z") else (
             zones.get(raw_zone) if raw_zone else school)
         naive = first.astimezone(zone).replace(tzinfo=None)
-    from dateutil import rrule as engine
 
-    rset = engine.rruleset()
+    margin = dt.timedelta(days=1) + (span if span > dt.timedelta(0) else dt.timedelta(0))
+    lo_naive = (lo.astimezone(zone).replace(tzinfo=None) if not all_day else
+                dt.datetime.combine(start, dt.time())) - margin
+    hi_naive = hi.astimezone(zone).replace(tzinfo=None) if not all_day else \
+        dt.datetime.combine(end, dt.time())
+    stop = hi_naive
+    found: set[dt.datetime] = {naive} if lo_naive <= naive <= stop else set()
     for line in rules:
         rule = _rule(line, naive, zone, all_day)
-        if rule is not None:
-            rset.rrule(rule)
-    rset.rdate(naive)
+        if rule is None:
+            continue
+        # One pass up to the horizon's end: the walk stops in the year after it instead
+        # of walking a rule that matches rarely or never on to the year 9999.
+        walk.stop_year = stop.year + 1
+        try:
+            for occ in rule:
+                if occ > stop:
+                    break
+                if occ >= lo_naive:
+                    found.add(occ)
+                    if len(found) > MAX_OCCURRENCES:
+                        break
+        except _PastHorizon:
+            pass
+        except (ValueError, TypeError, OverflowError):
+            raise _Fault("its recurrence cannot be expanded") from None
+        finally:
+            walk.stop_year = 10_000
     for line in rdates:
         for value_ in _many(line, zones, school):
-            rset.rdate(_naive(value_, zone))
+            occ = _naive(value_, zone)
+            if lo_naive <= occ <= stop:
+                found.add(occ)
     excluded = {_naive(v, zone) for line in ev.every("EXDATE")
                 for v in _many(line, zones, school)}
     replaced: set[object] = set()
@@ -715,17 +748,8 @@ def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.dateti
         rid = o.first("RECURRENCE-ID")
         if rid is not None:
             replaced.add(_naive(_when(rid, zones, school), zone))
-    margin = dt.timedelta(days=1) + (span if span > dt.timedelta(0) else dt.timedelta(0))
-    lo_naive = (lo.astimezone(zone).replace(tzinfo=None) if not all_day else
-                dt.datetime.combine(start, dt.time())) - margin
-    hi_naive = hi.astimezone(zone).replace(tzinfo=None) if not all_day else \
-        dt.datetime.combine(end, dt.time())
     out: list[tuple[DateOrTime, DateOrTime]] = []
-    try:
-        found = rset.between(lo_naive, hi_naive, inc=True)
-    except (ValueError, TypeError, OverflowError):
-        raise _Fault("its recurrence cannot be expanded") from None
-    for occ in found:
+    for occ in sorted(found):
         if occ in excluded or occ in replaced:
             continue
         if all_day:
