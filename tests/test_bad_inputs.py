@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
+from helpers import bounded_work
 
 import twinschedule
 from twinschedule import ConfigError, Problem
@@ -441,7 +441,7 @@ CASES: list[Case] = [
       [(f"{S0}.closures_ics", "expected a list, got a string")]),
     D("closures-ics-empty", [(f"{S0}.closures_ics", [])], [(f"{S0}.closures_ics", EMPTY_LIST)]),
     D("closures-ics-number", [(f"{S0}.closures_ics", [1])],
-      [(ICS0, "expected a file name, got an integer")]),
+      [(ICS0, "expected a file name or a table {file, as, include, exclude}, got an integer")]),
     D("closures-ics-empty-name", [(f"{S0}.closures_ics", [""])],
       [(ICS0, "expected a file name, got an empty string")]),
     D("closures-ics-nul-in-name", [(f"{S0}.closures_ics", ["a\x00b.ics"])],
@@ -504,75 +504,78 @@ CASES: list[Case] = [
     C("ics-missing-file", None,
       [(ICS0, "cannot read 'cal.ics': No such file or directory")], plan=True),
     C("ics-not-icalendar", b"hello world\r\n",
-      [(ICS0, "not a valid iCalendar file: Content line could not be parsed into parts: "
-              "'hello world'")]),
+      [(ICS0, "not an iCalendar file (it does not start with BEGIN:VCALENDAR)")]),
     C("ics-html-page", b"<html><body>Not found</body></html>\n",
-      [(ICS0, "not a valid iCalendar file: Content line could not be parsed")]),
+      [(ICS0, "not an iCalendar file (it does not start with BEGIN:VCALENDAR)")]),
     C("ics-empty", b"", [(ICS0, "the file is empty, not an iCalendar file")]),
     C("ics-binary", bytes(range(256)) * 4,
-      [(ICS0, "not UTF-8 text (byte 128): not an iCalendar file")]),
+      [(ICS0, "the file is binary, not an iCalendar file")]),
     C("ics-no-vcalendar", vevent(b"DTSTART;VALUE=DATE:20261010\r\n"),
-      [(ICS0, "not an iCalendar file (no VCALENDAR)")]),
+      [(ICS0, "not an iCalendar file (it does not start with BEGIN:VCALENDAR)")]),
     C("ics-unterminated", b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n",
-      [(ICS0, "not a valid iCalendar file: Found no components where exactly one is "
-              "required")]),
+      [(ICS0, "'cal.ics': event at line 3: it has no DTSTART")]),
     C("ics-event-without-dtstart", vcal(vevent(b"SUMMARY:Sports day\r\n")),
-      [(ICS0, "event 1 (Sports day) has no DTSTART")], plan=True),
+      [(ICS0, "'cal.ics': event at line 4, UID 1, 'Sports day': it has no DTSTART")],
+      plan=True),
     C("ics-dtstart-not-a-date", vcal(vevent(b"DTSTART:tomorrow\r\n")),
-      [(ICS0, "event 1: DTSTART is not valid: Wrong date format tomorrow")]),
+      [(ICS0, "'cal.ics': event at line 4, UID 1: DTSTART 'tomorrow' is not a date or a "
+              "date-time")]),
     C("ics-dtend-not-a-date", vcal(vevent(b"DTSTART;VALUE=DATE:20261010\r\nDTEND:garbage\r\n")),
-      [(ICS0, "event 1: DTEND is not valid: Expected time, got: garbage")]),
+      [(ICS0, "'cal.ics': event at line 4, UID 1: DTEND 'garbage' is not a date or a "
+              "date-time")]),
     C("ics-broken-vtimezone", vcal(vevent(ZONED % (b"Broken/Zone", b"Broken/Zone")),
                                    extra=VTZ_BROKEN),
-      [(ICS0, "not a valid iCalendar file: Wrong date format nonsense")]),
+      [(ICS0, "event at line 12, UID 1: the file's VTIMEZONE 'Broken/Zone' is not valid")]),
     C("ics-vtimezone-minutely", vcal(vevent(ZONED % (b"Odd/Zone", b"Odd/Zone")),
                                      extra=VTZ_MINUTELY),
       [(ICS0, "time zone Odd/Zone: a VTIMEZONE rule must be FREQ=YEARLY, not MINUTELY")]),
     C("ics-rrule-secondly-no-end", vcal(vevent(b"DTSTART:20260901T000000Z\r\n"
                                                b"RRULE:FREQ=SECONDLY\r\n")),
-      [(ICS0, "event 1: RRULE FREQ=SECONDLY is not supported in a closure calendar (use "
-              "DAILY or coarser)")]),
+      [(ICS0, "event at line 4, UID 1: RRULE FREQ=SECONDLY is not supported in an imported "
+              "calendar (use DAILY or coarser)")]),
     C("ics-rrule-hourly", vcal(vevent(b"DTSTART:20260901T000000Z\r\nSUMMARY:Bell\r\n"
                                       b"RRULE:FREQ=HOURLY;COUNT=3\r\n")),
-      [(ICS0, "event 1 (Bell): RRULE FREQ=HOURLY is not supported")]),
+      [(ICS0, "event at line 4, UID 1, 'Bell': RRULE FREQ=HOURLY is not supported")]),
     C("ics-rrule-every-minute-of-the-day",
       vcal(vevent(b"DTSTART:20260901T000000Z\r\nRRULE:FREQ=DAILY;BYHOUR=" + HOURS
                   + b";BYMINUTE=" + MINUTES + b"\r\n")),
-      [(ICS0, "event 1: RRULE repeats 1440 times a day; at most 24 are allowed")]),
+      [(ICS0, "event at line 4, UID 1: RRULE repeats 1440 times a day; at most 24 are "
+              "allowed")]),
     C("ics-rrule-without-freq", vcal(vevent(b"DTSTART:20260901T000000Z\r\nRRULE:COUNT=3\r\n")),
-      [(ICS0, "event 1: RRULE without FREQ")]),
+      [(ICS0, "event at line 4, UID 1: RRULE has no FREQ")]),
     C("ics-rrule-unknown-freq", vcal(vevent(b"DTSTART:20260901T000000Z\r\n"
                                             b"RRULE:FREQ=FORTNIGHTLY\r\n")),
-      [(ICS0, "event 1: RRULE is not valid: Expected frequency, got: FORTNIGHTLY")]),
+      [(ICS0, "event at line 4, UID 1: RRULE 'FREQ=FORTNIGHTLY' is not a recurrence rule")]),
     C("ics-rrule-interval-0", vcal(vevent(b"DTSTART:20260901T000000Z\r\n"
                                           b"RRULE:FREQ=DAILY;INTERVAL=0\r\n")),
-      [(ICS0, "event 1: RRULE INTERVAL must be a whole number of 1 or more")]),
+      [(ICS0, "event at line 4, UID 1: RRULE INTERVAL must be a whole number of 1 or more")]),
     C("ics-daily-since-year-1", vcal(vevent(b"DTSTART;VALUE=DATE:00010101\r\n"
                                             b"RRULE:FREQ=DAILY\r\n")),
-      [(ICS0, "event 1: a recurring event starting in 1 is more than 30 years before the "
-              "plan; give it a later DTSTART")]),
-    C("ics-rule-that-never-matches", vcal(vevent(b"DTSTART;VALUE=DATE:20260101\r\n"
-                                                 b"RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\r\n")),
+      [(ICS0, "event at line 4, UID 1: a recurring event starting in 1 is more than 30 "
+              "years before the plan; give it a later DTSTART")]),
+    C("ics-rules-walked-too-long", vcal(*[vevent(b"DTSTART;VALUE=DATE:19970101\r\n"
+                                                 b"RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\r\n",
+                                                 b"%d" % i) for i in range(30)]),
       [(ICS0, "the recurring events need more than 500000 steps to expand (at "
-              "DTSTART:20260101T000000 RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30)")]),
+              "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30)")]),
     C("ics-calscale-julian", vcal(vevent(b"DTSTART;VALUE=DATE:20261010\r\n"),
                                   extra=b"CALSCALE:JULIAN\r\n"),
-      [(ICS0, "cannot expand the events: Only Gregorian calendars are supported.")]),
-    C("ics-over-512-kib", vcal(b"X-PAD:" + b"x" * (512 * 1024) + b"\r\n"),
-      [(ICS0, "'cal.ics': the file is larger than the 524288 bytes allowed")]),
-    C("ics-too-many-lines", vcal(b"X-A:b\r\n" * 20_000),
-      [(ICS0, "the file has 20004 lines; at most 20000 are allowed")]),
+      [(ICS0, "the file's CALSCALE is JULIAN; only GREGORIAN calendars are supported")]),
+    C("ics-over-4-mib", vcal(b"X-PAD:" + b"x" * (4 * 1024 * 1024) + b"\r\n"),
+      [(ICS0, "'cal.ics': the file is larger than the 4194304 bytes allowed")]),
+    C("ics-too-many-lines", vcal(b"X-A:b\r\n" * 200_000),
+      [(ICS0, "the file has 200004 lines; at most 200000 are allowed")]),
     C("ics-too-many-events", vcal(b"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261010\r\n"
-                                  b"END:VEVENT\r\n" * 5001),
-      [(ICS0, "the file has 5001 events; at most 5000 are allowed")]),
+                                  b"END:VEVENT\r\n" * 20_001),
+      [(ICS0, "the file has 20001 events; at most 20000 are allowed")]),
     C("ics-too-many-recurring", vcal(*[vevent(b"DTSTART:20260901T100000Z\r\n"
                                               b"RRULE:FREQ=WEEKLY;COUNT=2\r\n", b"%d" % i)
-                                       for i in range(501)]),
-      [(ICS0, "the file has 501 recurring events; at most 500 are allowed")]),
+                                       for i in range(2001)]),
+      [(ICS0, "the file has 2001 recurring events; at most 2000 are allowed")]),
     C("ics-too-many-occurrences",
       vcal(*[vevent(b"DTSTART:20260901T000000Z\r\nDTEND:20260901T000500Z\r\n"
-                    b"RRULE:FREQ=DAILY;BYHOUR=" + HOURS + b"\r\n", b"%d" % i) for i in range(3)]),
-      [(ICS0, "more than 20000 events fall in the horizon (the rules allow up to ")]),
+                    b"RRULE:FREQ=DAILY;BYHOUR=" + HOURS + b"\r\n", b"%d" % i) for i in range(7)]),
+      [(ICS0, "more than 50000 event occurrences fall in the horizon")]),
     C("ics-in-a-folder", None, [(ICS0, "'folder': is a folder, not a file")], name="folder"),
 ]
 # Set-up beyond writing files.
@@ -606,10 +609,8 @@ def assert_problems(problems: tuple[Problem, ...] | list[Problem], want: Want) -
 def test_library_reports_every_problem(case: Case, tmp_path: Path) -> None:
     main = _setup(case, tmp_path)
     before = _listing(tmp_path)
-    started = time.monotonic()
-    with pytest.raises(ConfigError) as info:
+    with bounded_work(), pytest.raises(ConfigError) as info:
         twinschedule.load(main)
-    assert time.monotonic() - started < 2.0
     assert isinstance(info.value, ValueError)
     assert info.value.source == str(main)
     assert_problems(info.value.problems, case.want)
@@ -731,20 +732,18 @@ def test_named_pipes_are_refused_without_blocking(tmp_path: Path) -> None:
     """A pipe would block the reader forever (nothing writes to it)."""
     os.mkfifo(tmp_path / "p.toml")
     os.mkfifo(tmp_path / "cal.ics")
-    started = time.monotonic()
-    with pytest.raises(ConfigError) as info:
+    with bounded_work(), pytest.raises(ConfigError) as info:
         twinschedule.load(tmp_path / "p.toml")
     assert_problems(info.value.problems,
                     [("", "is not a regular file (a device, pipe or socket)")])
-    with pytest.raises(ConfigError) as info:
+    with bounded_work(), pytest.raises(ConfigError) as info:
         twinschedule.from_dict(edited((f"{S0}.closures_ics", ["cal.ics"])), base_dir=tmp_path)
     assert_problems(info.value.problems,
                     [(ICS0, "'cal.ics': is not a regular file (a device, pipe or socket)")])
-    assert time.monotonic() - started < 2.0
 
 
 def test_a_million_events_are_refused_by_size_at_once(tmp_path: Path) -> None:
-    """A calendar of a million events (about 60 MB) is refused after reading 512 KiB."""
+    """A calendar of a million events (about 60 MB) is refused after reading 4 MiB."""
     event = vevent(b"DTSTART;VALUE=DATE:20261010\r\nSUMMARY:Closed\r\n")
     with (tmp_path / "cal.ics").open("wb") as fh:
         fh.write(vcal())
@@ -753,11 +752,9 @@ def test_a_million_events_are_refused_by_size_at_once(tmp_path: Path) -> None:
     assert (tmp_path / "cal.ics").stat().st_size > 50_000_000
     data = edited((f"{S0}.closures_ics", ["cal.ics"]))
     (tmp_path / "p.json").write_text(json.dumps(data))
-    started = time.monotonic()
-    with pytest.raises(ConfigError) as info:
+    with bounded_work(100_000), pytest.raises(ConfigError) as info:
         twinschedule.load(tmp_path / "p.json")
-    assert time.monotonic() - started < 1.0
-    want = [(ICS0, "'cal.ics': the file is larger than the 524288 bytes allowed")]
+    want = [(ICS0, "'cal.ics': the file is larger than the 4194304 bytes allowed")]
     assert_problems(info.value.problems, want)
     _assert_cli_report(_run("check", str(tmp_path / "p.json")), tmp_path / "p.json", want)
 

@@ -7,13 +7,13 @@ import copy
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ROOT
+from helpers import bounded_work
 
 import twinschedule
 from twinschedule.errors import ConfigError
@@ -304,10 +304,10 @@ def test_missing_file(tmp_path: Path) -> None:
 VCAL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n%sEND:VCALENDAR\r\n"
 ICS: list[tuple[str, bytes | None, str]] = [
     ("missing", None, "cannot read 'cal.ics': No such file or directory"),
-    ("not-icalendar", b"hello world\r\n", "not a valid iCalendar file"),
+    ("not-icalendar", b"hello world\r\n", "not an iCalendar file"),
     ("empty", b"", "the file is empty"),
     ("no-dtstart", VCAL % b"BEGIN:VEVENT\r\nUID:1\r\nSUMMARY:Gala\r\nEND:VEVENT\r\n",
-     "event 1 (Gala) has no DTSTART"),
+     "event at line 4, UID 1, 'Gala': it has no DTSTART"),
     ("secondly", VCAL % (b"BEGIN:VEVENT\r\nUID:1\r\nDTSTART:20260901T000000Z\r\n"
                          b"RRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\n"),
      "RRULE FREQ=SECONDLY is not supported"),
@@ -322,36 +322,35 @@ ICS: list[tuple[str, bytes | None, str]] = [
                                  b"DTSTART;TZID=Broken/Zone:20260910T100000\r\n"
                                  b"END:VEVENT\r\n"), "schools[0].closures_ics[0]"),
     ("too-many-events", VCAL % (b"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260910\r\n"
-                                b"END:VEVENT\r\n" * 5001), "events; at most 5000"),
-    ("million-events", b"X" * (512 * 1024 + 1), "larger than the 524288 bytes"),
+                                b"END:VEVENT\r\n" * 20_001), "events; at most 20000"),
+    ("million-events", b"X" * (4 * 1024 * 1024 + 1), "larger than the 4194304 bytes"),
     ("daily-since-year-1", VCAL % (b"BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:00010101\r\n"
                                    b"RRULE:FREQ=DAILY\r\nEND:VEVENT\r\n"),
      "a recurring event starting in 1 is more than 30 years before the plan"),
     ("too-many-occurrences", VCAL % b"".join(
         b"BEGIN:VEVENT\r\nUID:%d\r\nDTSTART:20260901T000000Z\r\nDTEND:20260901T000500Z\r\n"
         b"RRULE:FREQ=DAILY;BYHOUR=" % i + ",".join(map(str, range(24))).encode()
-        + b"\r\nEND:VEVENT\r\n" for i in range(3)),
-     "more than 20000 events fall in the horizon"),
+        + b"\r\nEND:VEVENT\r\n" for i in range(7)),
+     "more than 50000 event occurrences fall in the horizon"),
     ("too-many-recurring", VCAL % b"".join(
         b"BEGIN:VEVENT\r\nUID:%d\r\nDTSTART:20260901T100000Z\r\nRRULE:FREQ=WEEKLY\r\n"
-        b"END:VEVENT\r\n" % i for i in range(501)),
-     "501 recurring events; at most 500"),
+        b"END:VEVENT\r\n" % i for i in range(2001)),
+     "2001 recurring events; at most 2000"),
 ]
 
 
 @pytest.mark.parametrize(("name", "ics", "message"), ICS, ids=[i[0] for i in ICS])
 def test_bad_imported_calendars(tmp_path: Path, name: str, ics: bytes | None,
                                 message: str) -> None:
-    started = time.monotonic()
     if ics is not None:
         (tmp_path / "cal.ics").write_bytes(ics)
     data = copy.deepcopy(BASE)
     data["schools"][0]["closures_ics"] = ["cal.ics"]
-    got = _problems(data, tmp_path)
+    with bounded_work():  # refused in bounded work, whatever the machine's load
+        got = _problems(data, tmp_path)
     assert got[0][0].startswith("schools[0].closures_ics")
     assert any(message in f"{p}: {m}" for p, m in got), got
     path = tmp_path / "p.json"
     path.write_text(json.dumps(data))
     r = _cli(path, "check")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert time.monotonic() - started < 6, "refused in bounded time"

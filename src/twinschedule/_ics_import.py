@@ -123,7 +123,8 @@ class _Line:
 
 # The properties read at all (others are skipped unparsed, whatever they hold).
 _READ = frozenset({"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE",
-                   "RECURRENCE-ID", "UID", "SUMMARY", "STATUS", "TRANSP", "TZID"})
+                   "RECURRENCE-ID", "UID", "SUMMARY", "STATUS", "TRANSP", "TZID",
+                   "CALSCALE"})
 _HEAD = re.compile(r"[A-Za-z0-9-]+(?=[;:])")
 
 
@@ -439,6 +440,9 @@ def _rule(line: _Line, first: dt.datetime, zone: dt.tzinfo, all_day: bool) -> An
                      f"(use DAILY or coarser)")
     if freq[0] not in _FREQS:
         raise _Fault(f"RRULE FREQ={_printable(freq[0], 20)} is not a frequency")
+    interval = recur.get("INTERVAL", [1])
+    if not interval or not isinstance(interval[0], int) or interval[0] < 1:
+        raise _Fault("RRULE INTERVAL must be a whole number of 1 or more")
     per_day = 1
     for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
         per_day *= max(1, len(recur.get(part, [])))
@@ -505,6 +509,10 @@ def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
     def text_of(comp: _Component) -> str:
         return "\r\n".join(lines[comp.line - 1:comp.end or len(lines)]) + "\r\n"
 
+    scale = _text(cal.first("CALSCALE")).strip().upper()
+    if scale not in ("", "GREGORIAN"):
+        raise _fail(f"the file's CALSCALE is {_printable(scale, 20)}; only GREGORIAN "
+                    f"calendars are supported")
     events = [c for c in cal.children if c.name == "VEVENT"]
     if len(events) > MAX_EVENTS:
         raise _fail(f"the file has {len(events)} events; at most {MAX_EVENTS} are allowed")
