@@ -288,7 +288,8 @@ ICS = (EXAMPLES / "calendars" / "rugby-term-dates.ics").read_bytes()
 
 def check_import(raw: bytes, zone: str = "Europe/London") -> None:
     try:
-        closures, busy = import_ics(raw, zone, START, END)
+        got = import_ics(raw, zone, START, END)
+        closures, busy = got.closures, got.busy
     except ConfigError as exc:
         check_problems(exc)
         return

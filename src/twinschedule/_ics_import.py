@@ -542,6 +542,9 @@ def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
                        overrides=overrides, masters=masters, walk=walk)
             except _Fault as fault:
                 raise _fail(f"{_label(source, ev)}: {fault}") from None
+            except OverflowError:
+                raise _fail(f"{_label(source, ev)}: its dates or duration are out of range"
+                            ) from None
             except _WalkLimit:
                 raise _fail(f"{_label(source, ev)}: the recurring events need more than "
                             f"{MAX_WALK} steps to expand (at {_rrule_text(ev)}): rules "
@@ -596,11 +599,13 @@ def _event(ev: _Component, r: _Result, *, use: str, include: list[re.Pattern[str
     try:
         occurrences = _occurrences(ev, zones, school, lo, hi, start, end, overrides, masters,
                                    walk)
-    except _Fault:
+    except (_Fault, OverflowError) as fault:
         if reason:  # a fault in an event that is not used: counted, not refused
             r.events += 1
             r.not_used[reason] += 1
             return
+        if isinstance(fault, OverflowError):
+            raise _Fault("its dates or duration are out of range") from None
         raise
     if not occurrences:
         return
@@ -621,12 +626,15 @@ def _event(ev: _Component, r: _Result, *, use: str, include: list[re.Pattern[str
                 r.busy.append(TimedEvent(start=first, end=last, name=summary or "Busy"))
                 r.used["busy"] += 1
             continue
-        days = [first + dt.timedelta(days=k)
-                for k in range(max(1, (_day(last) - first).days))]
+        final = max(first, _day(last) - dt.timedelta(days=1))  # DTEND is exclusive
+        # the dates in the horizon (a margin for busy), never a list of the whole span
+        lo_day = max(first, start - dt.timedelta(days=_MARGIN))
+        hi_day = min(final, end + dt.timedelta(days=_MARGIN))
+        days = [lo_day + dt.timedelta(days=k) for k in range((hi_day - lo_day).days + 1)]
         if use == "busy":
-            z0 = dt.datetime.combine(days[0], dt.time()).replace(tzinfo=school)
-            z1 = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time()
-                                     ).replace(tzinfo=school)
+            z0 = dt.datetime.combine(first, dt.time()).replace(tzinfo=school)
+            z1 = dt.datetime.combine(final, dt.time()).replace(tzinfo=school) \
+                + dt.timedelta(days=1)
             r.busy.append(TimedEvent(start=z0.astimezone(dt.UTC), end=z1.astimezone(dt.UTC),
                                      name=summary or "Busy"))
             r.used["busy"] += 1
@@ -634,7 +642,7 @@ def _event(ev: _Component, r: _Result, *, use: str, include: list[re.Pattern[str
             r.open_days.update(days)
             r.used["open_days"] += 1
         else:
-            r.ranges.append(DateRange(first=days[0], last=days[-1], name=name))
+            r.ranges.append(DateRange(first=first, last=final, name=name))
             r.used["closures"] += 1
 
 
