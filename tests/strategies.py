@@ -55,6 +55,13 @@ def schools(draw: st.DrawFn, index: int, start: dt.date, end: dt.date) -> dict[s
         s["busy"] = [{"on": on, "from": _hm(f), "to": _hm(f + 15 * draw(st.integers(1, 8))
                                                            if f + 120 < 1440 else 1440),
                       "name": "Assembly"}]
+    if draw(st.integers(0, 2)) == 0:  # a weekly busy time (the planner and the brute
+        f = draw(st.integers(0, 94)) * 15  # force must agree on it too)
+        s.setdefault("busy", []).append(
+            {"every": draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=3,
+                                    unique=True)),
+             "from": _hm(f), "to": _hm(min(1440, f + 15 * draw(st.integers(1, 8)))),
+             "name": "Staff meeting"})
     if draw(st.integers(0, 3)) == 0:
         a = start + dt.timedelta(days=draw(st.integers(0, span)))
         s["terms"] = [{"from": start - dt.timedelta(days=10), "to": a, "name": "Term"}]

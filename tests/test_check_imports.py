@@ -164,3 +164,22 @@ def test_weekly_busy_errors(busy: dict[str, object], path: str, message: str) ->
                     start=D(2026, 9, 1), end=D(2026, 11, 30))
     assert [(p.path, p.message) for p in err.value.problems][0][0] == path
     assert message in err.value.problems[0].message
+
+
+def test_weekly_busy_planner_agrees_with_brute_force() -> None:
+    """The bulk availability (planner) and the readable conflicts() (the brute force of
+    benchmarks/bruteforce.py) agree with weekly busy times that block the best slots."""
+    from reference import plan_summary, reference_plan
+
+    p = partnership([
+        school("a", "Europe/London", hours=["09:00-16:00"], busy=[
+            {"every": ["TU", "WE", "TH"], "from": "09:00", "to": "13:00", "name": "Lessons"}]),
+        school("b", "America/New_York", hours=["08:00-15:00"], busy=[
+            {"every": ["TH"], "from": "08:00", "to": "09:30", "name": "Staff meeting"}])],
+        start=D(2026, 9, 1), end=D(2027, 3, 31), duration=45, top=5)
+    plan = twinschedule.plan(p)
+    assert plan.feasible
+    assert plan_summary(plan) == reference_plan(p)
+    without = twinschedule.from_dict({**twinschedule.to_dict(p), "schools": [
+        {k: v for k, v in s.items() if k != "busy"} for s in twinschedule.to_dict(p)["schools"]]})
+    assert plan_summary(twinschedule.plan(without)) != plan_summary(plan)
