@@ -21,9 +21,10 @@ from pathlib import Path
 import icalendar
 
 LONDON = "Europe/London"
-WORDS = ("assembly governors meeting parents evening trip museum sports day inset "
-         "training exam moderation reports deadline rehearsal concert visit inspection "
-         "staff briefing year group football netball swimming library").split()
+WORDS = ["assembly", "governors", "meeting", "parents", "evening", "trip", "museum",
+         "sports", "day", "inset", "training", "exam", "moderation", "reports", "deadline",
+         "rehearsal", "concert", "visit", "inspection", "staff", "briefing", "year", "group",
+         "football", "netball", "swimming", "library"]
 
 
 def _vtimezone() -> icalendar.Timezone:
