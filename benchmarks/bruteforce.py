@@ -6,8 +6,8 @@ meeting and, when needed, every other date of the month, converting each meeting
 ``zoneinfo`` and judging it with the readable calendar checks
 (``SchoolCalendar.conflicts``, so one-day and weekly busy times alike). What it learns
 about one meeting (an anchor date and a clock time) is memoised, as a sensible
-straightforward implementation would; there are no bit masks or interval tricks. Metrics, de-duplication and the ranking key are
-computed here too.
+straightforward implementation would; there are no bit masks or interval tricks.
+Metrics, de-duplication and the ranking key are computed here too.
 
 Used by the benchmark (speed ratio and agreement, ``benchmarks/run.py``) and by the
 test suite (agreement on random inputs, ``tests/reference.py``): keep the names
