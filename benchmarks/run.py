@@ -591,12 +591,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     report, ok = run_suite(sizes(args.smoke, args.runs, args.brute_runs))
     report.out(f"Suite time: {time.perf_counter() - t0:.1f} s")
     if args.write_results:
+        # Sections written by other scripts ("## ...", e.g. benchmarks/import_bench.py)
+        # are kept.
+        old = (HERE / "RESULTS.md").read_text() if (HERE / "RESULTS.md").exists() else ""
+        kept = old[old.index("\n## "):] if "\n## " in old else ""
         (HERE / "RESULTS.md").write_text(
             "# Benchmark results\n\n"
             "Printed by `python benchmarks/run.py --write-results`: one run of the suite; "
             "in-process timings are medians of several calls after a warm-up, subprocess "
             "timings wall-clock medians. Other processes may have been loading the machine: "
-            "see the load averages.\n\n```text\n" + "\n".join(report.lines) + "\n```\n")
+            "see the load averages.\n\n```text\n" + "\n".join(report.lines) + "\n```\n"
+            + kept)
         print(f"wrote {HERE / 'RESULTS.md'}")
     if not ok:
         print("FAILED: the planner and the brute force disagree", file=sys.stderr)
