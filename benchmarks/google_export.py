@@ -1,7 +1,7 @@
 """A realistic Google Calendar export, generated (no real data): the shape of a busy
 school calendar exported from Google (``Export`` / the private iCal address).
 
-About 1.6-1.8 MB: 4,600 single events and 174 recurring ones (weekly staff meetings,
+About 1.8 MB: 4,600 single events and 174 recurring ones (weekly staff meetings,
 yearly birthdays, monthly duty rotas, some with UNTIL, EXDATE and RECURRENCE-ID
 overrides) over ten years (2016-2026), in Google's layout: ``X-WR-CALNAME``,
 ``X-WR-TIMEZONE``, a VTIMEZONE, UIDs ``...@google.com``, DTSTAMP, CREATED,

@@ -51,7 +51,7 @@ from conftest import ROOT
 
 FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
-PROGRAMS = ("twinschedule", "ls", "grep")
+PROGRAMS = ("twinschedule", ".venv/bin/twinschedule", "ls", "grep")
 EXIT = re.compile(r"\[exit status (\d+)\]")
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SOURCE_DATE_EPOCH": "1790000000",
        "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
@@ -102,7 +102,7 @@ def commands(block: str) -> list[tuple[str, list[str]]]:
 
 def run_command(command: str, cwd: Path) -> tuple[int, str]:
     argv = shlex.split(command)
-    if argv[0] == "twinschedule":
+    if argv[0] in ("twinschedule", ".venv/bin/twinschedule"):
         argv = [sys.executable, "-m", "twinschedule", *argv[1:]]
     r = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, env=ENV,
                        encoding="utf-8", timeout=120)
