@@ -183,3 +183,43 @@ def test_weekly_busy_planner_agrees_with_brute_force() -> None:
     without = twinschedule.from_dict({**twinschedule.to_dict(p), "schools": [
         {k: v for k, v in s.items() if k != "busy"} for s in twinschedule.to_dict(p)["schools"]]})
     assert plan_summary(twinschedule.plan(without)) != plan_summary(plan)
+
+
+@pytest.mark.parametrize(("entry", "path", "message"), [
+    ({"file": "a.ics", "as": "holidays"}, "schools[0].closures_ics[0].as",
+     "'holidays' is not one of closures, open-days, busy"),
+    ({"file": "a.ics", "include": ["(unclosed"]}, "schools[0].closures_ics[0].include[0]",
+     "'(unclosed' is not a regular expression"),
+    ({"file": "a.ics", "exclude": "x"}, "schools[0].closures_ics[0].exclude",
+     "expected a list, got a string"),
+    ({"as": "busy"}, "schools[0].closures_ics[0].file", "required"),
+    ({"file": "a.ics", "use": "busy"}, "schools[0].closures_ics[0].use",
+     "unknown key 'use'"),
+])
+def test_closures_ics_table_errors(tmp_path: Path, entry: dict[str, object], path: str,
+                                   message: str) -> None:
+    with pytest.raises(twinschedule.ConfigError) as err:
+        twinschedule.from_dict({
+            "partnership": {"id": "p", "name": "P", "start": "2026-09-01",
+                            "end": "2026-12-31", "duration": 45},
+            "schools": [{"id": "a", "name": "A", "timezone": "Europe/London",
+                         "closures_ics": [entry]},
+                        {"id": "b", "name": "B", "timezone": "Europe/Oslo"}]},
+            base_dir=tmp_path)
+    assert [(p.path, p.message[:len(message)]) for p in err.value.problems] == [
+        (path, message)]
+
+
+def test_closures_ics_tables_round_trip(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "website-plugin.ics", tmp_path / "w.ics")
+    entries = ["w.ics", {"file": "w.ics", "as": "busy", "include": ["concert"]},
+               {"file": "w.ics", "as": "open-days", "exclude": ["a", "b"]}]
+    data = {"partnership": {"id": "p", "name": "P", "start": "2026-09-01",
+                            "end": "2026-12-31", "duration": 45},
+            "schools": [{"id": "a", "name": "A", "timezone": "America/New_York",
+                         "closures_ics": entries},
+                        {"id": "b", "name": "B", "timezone": "Europe/Oslo"}]}
+    p = twinschedule.from_dict(data, base_dir=tmp_path)
+    assert twinschedule.to_dict(p)["schools"][0]["closures_ics"] == entries
+    assert [r.use for r in p.schools[0].import_reports] == ["closures", "busy", "open-days"]
+    assert twinschedule.from_dict(twinschedule.to_dict(p), base_dir=tmp_path) == p

@@ -421,8 +421,8 @@ def _ics_entry(c: _Collector, item: object, where: str) -> IcsImport | None:
     """A ``closures_ics`` entry: a file name or ``{file, as, include, exclude}``."""
     if isinstance(item, Mapping):
         t = cast(Mapping[str, Any], item)
-        _check_keys(c, t, ICS_KEYS, where)
         before = len(c.problems)
+        _check_keys(c, t, ICS_KEYS, where)
         name = _str(c, t, "file", where, required=True)
         use = _str(c, t, "as", where) or "closures"
         if use not in ICS_USES:
