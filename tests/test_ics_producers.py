@@ -208,3 +208,19 @@ def test_duration_and_rdate() -> None:
     assert [(r.first, r.last) for r in got.closures] == [
         (D(2026, 10, 5), D(2026, 10, 7)), (D(2026, 11, 9), D(2026, 11, 11)),
         (D(2026, 12, 7), D(2026, 12, 9))]
+
+
+def test_vtimezone_with_two_tzids_refuses_only_the_events_that_use_it() -> None:
+    office = (FIXTURES / "office365.ics").read_bytes()
+    used = office.replace(b"SUMMARY:Uses the broken zone\r\n"
+                          b"DTSTART;TZID=Broken Zone:20261021T150000\r\n"
+                          b"DTEND;TZID=Broken Zone:20261021T160000\r\nSTATUS:CANCELLED",
+                          b"SUMMARY:Uses the broken zone\r\n"
+                          b"DTSTART;TZID=Broken Zone:20261021T150000\r\n"
+                          b"DTEND;TZID=Broken Zone:20261021T160000\r\nSTATUS:CONFIRMED")
+    assert used != office
+    with pytest.raises(ConfigError) as err:
+        import_ics(used, "Europe/London", START, END, source="'office365.ics'")
+    assert [p.message for p in err.value.problems] == [
+        "'office365.ics': event at line 35, UID o365-2, 'Uses the broken zone': the time "
+        "zone 'Broken Zone' is defined more than once in the file"]
