@@ -20,7 +20,17 @@ from .errors import ConfigError, OutputError, Problem, TwinScheduleError
 
 if TYPE_CHECKING:  # the model and plan types are imported on first use (fast import)
     from ._zones import IANA_VERSION as TZDATA_VERSION
-    from .model import Busy, Conflict, DateRange, Partnership, Rule, School, TimedEvent, Window
+    from .model import (
+        Busy,
+        Conflict,
+        DateRange,
+        Network,
+        Partnership,
+        Rule,
+        School,
+        TimedEvent,
+        Window,
+    )
     from .outputs import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
 
 _LAZY = {
@@ -28,6 +38,7 @@ _LAZY = {
     **{name: (".model", name) for name in (
         "Busy", "Conflict", "DateRange", "Partnership", "Rule", "School", "TimedEvent",
         "Window")},
+    "Network": (".model", "Network"),
     **{name: (".outputs", name) for name in (
         "Diagnostics", "Meeting", "Metrics", "Option", "Plan", "WeeklyOverlap")},
 }
@@ -53,6 +64,7 @@ __all__ = [
     "Diagnostics",
     "Meeting",
     "Metrics",
+    "Network",
     "Option",
     "OutputError",
     "Partnership",
@@ -68,6 +80,8 @@ __all__ = [
     "feeds",
     "from_dict",
     "load",
+    "load_network",
+    "network_from_dict",
     "plan",
     "to_dict",
     "write_feeds",
@@ -165,3 +179,42 @@ def write_feeds(plan: Plan, out_dir: str | Path, *, option: int = 1,
         stamp = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
     files = feeds(plan, option=option, stamp=stamp, expand=expand)
     return _io.write_files(files, Path(out_dir))
+
+
+def network_from_dict(data: Mapping[str, Any], *,
+                      base_dir: str | Path | None = None) -> Network:
+    """Validate a network given as a dict (the structure of a network file: a
+    ``[network]`` table and 2 to 5000 ``[[schools]]``). Raises ``ConfigError`` with every
+    problem found (paths such as ``network.anchor`` or ``schools[812].timezone``).
+
+    >>> n = network_from_dict({
+    ...     "network": {"id": "w", "name": "W", "start": "2026-09-01", "end": "2027-06-30",
+    ...                 "duration": 60, "anchor": "Europe/Brussels"},
+    ...     "schools": [{"id": "a", "name": "A", "timezone": "Europe/London"},
+    ...                 {"id": "b", "name": "B", "timezone": "Africa/Nairobi"}]})
+    >>> n.anchor, n.sessions, len(n.schools)
+    ('Europe/Brussels', 1, 2)
+    """
+    from . import _io
+    from . import network_config as _network_config
+    from ._ics_import import import_ics
+
+    read = _io.ics_reader(Path(base_dir)) if base_dir is not None else None
+    return _network_config.from_dict(data, read_ics=read, import_ics=import_ics)
+
+
+def load_network(path: str | Path) -> Network:
+    """Read and validate a network file (``.toml`` or ``.json``, at most 16 MiB).
+
+    Imported calendars (``closures_ics``) are read relative to the file's folder.
+    Raises ``ConfigError`` naming the file and every problem.
+    """
+    from . import _io
+    from . import network_config as _network_config
+    from ._ics_import import import_ics
+
+    path = Path(path)
+    data = _io.read_document(path, limit=_network_config.MAX_FILE_BYTES)
+    return _network_config.from_dict(data, read_ics=_io.ics_reader(path.parent),
+                                     import_ics=import_ics, source=str(path))
+
