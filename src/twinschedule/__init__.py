@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the model and plan types are imported on first use (fast im
         TimedEvent,
         Window,
     )
+    from .network_outputs import NetworkOption, NetworkPlan, Session
     from .outputs import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
 
 _LAZY = {
@@ -39,6 +40,8 @@ _LAZY = {
         "Busy", "Conflict", "DateRange", "Partnership", "Rule", "School", "TimedEvent",
         "Window")},
     "Network": (".model", "Network"),
+    **{name: (".network_outputs", name) for name in (
+        "NetworkOption", "NetworkPlan", "Session")},
     **{name: (".outputs", name) for name in (
         "Diagnostics", "Meeting", "Metrics", "Option", "Plan", "WeeklyOverlap")},
 }
@@ -65,6 +68,8 @@ __all__ = [
     "Meeting",
     "Metrics",
     "Network",
+    "NetworkOption",
+    "NetworkPlan",
     "Option",
     "OutputError",
     "Partnership",
@@ -72,6 +77,7 @@ __all__ = [
     "Problem",
     "Rule",
     "School",
+    "Session",
     "TimedEvent",
     "TwinScheduleError",
     "WeeklyOverlap",
@@ -81,10 +87,13 @@ __all__ = [
     "from_dict",
     "load",
     "load_network",
+    "network_feeds",
     "network_from_dict",
     "plan",
+    "plan_network",
     "to_dict",
     "write_feeds",
+    "write_network_feeds",
 ]
 
 
@@ -218,3 +227,33 @@ def load_network(path: str | Path) -> Network:
     return _network_config.from_dict(data, read_ics=_io.ics_reader(path.parent),
                                      import_ics=import_ics, source=str(path))
 
+
+def plan_network(network: Network, *, top: int | None = None) -> NetworkPlan:
+    """The rules that the most schools can attend, month by month (network.md).
+
+    ``top`` overrides the network's own number of options. Pure: no I/O, no clock.
+    """
+    from .network import plan_network as _plan_network
+
+    return _plan_network(network, top=top)
+
+
+def network_feeds(plan: NetworkPlan, *, option: int = 1,
+                  stamp: dt.datetime) -> dict[str, bytes]:
+    """The iCalendar feeds of a network plan's option ``option`` as ``{name: bytes}``:
+    ``<id>.ics`` with every session, and ``<id>.<school>.ics`` for each school that
+    attends some month, holding only the months it attends."""
+    from .render_network_ics import build_network_feeds
+
+    return build_network_feeds(plan, option=option, stamp=stamp)
+
+
+def write_network_feeds(plan: NetworkPlan, out_dir: str | Path, *, option: int = 1,
+                        stamp: dt.datetime | None = None) -> list[Path]:
+    """Write the feeds of a network plan's option ``option`` into ``out_dir``
+    atomically (``stamp`` as in :func:`write_feeds`). Returns the paths written."""
+    from . import _io
+
+    if stamp is None:
+        stamp = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return _io.write_files(network_feeds(plan, option=option, stamp=stamp), Path(out_dir))
