@@ -69,6 +69,8 @@ class _Counter:
         j = 0
         while weight:
             if weight & 1:
+                while len(planes) < j:
+                    planes.append(0)
                 carry = mask
                 i = j
                 while carry:
@@ -340,8 +342,9 @@ def _pick(search: _Search, ranked: list[tuple[tuple[int, ...], int]], want: int,
     return out
 
 
-def _repeat(search: _Search, pos1: int, att: list[int]) -> Session:
-    """The repeat session of the option at candidate ``pos1`` (see network.md)."""
+def _repeat(search: _Search, pos1: int, att: list[int]) -> Session | None:
+    """The repeat session of the option at candidate ``pos1`` (see network.md); None
+    when the option's rule is the only candidate."""
     times = search.times
     extra = _Counter()
     for g in search.groups:
@@ -353,6 +356,8 @@ def _repeat(search: _Search, pos1: int, att: list[int]) -> Session:
     ranked: list[tuple[tuple[int, ...], int]] = sorted(((-counts[pos], -att[pos]), pos)
                     for fi, f in enumerate(search.fams) for k in _bits(f.keep)
                     if (pos := fi * times + k) != pos1)
+    if not ranked:
+        return None
     (_, pos2), = _pick(search, ranked, 1, att, dedup=False)
     fi, k = divmod(pos2, times)
     months, reached2 = search.session_months(fi, k)

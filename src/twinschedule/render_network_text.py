@@ -33,10 +33,10 @@ def _list(n: Network, ids: tuple[str, ...], indent: str) -> list[str]:
 def _months(n: Network, months: tuple[NetworkMonth, ...], indent: str) -> list[str]:
     anchor = _zones.get_zone(n.anchor)
     total = len(n.schools)
-    lines = [f"{indent}{'Month':<9}{'Session (' + n.anchor + ')':<28}Attending"]
+    lines = [f"{indent}{'Month':<9}{'Session, ' + n.anchor + ' time':<40}Attending"]
     for m in months:
         local = m.start.astimezone(anchor)
-        lines.append(f"{indent}{m.month:<9}{local:%a %d %b %H:%M}{'':<12}"
+        lines.append(f"{indent}{m.month:<9}{local:%a %d %b %H:%M}{'':<24}"
                      f"{len(m.attending)} of {total} ({_pct(len(m.attending), total)})")
     return lines
 
@@ -94,10 +94,11 @@ def _diagnostics(n: Network, d: Diagnostics) -> list[str]:
 
 def render(plan: NetworkPlan) -> str:
     n = plan.network
-    head = [f"{n.name} ({n.id}): {len(n.schools)} schools, {plan.months} months, "
-            f"{n.start} to {n.end}",
-            f"{n.duration}-minute sessions, clock time fixed in {n.anchor}; "
-            f"{plan.candidates} candidate rules; time zone data {plan.tzdata}", ""]
+    summary = (f"{n.name} ({n.id}): {len(n.schools)} schools, {plan.months} months, "
+               f"{n.start} to {n.end}. {n.duration}-minute sessions, clock time fixed in "
+               f"{n.anchor}; {plan.candidates} candidate rules; time zone data "
+               f"{plan.tzdata}.")
+    head = [*textwrap.wrap(summary, WIDTH, break_on_hyphens=False), ""]
     body: list[str] = []
     for o in plan.options:
         body += [*render_option(plan, o), ""]
