@@ -178,10 +178,20 @@ class _Search:
             by_key.setdefault(calendar_key(s) if share else i, []).append(i)
         self.groups: list[_Group] = []
         self.group_of = [0] * len(n.schools)
-        self._layout: list[tuple[int, int, int, int]] | None = None
+        self._slices = self._layout_slices()
+        # Calendars of schools with the same country, holidays and week share the
+        # holidays and working week that ``build_calendar`` looked up (the slow part).
+        shared: dict[object, SchoolCalendar] = {}
         for members in by_key.values():
-            cal = build_calendar(n.schools[members[0]], start=n.start, end=n.end,
-                                 duration=n.duration)
+            school = n.schools[members[0]]
+            key = (school.country, school.subdivision, school.holidays, school.days)
+            base = shared.get(key) if share else None
+            if base is not None and not school.busy and not school.imported_busy:
+                cal = dataclasses.replace(base, school=school)
+            else:
+                cal = build_calendar(school, start=n.start, end=n.end, duration=n.duration)
+                if not school.busy and not school.imported_busy:
+                    shared[key] = cal
             av = school_availability(cal)
             for i in members:
                 self.group_of[i] = len(self.groups)
@@ -190,40 +200,51 @@ class _Search:
         self._local: dict[tuple[int, int], tuple[int, int]] = {}
         self._prefer: dict[tuple[int, int], int] = {}
 
+    def _layout_slices(self) -> list[list[list[tuple[int, int, int, int]]]]:
+        """Per month, per family: where its date's grid times lie on the UTC grid, as
+        pieces ``(k_lo, count, phase, n)``: times ``k_lo ..`` are the UTC grid starts
+        ``phase + (n + j) * step`` (``n`` before subtracting a group's base). A family
+        without a date that month has no pieces."""
+        step = self.step
+        out: list[list[list[tuple[int, int, int, int]]]] = []
+        for m in range(len(self.months)):
+            per_family: list[list[tuple[int, int, int, int]]] = []
+            for f in self.fams:
+                idx = f.dates[m]
+                pieces = () if idx is None else self.days[idx].pieces
+                per_family.append([(k_lo, k_hi - k_lo + 1, (c + k_lo * step) % step,
+                                    (c + k_lo * step) // step) for k_lo, k_hi, c in pieces])
+            out.append(per_family)
+        return out
+
     def rows(self, valid: Intervals, lo: int, hi: int) -> list[int]:
         """Per month, the candidate bits whose nominal start is in ``valid``."""
         step, times = self.step, self.times
-        strings: dict[int, str] = {}
+        strings: dict[int, tuple[str, int]] = {}
         for phase in sorted({c % step for d in self.days for _, _, c in d.pieces}):
             base = (lo - phase) // step
             size = (hi - phase) // step - base + 1
-            strings[phase] = _grid_string(valid, phase, step, base, size)
+            strings[phase] = (_grid_string(valid, phase, step, base, size), base)
         zeros = "0" * times
         out = []
-        for m in range(len(self.months)):
+        for m, per_family in enumerate(self._slices):
             parts = []
-            for f in self.fams:
-                idx = f.dates[m]
-                if idx is None:
-                    parts.append(zeros)
-                    continue
-                day = self.days[idx]
-                if len(day.pieces) == 1 and day.pieces[0][0] == 0 \
-                        and day.pieces[0][1] == times - 1:  # the usual day: one slice
-                    c = day.pieces[0][2]
-                    phase = c % step
-                    s = strings[phase]
-                    n0 = (c - phase) // step - ((lo - phase) // step)
+            for pieces in per_family:
+                if len(pieces) == 1 and pieces[0][1] == times:  # the usual day: one slice
+                    _, _, phase, first = pieces[0]
+                    s, base = strings[phase]
+                    n0 = first - base
                     if n0 >= 0 and n0 + times <= len(s):
                         parts.append(s[n0:n0 + times])
                         continue
+                if not pieces:
+                    parts.append(zeros)
+                    continue
                 chars = ["0"] * times
-                for k_lo, k_hi, c in day.pieces:
-                    first = c + k_lo * step
-                    phase = first % step
-                    s = strings[phase]
-                    n0 = (first - phase) // step - ((lo - phase) // step)
-                    for j in range(k_hi - k_lo + 1):
+                for k_lo, count, phase, first in pieces:
+                    s, base = strings[phase]
+                    n0 = first - base
+                    for j in range(count):
                         if 0 <= n0 + j < len(s):
                             chars[k_lo + j] = s[n0 + j]
                 parts.append("".join(chars))
