@@ -52,10 +52,16 @@ MAIN_ZONES = {
     "DK": ["Europe/Copenhagen"],
     "EC": ["America/Guayaquil"],
 }
+# The state or province of a country's zone (its public holidays differ by subdivision).
+ZONE_SUBDIVISION = {
+    "America/New_York": "NY", "America/Chicago": "IL", "America/Denver": "CO",
+    "America/Los_Angeles": "CA", "America/Toronto": "ON", "America/Vancouver": "BC",
+    "America/Edmonton": "AB", "America/Halifax": "NS", "Australia/Sydney": "NSW",
+    "Australia/Melbourne": "VIC", "Australia/Brisbane": "QLD", "Australia/Perth": "WA",
+    "Australia/Adelaide": "SA", "America/Sao_Paulo": "SP", "America/Fortaleza": "CE",
+    "America/Manaus": "AM", "America/Recife": "PE"}
 SUBDIVISIONS = {"DE": ["BW", "BY", "BE", "HH", "NW", "SN"], "ES": ["MD", "CT", "AN", "VC"],
-                "GB": ["ENG", "SCT", "WLS"], "US": ["CA", "NY", "TX", "IL", "WA"],
-                "AU": ["NSW", "VIC", "QLD", "WA"], "CA": ["ON", "QC", "BC", "AB"],
-                "CH": ["ZH", "GE", "BE"], "BR": ["SP", "RJ", "MG"], "IT": [],
+                "GB": ["ENG", "SCT", "WLS"], "CH": ["ZH", "GE", "BE"],
                 "IN": ["DL", "MH", "KA"]}
 
 
@@ -121,7 +127,9 @@ def network(*, ident: str, name: str, countries: list[str], n_schools: int, anch
                              "name": f"{city(zone)} school {i + 1}",
                              "timezone": zone, "country": country}
         subs = SUBDIVISIONS.get(country)
-        if subs:
+        if zone in ZONE_SUBDIVISION:
+            s["subdivision"] = ZONE_SUBDIVISION[zone]
+        elif subs:
             s["subdivision"] = rng.choice(subs)
         s["hours"] = rng.choice(HOURS)
         if rng.random() < 0.2:
