@@ -47,6 +47,7 @@ BEGIN, FINISH = "<!-- network-benchmarks -->", "<!-- /network-benchmarks -->"
 
 
 def data(n_schools: int, *, sessions: int = 1, **extra: Any) -> dict[str, Any]:
+    """The benchmark network of ``n_schools`` (``extra``: arguments of ``network``)."""
     kw: dict[str, Any] = {"start": START, "end": END, "step": 15, "top": 5}
     kw.update(extra)
     return network(ident="bench", name="Bench", countries=WORLD, n_schools=n_schools,
@@ -132,6 +133,19 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"{size:>7}  {groups(n1):>9}  {cpu:>7.2f}  {wall:>7.2f}  {cpu2:>9.2f}  "
                      f"{slow:>14}  {ratio:>8}  {best}{reach}")
         del plan2
+        print(lines[-1], flush=True)
+    lines += ["", "Schools sharing calendars (one break calendar per country, two hour patterns: "
+              "like schools of one national or regional system):",
+              f"{'schools':>7}  {'calendars':>9}  {'shared cpu s':>12}  "
+              f"{'unshared cpu s':>14}  {'speed-up':>8}"]
+    for size in ([50] if args.smoke else [300, 1000]):
+        n = twinschedule.network_from_dict(data(size, patterns=1, hours=2))
+        cpu, _, plan = timed(n, share=True, runs=runs)
+        cpu_u, _, plan_u = timed(n, share=False, runs=1)
+        same = plan_u.to_dict() == plan.to_dict()
+        failed |= not same
+        lines.append(f"{size:>7}  {groups(n):>9}  {cpu:>12.2f}  {cpu_u:>14.2f}  "
+                     f"{cpu_u / cpu:>7.1f}x{'' if same else '  DIFFERENT'}")
         print(lines[-1], flush=True)
     lines.append("")
     mem_size = 50 if args.smoke else 5000

@@ -103,10 +103,11 @@ def network(*, ident: str, name: str, countries: list[str], n_schools: int, anch
             seed: int, sessions: int = 1, start: dt.date = dt.date(2026, 9, 1),
             end: dt.date = dt.date(2027, 6, 30), duration: int = 60,
             weekdays: list[str] | None = None, step: int = 15, top: int = 3,
-            patterns: int = 2) -> dict[str, Any]:
+            patterns: int = 2, hours: int = len(HOURS)) -> dict[str, Any]:
     """A network file as a dict: ``n_schools`` schools spread over ``countries`` in turn,
     each in one of its country's zones, with its country's public holidays, one of
-    ``HOURS``, one of ``patterns`` break calendars per country, and sometimes a
+    the first ``hours`` of ``HOURS``, one of ``patterns`` break calendars per country
+    (fewer patterns: more schools share one calendar), and sometimes a
     preferred time (so schools sharing a calendar can still differ)."""
     rng = random.Random(seed)
     zones = zones_by_country()
@@ -131,7 +132,7 @@ def network(*, ident: str, name: str, countries: list[str], n_schools: int, anch
             s["subdivision"] = ZONE_SUBDIVISION[zone]
         elif subs:
             s["subdivision"] = rng.choice(subs)
-        s["hours"] = rng.choice(HOURS)
+        s["hours"] = rng.choice(HOURS[:hours])
         if rng.random() < 0.2:
             s["prefer"] = f"{rng.choice([9, 10, 11, 13, 14]):02d}:00"
         s["closures"] = rng.choice(per_country_breaks[country])
