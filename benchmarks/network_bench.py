@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-results", action="store_true")
     args = ap.parse_args(argv)
     sizes = [20, 50] if args.smoke else [100, 300, 1000, 2000, 5000]
-    unshared = [20] if args.smoke else [100, 300, 1000]
+    unshared = [20] if args.smoke else [100, 300, 1000, 5000]
     runs = 1 if args.smoke else 3
     lines = ["twinschedule network benchmarks",
              f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
