@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SHARED
 
 import twinschedule
 from twinschedule.errors import ConfigError
 from twinschedule.model import Network
 
-CONFORMANCE = Path("/work/shared/conformance/network/cases")
+CONFORMANCE = SHARED / "conformance" / "network" / "cases"
 
 BASE: dict[str, Any] = {
     "network": {"id": "esha", "name": "ESHA webinar", "start": "2026-09-01",

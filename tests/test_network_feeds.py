@@ -15,7 +15,7 @@ import icalendar
 import icaljs
 import pytest
 import recurring_ical_events
-from conftest import EXAMPLES
+from conftest import EXAMPLES, SHARED
 from hypothesis import given, settings
 from test_network import REQUIRED_ZONES, load, networks
 
@@ -23,7 +23,7 @@ import twinschedule
 from twinschedule.network_outputs import NetworkPlan
 
 STAMP = dt.datetime(2026, 8, 1, 12, 0, tzinfo=dt.UTC)
-CASES = Path("/work/shared/conformance/network/cases")
+CASES = SHARED / "conformance" / "network" / "cases"
 Occ = list[tuple[str, dt.datetime]]
 
 
