@@ -42,7 +42,7 @@ RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 _WEEKDAY_INDEX = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 
 
-def N_(msgid: str) -> str:  # noqa: N802 (the gettext convention for "mark, do not translate")
+def N_(msgid: str) -> str:
     """Mark ``msgid`` for extraction; it is translated where it is used."""
     return msgid
 
@@ -216,6 +216,12 @@ class Words:
         from babel.dates import format_date
 
         return format_date(d, "full", locale=self.locale)
+
+    def medium_date(self, d: dt.date) -> str:
+        """``Aug 5, 2027`` (CLDR medium format)."""
+        from babel.dates import format_date
+
+        return format_date(d, "medium", locale=self.locale)
 
     def short_date(self, d: dt.date) -> str:
         """``Thu, Aug 5`` (CLDR skeleton ``MMMEd``)."""
