@@ -188,7 +188,7 @@ class Words:
 
     def _fill(self, text: str, values: dict[str, Any]) -> str:
         if self.rtl:
-            values = {k: f"{FSI}{v}{PDI}" for k, v in values.items()}
+            values = {k: self.isolate(str(v)) for k, v in values.items()}
         return text.format(**values)
 
     def _(self, msgid: str, /, **values: Any) -> str:
@@ -207,7 +207,9 @@ class Words:
 
     def isolate(self, text: str) -> str:
         """``text`` isolated from its surroundings in right-to-left languages."""
-        return f"{FSI}{text}{PDI}" if self.rtl else text
+        if not self.rtl or (text.startswith(FSI) and text.endswith(PDI)):
+            return text
+        return f"{FSI}{text}{PDI}"
 
     # -- CLDR --------------------------------------------------------------------------
 

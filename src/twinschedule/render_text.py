@@ -123,8 +123,8 @@ def render_options(plan: Plan, w: Words | None = None,
     for o in plan.options:
         m = o.metrics
         lines += wrap(w.rule(o.rule), width, f"{o.rank}. ", "   ")
-        lines += wrap(w._("held {held} (moved {moved}), skipped {skipped}; local time "
-                          "differs from the usual {drift} times",
+        lines += wrap(w._("held: {held} (moved: {moved}), skipped: {skipped}, not at the "
+                          "usual local time: {drift}",
                           held=m.held, moved=m.moved, skipped=m.skipped, drift=m.drift),
                       width, "   ")
         for s in p.schools:
@@ -220,13 +220,12 @@ def render_diagnostics(plan: Plan, diag: Diagnostics, w: Words | None = None,
                      "meeting."), width)
     total = plan.candidates * _months(p)
     lines.append("")
-    lines += wrap(w.n_("Why each school could not meet, over {count} candidate meeting "
-                       "(every candidate time in every month):",
-                       "Why each school could not meet, over {count} candidate meetings "
-                       "(every candidate time in every month):", total), width)
+    lines += wrap(w._("Why each school could not meet, in candidate meetings (every "
+                      "candidate time in every month, {count} in all):",
+                      count=w.number(total)), width)
     for sid, codes in diag.ruled_out:
-        parts = [w.n_("{reason} at {count} ({percent})", "{reason} at {count} ({percent})",
-                      n, reason=w.reason(c), percent=w.percent(n / total if total else 0))
+        parts = [w._("{reason}: {count} ({percent})", reason=w.reason(c), count=w.number(n),
+                     percent=w.percent(n / total if total else 0))
                  for c, n in codes]
         lines += wrap(w._("{school}: {reasons}", school=names[sid],
                           reasons="; ".join(parts) if parts else w._("never")),
@@ -267,8 +266,8 @@ def render(plan: Plan, *, lang: str | None = None, width: int | None = None) -> 
     w = words(lang or p.language)
     width = max(MIN_WIDTH, width or DEFAULT_WIDTH)
     lines = wrap(f"{p.name} ({p.id})", width)
-    lines += wrap(w._("{start} to {end}; meetings of {duration}; {count} schools; time zone "
-                      "data {version}", start=w.medium_date(p.start), end=w.medium_date(p.end),
+    lines += wrap(w._("{start} to {end}; meetings of {duration}; schools: {count}; time "
+                      "zone data {version}", start=w.medium_date(p.start), end=w.medium_date(p.end),
                       duration=w.minutes(p.duration), count=len(p.schools),
                       version=plan.tzdata), width)
     lines.append("")
