@@ -132,8 +132,8 @@ def describe(p: Partnership, option: Option, reader: School | None) -> str:
     if skipped:
         lines += ["", w._("No meeting in: {months}", months=w.join(
             [w.month(m.nominal.astimezone(zone).date()) for m in skipped]))]
-    if p.description:
-        lines += ["", p.description]
+    if p.description:  # free text in any language: isolated in right-to-left feeds
+        lines += ["", *(w.isolate(x) if x else x for x in p.description.split("\n"))]
     return join_lines(w, lines)
 
 
@@ -160,8 +160,8 @@ def _moved_description(p: Partnership, option: Option, m: Meeting, reader: Schoo
             lines.append("- " + w._("{school}: {date} at {time} ({zone})", school=s.name,
                                     date=w.date(when.date()), time=w.time(_minutes(when)),
                                     zone=s.timezone))
-    if p.description:
-        lines += ["", p.description]
+    if p.description:  # free text in any language: isolated in right-to-left feeds
+        lines += ["", *(w.isolate(x) if x else x for x in p.description.split("\n"))]
     return join_lines(w, lines)
 
 
