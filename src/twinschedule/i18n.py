@@ -253,10 +253,24 @@ class Words:
         return format_skeleton("Hm", t, locale=self.locale)
 
     def minutes(self, n: int) -> str:
-        """``40 minutes`` with the language's plural (CLDR units)."""
+        """``40 minutes``, ``2 hours, 52 minutes``: CLDR units with the language's plurals
+        (hours from 60 minutes on)."""
+        from babel.lists import format_list
         from babel.units import format_unit
 
-        return format_unit(n, "duration-minute", length="long", locale=self.locale)
+        hours, rest = divmod(n, 60)
+        parts = []
+        if hours:
+            parts.append(format_unit(hours, "duration-hour", length="long", locale=self.locale))
+        if rest or not hours:
+            parts.append(format_unit(rest, "duration-minute", length="long",
+                                     locale=self.locale))
+        if len(parts) == 1:
+            return parts[0]
+        try:
+            return format_list(parts, style="unit", locale=self.locale)
+        except KeyError:  # a locale whose CLDR unit list lacks a two-item pattern
+            return format_list(parts, locale=self.locale)
 
     def number(self, n: int) -> str:
         from babel.numbers import format_decimal

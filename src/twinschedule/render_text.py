@@ -14,7 +14,7 @@ from collections import Counter
 
 from . import _zones
 from .calendar import wall_time
-from .i18n import Words, words
+from .i18n import FSI, PDI, Words, words
 from .model import Partnership
 from .outputs import Diagnostics, Meeting, Option, Plan
 
@@ -63,7 +63,23 @@ def wrap(text: str, width: int, indent: str = "", rest: str | None = None) -> li
         empty = not word
     if not empty or not lines:
         lines.append(line)
-    return [x.rstrip() for x in lines]
+    return _close_isolates([x.rstrip() for x in lines])
+
+
+def _close_isolates(lines: list[str]) -> list[str]:
+    """Each wrapped line closes the directional isolates it opens (and the next one opens
+    them again), so every line stands alone in right-to-left text."""
+    out = []
+    depth = 0
+    for line in lines:
+        opened = depth
+        for ch in line:
+            if ch == FSI:
+                depth += 1
+            elif ch == PDI and depth:
+                depth -= 1
+        out.append(FSI * opened + line + PDI * depth)
+    return out
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -194,10 +210,12 @@ def render_meetings(plan: Plan, option: Option, w: Words | None = None,
             lines += ["", w._("Notes:")]
         for month, ns in notes:
             for note in ns:
-                lines += wrap(note, width, f"  {month}: ", "    ")
+                lines += wrap(w._("{month}: {note}", month=month, note=note), width, "  ",
+                              "    ")
         return lines
     for m in option.meetings:
-        lines += wrap(f"{_month(option, m, w)}: {w.status(m.status)}", width)
+        lines += wrap(w._("{month}: {note}", month=_month(option, m, w),
+                          note=w.status(m.status)), width)
         for s in p.schools:
             lines += wrap(w._("{school}: {time}", school=s.name,
                               time=_cell(option, m, s.id, w)), width, "  ", "    ")
