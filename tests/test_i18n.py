@@ -291,7 +291,7 @@ def test_right_to_left_text_is_marked_and_isolated() -> None:
 def test_text_output_in_the_partnership_language_and_with_lang() -> None:
     plan = _in_language("de")
     text = render(plan)
-    assert "Optionen" in text and "jeden 2. Freitag im Monat um 12:00" in text
+    assert "Optionen" in text and "1. Jeden 2. Freitag im Monat um 12:00" in text
     assert "im Schnitt" in text
     assert "Options (" in render(plan, lang="en")
     assert "Opciones (" in render(plan, lang="es")
@@ -338,7 +338,7 @@ def test_cli_lang_and_columns(tmp_path: Path) -> None:
     out = _cli("plan", "examples/england-kenya.toml", "--lang", "fr", "--top", "1",
                env={"COLUMNS": "50"})
     assert out.returncode == 0, out.stderr
-    assert "le 2e vendredi de chaque mois à 12:00" in out.stdout
+    assert "Le 2e vendredi de chaque mois à 12:00" in out.stdout
     assert max(text_width(x) for x in out.stdout.splitlines()) <= 50
     bad = _cli("plan", "examples/england-kenya.toml", "--lang", "fr_XX")
     assert bad.returncode == 2 and "--lang: unknown language tag 'fr_XX'" in bad.stderr

@@ -205,6 +205,20 @@ class Words:
         (the paragraph direction a client detects from its first strong character)."""
         return f"{RLM}{text}" if self.rtl and text else text
 
+    def capital(self, text: str) -> str:
+        """``text`` with its first letter in upper case when it starts with a letter (a
+        sentence's start; ``2nd ...`` stays as it is)."""
+        for i, ch in enumerate(text):
+            if ch in (FSI, PDI, RLM) or ch.isspace():
+                continue
+            if not ch.isalpha():
+                return text
+            if ch.isalpha():
+                upper = "\u0130" if ch == "i" and self.locale.language in ("tr", "az") \
+                    else ch.upper()
+                return text[:i] + upper + text[i + 1:] if len(upper) == 1 else text
+        return text
+
     def isolate(self, text: str) -> str:
         """``text`` isolated from its surroundings in right-to-left languages."""
         if not self.rtl or (text.startswith(FSI) and text.endswith(PDI)):

@@ -101,8 +101,8 @@ def describe(p: Partnership, option: Option, reader: School | None) -> str:
     the partnership's description."""
     w = words(_reader_language(p, reader))
     zone = _reader_zone(option, reader)
-    lines = [w._("{rule}, {duration}.", rule=w.rule(option.rule),
-                 duration=w.minutes(p.duration))]
+    lines = [w.capital(w._("{rule}, {duration}.", rule=w.rule(option.rule),
+                           duration=w.minutes(p.duration)))]
     if reader is not None and _usual_weekday(option, reader) != option.rule.weekday:
         lines.append(w._("In {zone}: {weekday} at {time}.", zone=reader.timezone,
                          weekday=w.weekday(_usual_weekday(option, reader)),

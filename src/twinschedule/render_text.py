@@ -138,7 +138,7 @@ def render_options(plan: Plan, w: Words | None = None,
     lines: list[str] = []
     for o in plan.options:
         m = o.metrics
-        lines += wrap(w.rule(o.rule), width, f"{o.rank}. ", "   ")
+        lines += wrap(w.capital(w.rule(o.rule)), width, f"{o.rank}. ", "   ")
         lines += wrap(w._("held: {held} (moved: {moved}), skipped: {skipped}, not at the "
                           "usual local time: {drift}",
                           held=m.held, moved=m.moved, skipped=m.skipped, drift=m.drift),
