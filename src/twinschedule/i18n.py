@@ -336,11 +336,6 @@ def words(tag: str | None = None) -> Words:
     return Words(tag or DEFAULT)
 
 
-def reader_language(partnership_language: str, school_language: str | None) -> str:
-    """A school's feed language: its own, else the partnership's."""
-    return school_language or partnership_language
-
-
 def join_lines(w: Words, lines: Iterable[str]) -> str:
     """Lines joined with newlines, each opened for the text direction of ``w``."""
     return "\n".join(w.line(x) for x in lines)
