@@ -106,6 +106,13 @@ def test_a_translation_is_used_and_english_is_the_fallback() -> None:
     assert i18n.words("pt-BR")._("Local times:") == "Horas locais:"  # language fallback
 
 
+def test_times_are_24_hour_in_the_language_form() -> None:
+    assert [i18n.words(t).time(14 * 60 + 5) for t in ("en", "fi", "ja")] == [
+        "14:05", "14.05", "14:05"]
+    assert [i18n.words(t).time(1440) for t in ("en", "fi", "ja")] == ["24:00", "24.00", "24:00"]
+    assert i18n.words("ja").time(9 * 60) == "9:00"
+
+
 def test_importing_the_package_loads_no_language_data() -> None:
     code = ("import sys, twinschedule; "
             "print(any(m == 'babel' or m.startswith('babel.') or m.endswith('.i18n') "

@@ -260,11 +260,18 @@ class Words:
 
     def time(self, minutes: int) -> str:
         """Minutes after midnight as a 24-hour time in the language's CLDR format
-        (skeleton ``Hm``: ``14:05``, ``14.05`` in Finnish); 1440 is midnight."""
+        (skeleton ``Hm``: ``14:05``, ``14.05`` in Finnish); 1440 is ``24:00``."""
         from babel.dates import format_skeleton
 
-        t = dt.time((minutes // 60) % 24, minutes % 60)
-        return format_skeleton("Hm", t, locale=self.locale)
+        text = format_skeleton("Hm", dt.time((minutes // 60) % 24, minutes % 60),
+                               locale=self.locale)
+        if minutes == 1440:  # the end of a day's last window: 24:00, in the locale's form
+            start = next(i for i, ch in enumerate(text) if ch.isdigit())
+            end = start
+            while end < len(text) and text[end].isdigit():
+                end += 1
+            text = text[:start] + "24" + text[end:]
+        return text
 
     def minutes(self, n: int) -> str:
         """``40 minutes``, ``2 hours, 52 minutes``: CLDR units with the language's plurals
