@@ -111,6 +111,8 @@ def test_times_are_24_hour_in_the_language_form() -> None:
         "14:05", "14.05", "14:05"]
     assert [i18n.words(t).time(1440) for t in ("en", "fi", "ja")] == ["24:00", "24.00", "24:00"]
     assert i18n.words("ja").time(9 * 60) == "9:00"
+    assert i18n.words("de").month("2027-08") == i18n.words("de").month(D(2027, 8, 5)) \
+        == "August 2027"
 
 
 def test_importing_the_package_loads_no_language_data() -> None:

@@ -195,6 +195,15 @@ class Words:
         """The translation of ``msgid`` with its ``{placeholders}`` filled in."""
         return self._fill(self.translations.gettext(msgid), values)
 
+    def text(self, message: str, /, **values: Any) -> str:
+        """The same as :meth:`_` (the name the HTML report's ``Wording`` uses)."""
+        return self._(message, **values)
+
+    @property
+    def lang(self) -> str:
+        """The BCP 47 tag (for ``<html lang=...>``; ``dir="rtl"`` when :attr:`rtl`)."""
+        return self.tag
+
     def n_(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
         """The plural form of the language for ``n`` (``n`` is also ``{count}``)."""
         values.setdefault("count", self.number(n))
@@ -245,10 +254,12 @@ class Words:
 
         return format_skeleton("MMMEd", d, locale=self.locale)
 
-    def month(self, d: dt.date) -> str:
-        """``August 2027`` (CLDR skeleton ``yMMMM``)."""
+    def month(self, d: dt.date | str) -> str:
+        """``August 2027`` (CLDR skeleton ``yMMMM``) of a date or a ``"YYYY-MM"`` month."""
         from babel.dates import format_skeleton
 
+        if isinstance(d, str):
+            d = dt.date(int(d[:4]), int(d[5:7]), 1)
         return format_skeleton("yMMMM", d, locale=self.locale)
 
     def weekday(self, code: str) -> str:

@@ -14,12 +14,14 @@ from collections import Counter
 
 from . import _zones
 from .calendar import wall_time
-from .i18n import FSI, PDI, Words, words
+from .i18n import FSI, PDI, REASONS, Words, words
 from .model import Partnership
 from .outputs import Diagnostics, Meeting, Option, Plan
 
 DEFAULT_WIDTH = 100
 MIN_WIDTH = 40
+#: The reason codes in English words (the catalogs' msgids; ``Words.reason`` translates).
+REASON_WORDS = REASONS
 #: Reasons whose detail is a name (a holiday, a closure, a busy event) shown as it is.
 NAMED_REASONS = ("holiday", "closure", "busy")
 
