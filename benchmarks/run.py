@@ -228,6 +228,29 @@ def feeds_stats(plan: Plan, runs: int) -> tuple[Stats, int] | None:
     return stats, sum(len(b) for b in files.values())
 
 
+LANGUAGE_FIRST_USE = """
+import datetime as dt, time
+from twinschedule import i18n
+t0 = time.perf_counter()
+for tag in {tags!r}:
+    w = i18n.words(tag)
+    w.date(dt.date(2027, 8, 5)); w.time(600); w._("Local times:"); w.minutes(45)
+print((time.perf_counter() - t0) * 1000)
+"""
+
+
+def language_first_use(runs: int, tags: Sequence[str]) -> tuple[float, float, float]:
+    """Loading ``tags``' catalogs and CLDR data on first use (babel imported then), in a
+    fresh process each run: (median, min, max) ms. ``import twinschedule`` loads none of
+    it (tests/test_i18n.py checks that)."""
+    times = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", LANGUAGE_FIRST_USE.format(tags=list(tags))],
+                              capture_output=True, text=True, cwd=ROOT, check=True)
+        times.append(float(done.stdout))
+    return statistics.median(times), min(times), max(times)
+
+
 # ---- reporting ---------------------------------------------------------------------
 
 
@@ -482,6 +505,12 @@ def run_suite(cfg: Sizes) -> tuple[Report, bool]:
                 r.out(f"feeds(plan, option=1) of the 10-school workload: {big[0].median:.1f} ms "
                       f"(range {big[0].low:.1f}-{big[0].high:.1f}, n={big[0].runs}; "
                       f"{big[1]} bytes)")
+    for tags in (["de"], ["en", "de", "fr", "es", "pt", "it", "nl", "pl", "sv", "fi", "tr", "ar",
+                          "zh", "ja", "hi", "sw"]):
+        lang, lang_lo, lang_hi = language_first_use(1 if cfg.smoke else 7, tags)
+        r.out(f"first use of {len(tags)} language(s) (catalog + CLDR data, babel imported): "
+              f"{lang:.0f} ms (median of {1 if cfg.smoke else 7} fresh processes, range "
+              f"{lang_lo:.0f}-{lang_hi:.0f})")
     rss, hwm, feasible = peak_rss(cfg.memory)
     base_rss, _, _ = peak_rss(None)
     r.out(f"Peak RSS planning partnership({', '.join(f'{k}={v}' for k, v in cfg.memory.items())})"

@@ -175,7 +175,8 @@ def test_first_month_moved_last_skipped_year_end() -> None:
     text = files["t.ics"].decode()
     assert "RECURRENCE-ID;TZID=Europe/London:20261209T" in text
     assert "EXDATE;TZID=Europe/London:20270210T" in text
-    assert "Moved from 9 Dec: Nativity play at School a" in text.replace("\r\n ", "")
+    assert ("Moved from Wednesday\\, December 9\\, 2026: Nativity play at School a"
+            in text.replace("\r\n ", ""))
 
 
 def test_words_and_names_in_any_script() -> None:
@@ -197,8 +198,7 @@ def test_words_and_names_in_any_script() -> None:
     assert desc.index("مدرسة الرياض الدولية") < desc.index("北京第四中学")
     assert "Agenda, notes; \\ ok" in desc
     whole = icalendar.Calendar.from_ical(files["t.ics"]).walk("VEVENT")[0]
-    assert str(whole["SUMMARY"]) == ("Monthly link: مدرسة الرياض الدولية, 北京第四中学 and "
-                                     "दिल्ली पब्लिक स्कूल")
+    assert str(whole["SUMMARY"]) == "Monthly link: مدرسة الرياض الدولية, 北京第四中学 and 1 more"
 
 
 def test_description_names_daylight_saving_dates() -> None:
@@ -210,7 +210,7 @@ def test_description_names_daylight_saving_dates() -> None:
     files = check_feeds(plan)
     ev = icalendar.Calendar.from_ical(files["t.ics"]).walk("VEVENT")[0]
     desc = str(ev["DESCRIPTION"])
-    assert "New York: 10:00 instead of 09:00 on 10 March 2026" in desc
+    assert "New York: 10:00 instead of 09:00 on Tuesday, March 10, 2026" in desc
     assert "daylight saving" in desc
 
 

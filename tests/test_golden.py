@@ -6,6 +6,7 @@ and review the diff.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,13 +20,20 @@ CASES = {
     "england-kenya.check": ["check", "examples/england-kenya.toml"],
     "honolulu-delhi.plan": ["plan", "examples/infeasible/honolulu-delhi.toml"],
     "newyork-berlin.plan": ["plan", "examples/newyork-berlin.toml", "--top", "3"],
+    "newyork-berlin.de.plan": ["plan", "examples/newyork-berlin.toml", "--top", "2", "--lang",
+                               "de"],
+    "riyadh-lahore.ar.plan": ["plan", "examples/riyadh-lahore.toml", "--top", "1", "--lang",
+                              "ar"],
+    "india-nepal-bangladesh.ja.plan": ["plan", "examples/india-nepal-bangladesh.toml", "--top",
+                                       "1", "--lang", "ja"],
 }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden(name: str, request: pytest.FixtureRequest) -> None:
     out = subprocess.run([sys.executable, "-m", "twinschedule", *CASES[name]],
-                         capture_output=True, text=True, cwd=ROOT)
+                         capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "COLUMNS": "100"})
     assert out.returncode in (0, 1), out.stderr
     text = out.stdout
     path = GOLDEN / f"{name}.txt"

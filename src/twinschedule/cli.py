@@ -9,14 +9,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _zones
 from ._vocab import WEEKDAYS
 from .errors import TwinScheduleError
+
+if TYPE_CHECKING:
+    from .model import Partnership
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="which option's feeds to write (default 1)")
     plan.add_argument("--expand", action="store_true",
                       help="one event per meeting instead of a recurring series")
+    plan.add_argument("--lang", metavar="TAG",
+                      help="language of the text output (a BCP 47 tag such as de, pt-BR; "
+                           "default: the partnership's language)")
     net = sub.add_parser("network", help="the monthly webinar most schools of a network "
                                          "can attend; write feeds with --out")
     net.add_argument("file", type=Path)
@@ -155,7 +162,27 @@ def _check(path: Path, as_json: bool = False) -> int:
                   + (f"; not used: {unused}" if unused else ""))
     for w in warnings:
         print(f"warning: {w}")
+    _untranslated(p)
     return 0
+
+
+def _columns() -> int:
+    """The terminal width from ``COLUMNS`` (default 100)."""
+    try:
+        return int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return 100
+
+
+def _untranslated(p: Partnership) -> None:
+    """One line naming the languages that fall back to English sentences."""
+    from .i18n import has_catalog
+
+    tags = dict.fromkeys([p.language, *(s.language for s in p.schools if s.language)])
+    missing = [t for t in tags if not has_catalog(t)]
+    if missing:
+        print(f"  note: no translations for {', '.join(missing)} yet: English sentences "
+              f"with {'its' if len(missing) == 1 else 'their'} own dates and times")
 
 
 def _utc_offset(minutes: int) -> str:
@@ -172,6 +199,13 @@ def _plan(args: argparse.Namespace) -> int:
     if args.top is not None and not 1 <= args.top <= 50:
         raise ConfigError([Problem(path="--top", message=f"{args.top} is not between 1 and 50")],
                           source=str(args.file))
+    if args.lang is not None:
+        from .i18n import known_tag
+
+        tag, hint = known_tag(args.lang)
+        if tag is None:
+            raise ConfigError([Problem(path="--lang", message=f"unknown language tag "
+                                       f"'{args.lang}'{hint}")], source=str(args.file))
     p = load(args.file)
     result = plan(p, top=args.top)
     if args.out is not None and result.feasible:
@@ -183,7 +217,7 @@ def _plan(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(render(result))
+        sys.stdout.write(render(result, lang=args.lang, width=_columns()))
     return 0 if result.feasible else 1
 
 

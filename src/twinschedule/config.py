@@ -63,10 +63,11 @@ _BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 PARTNERSHIP_KEYS = (
     "id", "name", "start", "end", "duration", "title", "location", "description", "anchor",
     "weekdays", "weeks", "step", "on_conflict", "max_move_days", "top", "sequence",
+    "language",
 )
 SCHOOL_KEYS = (
     "id", "name", "timezone", "country", "subdivision", "holidays", "days", "hours",
-    "hours_by_day", "prefer", "closures_ics", "terms", "closures", "busy",
+    "hours_by_day", "prefer", "closures_ics", "terms", "closures", "busy", "language",
 )
 
 ReadIcs = Callable[[str], bytes]
@@ -343,6 +344,20 @@ def _zone(c: _Collector, value: object, path: str) -> str | None:
         c.add(path, why)
         return None
     return value
+
+
+def _language(c: _Collector, data: Mapping[str, Any], path: str) -> str | None:
+    """A BCP 47 language tag (``de``, ``pt-BR``) that CLDR knows, with a did-you-mean."""
+    tag = _str(c, data, "language", path)
+    if tag is None:
+        return None
+    from .i18n import known_tag
+
+    canonical, hint = known_tag(tag)
+    if canonical is None:
+        c.add(f"{path}.language", f"unknown language tag '{_show(tag)}' (a BCP 47 tag such "
+                                  f"as 'en', 'de', 'pt-BR'){hint if c.hinting else ''}")
+    return canonical
 
 
 def _ranges(c: _Collector, data: Mapping[str, Any], key: str, path: str, *,
@@ -688,6 +703,7 @@ def _school(c: _Collector, raw: object, path: str, start: dt.date | None,
         if longest < duration:
             c.add(f"{path}.hours", f"no window is long enough for a {duration}-minute meeting "
                                    f"(the longest is {longest} minutes)")
+    language = _language(c, data, path)
     if len(c.problems) > before:
         return None
     assert sid is not None and name is not None and zone is not None
@@ -698,6 +714,7 @@ def _school(c: _Collector, raw: object, path: str, start: dt.date | None,
         closures_ics=tuple(e.file for e in entries), imports=tuple(entries),
         imported_closures=imported_closures, imported_busy=imported_busy,
         import_reports=tuple(reports),
+        language=language,
     )
 
 
@@ -781,6 +798,7 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
     max_move = _int(c, p, "max_move_days", path, lo=0, hi=31)
     top = _int(c, p, "top", path, lo=1, hi=50)
     sequence = _int(c, p, "sequence", path, lo=0, hi=2**31 - 1)
+    language = _language(c, p, path)
     if extra is not None:
         extra(c, p)
 
@@ -818,7 +836,7 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
         step=step if step is not None else 15,
         on_conflict="skip" if on_conflict == "skip" else "move",
         max_move_days=max_move, top=top if top is not None else 5,
-        sequence=sequence or 0,
+        sequence=sequence or 0, language=language or "en",
     )
 
 
@@ -844,6 +862,8 @@ def to_dict(p: Partnership) -> dict[str, Any]:
             part[key] = value
     part.update(weekdays=list(p.weekdays), weeks=list(p.weeks), step=p.step,
                 on_conflict=p.on_conflict, top=p.top, sequence=p.sequence)
+    if p.language != "en":
+        part["language"] = p.language
     schools: list[dict[str, Any]] = []
     for s in p.schools:
         d: dict[str, Any] = {"id": s.id, "name": s.name, "timezone": s.timezone}
@@ -866,6 +886,8 @@ def to_dict(p: Partnership) -> dict[str, Any]:
                     **({"include": list(e.include)} if e.include else {}),
                     **({"exclude": list(e.exclude)} if e.exclude else {})}
                 for e in s.imports]
+        if s.language is not None:
+            d["language"] = s.language
         if s.terms:
             d["terms"] = _ranges_dict(s.terms)
         if s.closures:

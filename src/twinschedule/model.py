@@ -107,6 +107,7 @@ class School:
     closures_ics: tuple[str, ...] = ()  # the file names of ``imports``
     imports: tuple[IcsImport, ...] = ()
     import_reports: tuple[ImportReport, ...] = field(default=(), compare=False)
+    language: str | None = None  # BCP 47 tag of this school's feed; None: the partnership's
     # What the files of ``closures_ics`` hold, expanded over the horizon.
     imported_closures: tuple[DateRange, ...] = field(default=(), compare=True)
     imported_busy: tuple[TimedEvent, ...] = field(default=(), compare=True)
@@ -160,6 +161,7 @@ class Partnership:
     max_move_days: int | None = None
     top: int = 5
     sequence: int = 0
+    language: str = "en"  # BCP 47 tag: the partnership feed and the text output
 
     def school(self, school_id: str) -> School:
         for s in self.schools:

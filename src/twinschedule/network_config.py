@@ -25,7 +25,8 @@ from .model import Network
 MAX_SCHOOLS = 5000
 MAX_YEARS = 3
 MAX_FILE_BYTES = 16 * 1024 * 1024
-NETWORK_KEYS = (*config.PARTNERSHIP_KEYS, "sessions")
+# Network feeds and text are worded in English for now: no network-level ``language``.
+NETWORK_KEYS = (*(k for k in config.PARTNERSHIP_KEYS if k != "language"), "sessions")
 
 
 def from_dict(data: object, *, read_ics: config.ReadIcs | None = None,

@@ -4,31 +4,29 @@ Built with ``icalendar`` objects only. One master VEVENT (DTSTART in the anchor 
 RRULE with a UTC UNTIL), an EXDATE per skipped month, a RECURRENCE-ID override per
 moved month, a VTIMEZONE generated from the same tzdata that planned the meetings,
 stable UIDs, SEQUENCE from the partnership, DTSTAMP given by the caller.
+
+Every text is worded for the feed's reader (``i18n``): the school's ``language`` (else
+the partnership's) and the school's own calendar, so a school whose local date differs
+from the anchor's reads its own weekday and dates. The partnership feed reads the
+partnership's language and the anchor's calendar.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
 from typing import Any
 
 from . import _zones
-from .model import Partnership, School, hhmm
+from ._vocab import WEEKDAYS
+from .i18n import FSI, PDI, Words, join_lines, words
+from .model import Partnership, School
 from .outputs import Meeting, Option, Plan
 
 PRODID = "-//twinschedule//twinschedule 0.1.0//EN"
 UID_DOMAIN = "twinschedule"
-
-
-def _and(names: Sequence[str]) -> str:
-    names = list(names)
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _day(d: dt.date) -> str:
-    return f"{d.day} {d:%B %Y}"
+#: Reasons whose detail is a name (a holiday, a closure, a busy event) shown as it is.
+NAMED_REASONS = ("holiday", "closure", "busy")
 
 
 def feed_names(p: Partnership) -> dict[str | None, str]:
@@ -46,12 +44,37 @@ def _uid(p: Partnership, reader: School | None, month: str | None = None) -> str
     return f"{base}@{UID_DOMAIN}"
 
 
-def _summary(p: Partnership, reader: School | None) -> str:
-    title = p.title or "Partnership meeting"
-    if reader is None:
-        return f"{title}: {_and([s.name for s in p.schools])}"
-    partners = [s.name for s in p.schools if s.id != reader.id]
-    return f"{title} with {_and(partners)}"
+SUMMARY_MAX = 80
+
+
+def _reader_language(p: Partnership, reader: School | None) -> str:
+    return p.language if reader is None else (reader.language or p.language)
+
+
+def _reader_zone(option: Option, reader: School | None) -> Any:
+    """The zone whose calendar gives the reader's dates: its own, or the anchor's."""
+    return _zones.get_zone(option.rule.anchor if reader is None else reader.timezone)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:max(1, limit - 1)].rstrip() + "\u2026"
+
+
+def _summary(p: Partnership, reader: School | None, w: Words) -> str:
+    """SUMMARY: the title (or a translated default) and the partners, two by name and
+    the rest counted; at most 80 characters (names shortened when they are long)."""
+    title = p.title or w._("Partnership meeting")
+    names = [s.name for s in p.schools if reader is None or s.id != reader.id]
+    text = ""
+    for limit in (SUMMARY_MAX, 32, 20, 12, 6):
+        short = [_shorten(" ".join(n.split()), limit) for n in names]
+        t = _shorten(" ".join(title.split()), max(limit, 40))
+        text = (w._("{title}: {names}", title=t, names=w.names(short)) if reader is None
+                else w._("{title} with {names}", title=t, names=w.names(short)))
+        text = w.line(text)
+        if len(text) <= SUMMARY_MAX:
+            return text
+    return _shorten(text.replace(FSI, "").replace(PDI, ""), SUMMARY_MAX)
 
 
 def _ordered(p: Partnership, reader: School | None) -> list[School]:
@@ -64,59 +87,82 @@ def _minutes(when: dt.datetime) -> int:
     return when.hour * 60 + when.minute
 
 
+def _usual_weekday(option: Option, school: School) -> str:
+    """The weekday most of a school's held meetings fall on, in its own calendar."""
+    days = Counter(when.weekday() for m in option.meetings
+                   if (when := m.local_start(school.id)) is not None)
+    return WEEKDAYS[min(days, key=lambda d: (-days[d], d))] if days else option.rule.weekday
+
+
 def describe(p: Partnership, option: Option, reader: School | None) -> str:
-    """The master event's DESCRIPTION: the rule in words, each school's usual local time,
-    the dates when a school's local time differs, and the partnership's description."""
-    lines = [f"{option.rule.text}, {p.duration} minutes.", ""]
-    lines.append("Local times:")
+    """The master event's DESCRIPTION in the reader's language: the rule in words, each
+    school's usual local weekday and time (the reader's first), the meetings at which a
+    school's local time differs (dated in the reader's calendar), the skipped months and
+    the partnership's description."""
+    w = words(_reader_language(p, reader))
+    zone = _reader_zone(option, reader)
+    lines = [w.capital(w._("{rule}, {duration}.", rule=w.rule(option.rule),
+                           duration=w.minutes(p.duration)))]
+    if reader is not None and _usual_weekday(option, reader) != option.rule.weekday:
+        lines.append(w._("In {zone}: {weekday} at {time}.", zone=reader.timezone,
+                         weekday=w.weekday(_usual_weekday(option, reader)),
+                         time=w.time(option.usual_time(reader.id))))
+    lines.append("")
+    lines.append(w._("Local times:"))
     exceptions: list[str] = []
     for s in _ordered(p, reader):
         usual = option.usual_time(s.id)
-        lines.append(f"- {s.name}: {hhmm(usual)} ({s.timezone})")
+        lines.append("- " + w._("{school}: {weekday} at {time} ({zone})", school=s.name,
+                                weekday=w.weekday(_usual_weekday(option, s)),
+                                time=w.time(usual), zone=s.timezone))
         differing: dict[int, list[dt.date]] = {}
         for m in option.meetings:
             when = m.local_start(s.id)
-            if when is not None and _minutes(when) != usual:
-                differing.setdefault(_minutes(when), []).append(when.date())
+            if when is not None and m.start is not None and _minutes(when) != usual:
+                differing.setdefault(_minutes(when), []).append(
+                    m.start.astimezone(zone).date())
         for t, dates in sorted(differing.items()):
-            delta = t - usual
-            shift = f"{'+' if delta > 0 else '-'}{hhmm(abs(delta))}"
-            exceptions.append(f"- {s.name}: {hhmm(t)} instead of {hhmm(usual)} on "
-                              f"{_and([_day(d) for d in dates])} ({shift}, daylight saving)")
+            exceptions.append("- " + w._(
+                "{school}: {time} instead of {usual} on {dates} ({shift}, daylight saving)",
+                school=s.name, time=w.time(t), usual=w.time(usual),
+                dates=w.join([w.date(d) for d in dates]), shift=w.shift(t - usual)))
     if exceptions:
-        lines += ["", "Local time differs on these dates:", *exceptions]
+        lines += ["", w._("Local time differs on these dates:"), *exceptions]
     skipped = [m for m in option.meetings if m.status == "skipped"]
     if skipped:
-        anchor = _zones.get_zone(option.rule.anchor)
-        lines += ["", "No meeting in: " + _and([f"{m.nominal.astimezone(anchor):%B %Y}"
-                                                for m in skipped])]
-    if p.description:
-        lines += ["", p.description]
-    return "\n".join(lines)
+        lines += ["", w._("No meeting in: {months}", months=w.join(
+            [w.month(m.nominal.astimezone(zone).date()) for m in skipped]))]
+    if p.description:  # free text in any language: isolated in right-to-left feeds
+        lines += ["", *(w.isolate(x) if x else x for x in p.description.split("\n"))]
+    return join_lines(w, lines)
 
 
-def _why(p: Partnership, m: Meeting) -> str:
+def _why(p: Partnership, m: Meeting, w: Words) -> str:
     """"Mashujaa Day at Moi Forces Academy; outside term at A and B"."""
     names = {s.id: s.name for s in p.schools}
     by_text: dict[str, list[str]] = {}
     for r in m.reasons:
-        text = "outside term" if r.reason == "outside-term" else r.detail
+        text = r.detail if r.reason in NAMED_REASONS and r.detail else w.reason(r.reason)
         by_text.setdefault(text, []).append(names[r.school])
-    return "; ".join(f"{text} at {_and(list(dict.fromkeys(who)))}"
+    return "; ".join(w._("{reason} at {schools}", reason=text,
+                         schools=w.join(list(dict.fromkeys(who))))
                      for text, who in by_text.items())
 
 
 def _moved_description(p: Partnership, option: Option, m: Meeting, reader: School | None) -> str:
-    anchor = _zones.get_zone(option.rule.anchor)
-    nominal = m.nominal.astimezone(anchor)
-    lines = [f"Moved from {nominal.day} {nominal:%b}: {_why(p, m)}.", ""]
+    w = words(_reader_language(p, reader))
+    nominal = m.nominal.astimezone(_reader_zone(option, reader))
+    lines = [w._("Moved from {date}: {why}.", date=w.date(nominal.date()), why=_why(p, m, w)),
+             ""]
     for s in _ordered(p, reader):
         when = m.local_start(s.id)
         if when is not None:
-            lines.append(f"- {s.name}: {when:%A} {_day(when.date())} at {when:%H:%M}")
-    if p.description:
-        lines += ["", p.description]
-    return "\n".join(lines)
+            lines.append("- " + w._("{school}: {date} at {time} ({zone})", school=s.name,
+                                    date=w.date(when.date()), time=w.time(_minutes(when)),
+                                    zone=s.timezone))
+    if p.description:  # free text in any language: isolated in right-to-left feeds
+        lines += ["", *(w.isolate(x) if x else x for x in p.description.split("\n"))]
+    return join_lines(w, lines)
 
 
 def _calendar(p: Partnership, reader: School | None, option: Option) -> Any:
@@ -124,8 +170,12 @@ def _calendar(p: Partnership, reader: School | None, option: Option) -> Any:
 
     from ._vtimezone import vtimezone
 
-    name = p.name if reader is None else f"{p.name} ({reader.name})"
-    name = " ".join(name.split())  # a calendar's display name: one line
+    w = words(_reader_language(p, reader))
+    name = " ".join(p.name.split())  # a calendar's display name: one line
+    if reader is not None:
+        name = w._("{partnership} ({school})", partnership=name,
+                   school=" ".join(reader.name.split()))
+    name = w.line(name)
     cal = icalendar.Calendar.new(
         prodid=PRODID, calscale="GREGORIAN", method="PUBLISH",
         uid=_uid(p, reader).replace("@", ".calendar@"))
@@ -157,7 +207,7 @@ def build_calendar(plan: Plan, option: Option, reader: School | None, *, stamp: 
     zone = _zones.get_zone(option.rule.anchor)
     stamp = stamp.astimezone(dt.UTC)
     cal = _calendar(p, reader, option)
-    summary = _summary(p, reader)
+    summary = _summary(p, reader, words(_reader_language(p, reader)))
     common: dict[str, Any] = {"summary": summary, "stamp": stamp, "sequence": p.sequence}
     if p.location:
         common["location"] = p.location
