@@ -130,14 +130,23 @@ def to_dict(partnership: Partnership) -> dict[str, Any]:
     return _config.to_dict(partnership)
 
 
-def plan(partnership: Partnership, *, top: int | None = None) -> Plan:
+def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = True) -> Plan:
     """Search every candidate monthly rule and rank them (see planning.md).
 
-    ``top`` overrides the partnership's own number of options. Pure: no I/O, no clock.
+    ``top`` overrides the partnership's own number of options. When the best option
+    holds fewer meetings than the horizon has months, the plan's ``suggestions`` list
+    the single changes that would hold more (each re-planned exactly);
+    ``suggest=False`` skips that search and leaves ``suggestions`` empty. Pure: no I/O,
+    no clock.
     """
     from .planner import plan as _plan
 
-    return _plan(partnership, top=top)
+    result = _plan(partnership, top=top)
+    if not suggest:
+        return result
+    from .suggest import with_suggestions
+
+    return with_suggestions(partnership, result)
 
 
 def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,

@@ -1,0 +1,243 @@
+"""Suggestions: single changes to a partnership that, re-planned exactly, hold more
+meetings (explain.md).
+
+The changes are tried in the *family order*: each school's hours (earlier 30, earlier
+60, later 30, later 60), a shorter meeting (minus 15, minus 30), all weekdays, all
+weeks, moves anywhere in the month. Each is a patch of the partnership file (a dict),
+applied to the file's dict (``config.to_dict``), validated again (``config.from_dict``)
+and planned again with the planner itself. Only what a change invalidates is
+recomputed: a change to one school's hours recomputes that school's availability only;
+the other changes reuse every school's calendar (and, but for the duration, its
+availability).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from . import config
+from ._availability import SchoolAvailability, school_availability
+from ._vocab import NTH_WORDS, NTHS, WEEKDAY_NAMES, WEEKDAYS
+from .calendar import SchoolCalendar, build_calendar, build_calendars
+from .model import Partnership, Rule, School, Window, hhmm
+from .outputs import Plan, Suggestion
+from .planner import plan as _plan
+from .rules import months
+
+MAX_SUGGESTIONS = 5
+#: (direction, minutes) of the hours changes, in the family order.
+SHIFTS: tuple[tuple[str, int], ...] = (("earlier", 30), ("earlier", 60), ("later", 30),
+                                       ("later", 60))
+SHORTER = (15, 30)
+MIN_DURATION = 15
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """One change of the family: the patch of the partnership file, and what it changes
+    in words (``kind`` is ``earlier``, ``later``, ``duration``, ``weekdays``, ``weeks`` or
+    ``moves``; ``before``/``after`` are minutes for the hours and the duration)."""
+
+    patch: Mapping[str, Any]
+    kind: str
+    school: School | None = None
+    before: int = 0
+    after: int = 0
+
+
+def _shift(windows: tuple[Window, ...], direction: str, minutes: int) -> tuple[Window, ...]:
+    """Move the start of the earliest-starting window earlier, or the end of the
+    latest-ending window later, clamped to 00:00 and 24:00."""
+    ws = list(windows)
+    if direction == "earlier":
+        i = min(range(len(ws)), key=lambda j: ws[j].start)
+        ws[i] = Window(start=max(0, ws[i].start - minutes), end=ws[i].end)
+    else:
+        i = max(range(len(ws)), key=lambda j: ws[j].end)
+        ws[i] = Window(start=ws[i].start, end=min(1440, ws[i].end + minutes))
+    return tuple(ws)
+
+
+def _hours_change(s: School, direction: str, minutes: int) -> Change | None:
+    hours = _shift(s.hours, direction, minutes)
+    by_day = tuple((d, _shift(ws, direction, minutes)) for d, ws in s.hours_by_day)
+    if hours == s.hours and by_day == s.hours_by_day:
+        return None  # clamping leaves every window unchanged
+    new: dict[str, Any] = {"hours": [str(w) for w in hours]}
+    if s.hours_by_day:
+        new["hours_by_day"] = {d: [str(w) for w in ws] for d, ws in by_day}
+    # The words name the first list of windows that changed (``hours`` unless only the
+    # days' own hours did).
+    before, after = next((a, b) for a, b in ((s.hours, hours),
+                                             *zip((w for _, w in s.hours_by_day),
+                                                  (w for _, w in by_day), strict=True))
+                         if a != b)
+    if direction == "earlier":
+        old, got = min(w.start for w in before), min(w.start for w in after)
+    else:
+        old, got = max(w.end for w in before), max(w.end for w in after)
+    return Change(patch={"school": s.id, "set": new}, kind=direction, school=s,
+                  before=old, after=got)
+
+
+def changes(p: Partnership) -> list[Change]:
+    """Every change of the family that applies to ``p``, in the family order."""
+    out: list[Change] = []
+    for s in p.schools:
+        for direction, minutes in SHIFTS:
+            got = _hours_change(s, direction, minutes)
+            if got is not None:
+                out.append(got)
+    for minus in SHORTER:
+        if p.duration - minus >= MIN_DURATION:
+            out.append(Change(patch={"partnership": {"set": {"duration": p.duration - minus},
+                                                     "unset": []}},
+                              kind="duration", before=p.duration, after=p.duration - minus))
+    if set(p.weekdays) != set(WEEKDAYS):
+        out.append(Change(patch={"partnership": {"set": {}, "unset": ["weekdays"]}},
+                          kind="weekdays"))
+    if set(p.weeks) != set(NTHS):
+        out.append(Change(patch={"partnership": {"set": {}, "unset": ["weeks"]}},
+                          kind="weeks"))
+    if p.on_conflict == "skip" or p.max_move_days is not None:
+        out.append(Change(patch={"partnership": {"set": {"on_conflict": "move"},
+                                                 "unset": ["max_move_days"]}},
+                          kind="moves"))
+    return out
+
+
+def apply_patch(data: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """The partnership file ``data`` (a dict as read from TOML/JSON) with ``patch``
+    applied: ``{"school": ID, "set": {...}}`` replaces keys of that school,
+    ``{"partnership": {"set": {...}, "unset": [...]}}`` replaces or removes keys of the
+    partnership table. ``data`` is not modified."""
+    out = copy.deepcopy(dict(data))
+    if "school" in patch:
+        for school in out.get("schools", []):
+            if school.get("id") == patch["school"]:
+                school.update(copy.deepcopy(dict(patch.get("set", {}))))
+        return out
+    part = patch["partnership"]
+    table = out.setdefault("partnership", {})
+    table.update(copy.deepcopy(dict(part.get("set", {}))))
+    for key in part.get("unset", []):
+        table.pop(key, None)
+    return out
+
+
+def changed(p: Partnership, patch: Mapping[str, Any]) -> Partnership:
+    """``p`` with ``patch`` applied through its file form (``config.to_dict``, the patch,
+    ``config.from_dict``). Imported calendars are carried over as already read."""
+    data = config.to_dict(p)
+    for school in data["schools"]:
+        school.pop("closures_ics", None)
+    got = config.from_dict(apply_patch(data, patch))
+    old = {s.id: s for s in p.schools}
+    return dataclasses.replace(got, schools=tuple(
+        dataclasses.replace(s, closures_ics=old[s.id].closures_ics,
+                            imported_closures=old[s.id].imported_closures,
+                            imported_busy=old[s.id].imported_busy)
+        for s in got.schools))
+
+
+def _same_calendar_inputs(a: School, b: School) -> bool:
+    """Whether two schools differ at most in their hours (which a calendar reads from
+    the school, not when it is built)."""
+    return dataclasses.replace(b, hours=a.hours, hours_by_day=a.hours_by_day) == a
+
+
+class _Reuse:
+    """The calendars and availabilities of the original partnership, and what a changed
+    partnership can take from them."""
+
+    def __init__(self, p: Partnership) -> None:
+        self.p = p
+        self.cals = build_calendars(p)
+        self.avs = [school_availability(c) for c in self.cals]
+
+    def inputs(self, q: Partnership) -> tuple[tuple[SchoolCalendar, ...],
+                                               list[SchoolAvailability]]:
+        cals: list[SchoolCalendar] = []
+        avs: list[SchoolAvailability] = []
+        for s0, s1, cal, av in zip(self.p.schools, q.schools, self.cals, self.avs,
+                                   strict=True):
+            if s1 == s0 and q.duration == self.p.duration:
+                cals.append(cal)
+                avs.append(av)
+                continue
+            if _same_calendar_inputs(s0, s1):
+                cal = dataclasses.replace(cal, school=s1, duration=q.duration)
+            else:
+                cal = build_calendar(s1, start=q.start, end=q.end, duration=q.duration)
+            cals.append(cal)
+            avs.append(school_availability(cal))
+        return tuple(cals), avs
+
+
+def _rule_words(rule: Rule) -> str:
+    return (f"the {NTH_WORDS[rule.nth]} {WEEKDAY_NAMES[rule.weekday]} at {hhmm(rule.time)} "
+            f"({rule.anchor})")
+
+
+def text(change: Change, rule: Rule, held: int, of: int) -> str:
+    """The suggestion in words."""
+    then = f"{_rule_words(rule)} would hold {held} of {of} meetings."
+    if change.kind in ("earlier", "later"):
+        assert change.school is not None
+        how = "from" if change.kind == "earlier" else "until"
+        return (f"If {change.school.name} could meet {how} {hhmm(change.after)} instead of "
+                f"{hhmm(change.before)}, {then}")
+    if change.kind == "duration":
+        return (f"If the meeting lasted {change.after} minutes instead of {change.before}, "
+                f"{then}")
+    if change.kind == "weekdays":
+        return f"If the meeting could be on any day of the week, {then}"
+    if change.kind == "weeks":
+        return f"If the meeting could be in any week of the month, {then}"
+    return f"If a meeting could move to any day of its month, {then}"
+
+
+def needed(p: Partnership, base: Plan) -> bool:
+    """Suggestions are looked for when the best option holds fewer meetings than the
+    horizon has months, or when there is no option."""
+    return not base.options or base.options[0].metrics.held < len(months(p.start, p.end))
+
+
+def suggestions(p: Partnership, base: Plan) -> tuple[Suggestion, ...]:
+    """The suggestions for ``p`` whose plan is ``base``: the improving changes sorted by
+    the new number of held meetings (most first), then the family order; at most five."""
+    if not needed(p, base):
+        return ()
+    current = base.options[0].metrics.held if base.options else 0
+    reuse = _Reuse(p)
+    found: list[tuple[int, int, Suggestion]] = []
+    for order, change in enumerate(changes(p)):
+        try:
+            q = changed(p, change.patch)
+        except config.ConfigError:
+            continue  # the changed file is not valid: nothing to suggest from it
+        cals, avs = reuse.inputs(q)
+        got = _plan(q, top=1, calendars=cals, availabilities=avs, diagnostics=False)
+        if not got.options or got.options[0].metrics.held <= current:
+            continue
+        best = got.options[0]
+        held = best.metrics.held
+        found.append((-held, order, Suggestion(
+            change=MappingProxyType(dict(change.patch)),
+            text=text(change, best.rule, held, len(best.meetings)),
+            held=held, months=len(best.meetings), rule=best.rule)))
+    found.sort(key=lambda x: (x[0], x[1]))
+    return tuple(s for _, _, s in found[:MAX_SUGGESTIONS])
+
+
+def with_suggestions(p: Partnership, base: Plan) -> Plan:
+    """``base`` with its suggestions."""
+    return dataclasses.replace(base, suggestions=suggestions(p, base))
+
+
+__all__: Sequence[str] = ("Change", "apply_patch", "changed", "changes", "suggestions",
+                          "with_suggestions")
