@@ -139,14 +139,13 @@ def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = Tr
     ``suggest=False`` skips that search and leaves ``suggestions`` empty. Pure: no I/O,
     no clock.
     """
-    from .planner import plan as _plan
-
-    result = _plan(partnership, top=top)
     if not suggest:
-        return result
-    from .suggest import with_suggestions
+        from .planner import plan as _plan
 
-    return with_suggestions(partnership, result)
+        return _plan(partnership, top=top)
+    from .suggest import plan as _with_suggestions
+
+    return _with_suggestions(partnership, top=top)
 
 
 def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,

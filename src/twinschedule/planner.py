@@ -22,8 +22,8 @@ from . import _zones
 from ._availability import (
     AnchorDay,
     CombinedGrid,
-    SchoolAvailability,
     Intervals,
+    SchoolAvailability,
     anchor_days,
     intersect,
     local_days,

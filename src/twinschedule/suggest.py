@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from . import config
-from ._availability import SchoolAvailability, school_availability
-from ._vocab import NTH_WORDS, NTHS, WEEKDAY_NAMES, WEEKDAYS
+from . import _zones, config
+from ._availability import SchoolAvailability, intersect, school_availability
+from ._vocab import NTH_WORDS, NTHS, WEEKDAY_NAMES, WEEKDAYS, Weekday
 from .calendar import SchoolCalendar, build_calendar, build_calendars
+from .errors import ConfigError
 from .model import Partnership, Rule, School, Window, hhmm
 from .outputs import Plan, Suggestion
 from .planner import plan as _plan
@@ -151,8 +153,9 @@ def _same_calendar_inputs(a: School, b: School) -> bool:
 
 
 class _Reuse:
-    """The calendars and availabilities of the original partnership, and what a changed
-    partnership can take from them."""
+    """The calendars and availabilities of the original partnership, what a changed
+    partnership can take from them, and cheap supersets of the availabilities that
+    whole groups of changes can reach (for upper bounds of their held meetings)."""
 
     def __init__(self, p: Partnership) -> None:
         self.p = p
@@ -176,6 +179,85 @@ class _Reuse:
             cals.append(cal)
             avs.append(school_availability(cal))
         return tuple(cals), avs
+
+    def _wider(self, i: int, hours: tuple[Window, ...],
+               by_day: tuple[tuple[Weekday, tuple[Window, ...]], ...],
+               duration: int) -> SchoolAvailability:
+        cal = self.cals[i]
+        school = dataclasses.replace(cal.school, hours=hours, hours_by_day=by_day)
+        return school_availability(dataclasses.replace(cal, school=school,
+                                                       duration=duration))
+
+    def anything(self) -> list[SchoolAvailability]:
+        """Every school open all day for the shortest meeting: a superset of what any
+        change of the family can make valid (none changes open days or busy times)."""
+        day = (Window(start=0, end=1440),)
+        shortest = min(self.p.duration, MIN_DURATION)
+        return [self._wider(i, day, (), shortest) for i in range(len(self.cals))]
+
+    def hours_of(self, i: int) -> list[SchoolAvailability]:
+        """School ``i`` an hour earlier and an hour later at once (a superset of each of
+        its hours changes), the others as they are."""
+        s = self.cals[i].school
+        both = max(m for _, m in SHIFTS)
+
+        def wide(ws: tuple[Window, ...]) -> tuple[Window, ...]:
+            return _shift(_shift(ws, "earlier", both), "later", both)
+
+        av = self._wider(i, wide(s.hours), tuple((d, wide(ws)) for d, ws in s.hours_by_day),
+                         self.p.duration)
+        return [av if j == i else a for j, a in enumerate(self.avs)]
+
+    def shortest(self, duration: int) -> list[SchoolAvailability]:
+        """Every school for a meeting of ``duration`` minutes (the shortest tried)."""
+        return [self._wider(i, c.school.hours, c.school.hours_by_day, duration)
+                for i, c in enumerate(self.cals)]
+
+    def superset(self, change: Change, shortest: int) -> tuple[str, Any]:
+        """The group of ``change`` (changes of one group share one upper bound)."""
+        if change.kind in ("earlier", "later"):
+            assert change.school is not None
+            return ("hours", [s.id for s in self.p.schools].index(change.school.id))
+        if change.kind == "duration":
+            return ("duration", shortest)
+        return ("same", None)
+
+    def group_avs(self, group: tuple[str, Any]) -> list[SchoolAvailability]:
+        kind, arg = group
+        if kind == "hours":
+            return self.hours_of(arg)
+        if kind == "duration":
+            return self.shortest(arg)
+        return self.avs
+
+
+#: More than any UTC offset (minutes): a start whose local date in some zone is in a
+#: month lies within this margin of that month's UTC-midnight bounds.
+_OFFSET_MARGIN = 26 * 60
+
+
+def held_bound(q: Partnership, avs: Sequence[SchoolAvailability]) -> int:
+    """An upper bound of the meetings any rule of ``q`` can hold: the months of the
+    horizon in which some start is valid for every school at once (ignoring the grid,
+    the anchor's own calendar and the move rules, which can only remove meetings)."""
+    common = avs[0].valid
+    for av in avs[1:]:
+        common = intersect(common, av.valid)
+        if not common:
+            return 0
+    count = 0
+    j = 0
+    for y, m in months(q.start, q.end):
+        ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
+        lo = _zones.day_number(dt.date(y, m, 1)) * 1440 - _OFFSET_MARGIN
+        hi = _zones.day_number(dt.date(ny, nm, 1)) * 1440 + _OFFSET_MARGIN
+        while j < len(common) and common[j][1] < lo:
+            j += 1
+        # The intervals are sorted and disjoint: the first one ending at or after ``lo``
+        # is the only candidate to start before ``hi``.
+        if j < len(common) and common[j][0] <= hi:
+            count += 1
+    return count
 
 
 def _rule_words(rule: Rule) -> str:
@@ -207,20 +289,36 @@ def needed(p: Partnership, base: Plan) -> bool:
     return not base.options or base.options[0].metrics.held < len(months(p.start, p.end))
 
 
-def suggestions(p: Partnership, base: Plan) -> tuple[Suggestion, ...]:
+def suggestions(p: Partnership, base: Plan, *, reuse: _Reuse | None = None
+                ) -> tuple[Suggestion, ...]:
     """The suggestions for ``p`` whose plan is ``base``: the improving changes sorted by
     the new number of held meetings (most first), then the family order; at most five."""
     if not needed(p, base):
         return ()
     current = base.options[0].metrics.held if base.options else 0
-    reuse = _Reuse(p)
+    reuse = reuse or _Reuse(p)
+    if held_bound(p, reuse.anything()) <= current:
+        return ()  # no change of the family can hold more
+    family = changes(p)
+    shortest = min((c.after for c in family if c.kind == "duration"), default=p.duration)
+    bounds: dict[tuple[str, Any], int] = {}
     found: list[tuple[int, int, Suggestion]] = []
-    for order, change in enumerate(changes(p)):
+    for order, change in enumerate(family):
+        group = reuse.superset(change, shortest)
+        if group not in bounds:
+            bounds[group] = held_bound(p, reuse.group_avs(group))
+        if bounds[group] <= current:
+            continue  # no change of this group can hold more
         try:
             q = changed(p, change.patch)
-        except config.ConfigError:
+        except ConfigError:
             continue  # the changed file is not valid: nothing to suggest from it
         cals, avs = reuse.inputs(q)
+        bound = held_bound(q, avs)
+        if bound <= current:
+            continue  # no rule of the changed partnership can hold more
+        if sum(1 for h, _, _ in found if -h >= bound) >= MAX_SUGGESTIONS:
+            continue  # five earlier changes already hold at least as many
         got = _plan(q, top=1, calendars=cals, availabilities=avs, diagnostics=False)
         if not got.options or got.options[0].metrics.held <= current:
             continue
@@ -234,10 +332,13 @@ def suggestions(p: Partnership, base: Plan) -> tuple[Suggestion, ...]:
     return tuple(s for _, _, s in found[:MAX_SUGGESTIONS])
 
 
-def with_suggestions(p: Partnership, base: Plan) -> Plan:
-    """``base`` with its suggestions."""
-    return dataclasses.replace(base, suggestions=suggestions(p, base))
+def plan(p: Partnership, *, top: int | None = None) -> Plan:
+    """The plan of ``p`` (``planner.plan``) with its suggestions; the calendars and
+    availabilities of ``p`` are computed once for both."""
+    reuse = _Reuse(p)
+    base = _plan(p, top=top, calendars=reuse.cals, availabilities=reuse.avs)
+    return dataclasses.replace(base, suggestions=suggestions(p, base, reuse=reuse))
 
 
-__all__: Sequence[str] = ("Change", "apply_patch", "changed", "changes", "suggestions",
-                          "with_suggestions")
+__all__: Sequence[str] = ("Change", "apply_patch", "changed", "changes", "plan",
+                          "suggestions")
