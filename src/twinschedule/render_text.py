@@ -123,6 +123,14 @@ def render_diagnostics(plan: Plan, diag: Diagnostics) -> list[str]:
     return lines
 
 
+def render_suggestions(plan: Plan) -> list[str]:
+    """The suggestions' texts (explain.md), under the options; nothing when none helps."""
+    if not plan.suggestions:
+        return []
+    return ["", "What would hold more meetings (one change at a time):",
+            *(f"  - {s.text}" for s in plan.suggestions)]
+
+
 def render(plan: Plan) -> str:
     p = plan.partnership
     lines = [f"{p.name} ({p.id})",
@@ -130,9 +138,11 @@ def render(plan: Plan) -> str:
              f"{len(p.schools)} schools; time zone data {plan.tzdata}", ""]
     if not plan.options:
         lines.extend(render_diagnostics(plan, plan.diagnostics) if plan.diagnostics else [])
+        lines.extend(render_suggestions(plan))
         return "\n".join(lines) + "\n"
     lines.append("Options (times are each school's usual local start; others in brackets):")
     lines.extend(render_options(plan))
+    lines.extend(render_suggestions(plan))
     best = plan.options[0]
     lines += ["", f"Option 1 month by month: {best.rule.text}", "(* local time differs from "
               "the school's usual time)"]
