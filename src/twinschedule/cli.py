@@ -10,10 +10,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import _zones
 from ._vocab import WEEKDAYS
 from .errors import TwinScheduleError
+
+if TYPE_CHECKING:
+    from .outputs import Plan
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="which option's feeds to write (default 1)")
     plan.add_argument("--expand", action="store_true",
                       help="one event per meeting instead of a recurring series")
+    plan.add_argument("--report", type=Path, metavar="PATH.html",
+                      help="also write a self-contained HTML report of the plan")
     return ap
 
 
@@ -94,11 +100,26 @@ def _plan(args: argparse.Namespace) -> int:
                                        f"not exist; the plan has {len(result.options)}")],
                               source=str(args.file))
         write_feeds(result, args.out, option=args.option, expand=args.expand)
+    if args.report is not None:
+        _write_report(result, args.report)
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(render(result))
     return 0 if result.feasible else 1
+
+
+def _write_report(result: Plan, path: Path) -> None:
+    """The HTML report, made at ``SOURCE_DATE_EPOCH`` when set (else now), atomically."""
+    import datetime as dt
+    from importlib.metadata import version
+
+    from . import _io, report
+    from .render_html import render
+
+    made = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    html = render(report.build(result, made=made, holidays=version("holidays")))
+    _io.write_files({path.name: html.encode("utf-8")}, path.parent)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
