@@ -73,7 +73,7 @@ def _template(name: str) -> str:
 
 # ---- week strip ---------------------------------------------------------------------
 
-_LABEL = 150  # px left of the axis
+_LABEL = 190  # px left of the axis
 _HOUR = 24  # px per hour
 _BAR = 12
 _GAP = 3
@@ -93,13 +93,11 @@ def _bars(spans: tuple[Span, ...], day: int, y: int, cls: str) -> list[str]:
 
 
 def _week_svg(week: WeekStrip, w: Wording) -> str:
-    days = [d for d in range(7)
-            if any(s.start < (d + 1) * 1440 and s.end > d * 1440
-                   for row in week.rows for s in row.spans)] or list(range(5))
-    width = _LABEL + 24 * _HOUR + 10
+    runs = week.days or ((0, 4),)
+    width = _LABEL + 24 * _HOUR + 24
     per_day = 16 + (len(week.rows) + 1) * (_BAR + _GAP) + 6
     top = 30
-    height = top + per_day * len(days) + 30
+    height = top + per_day * len(runs) + 30
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              f'role="img" aria-labelledby="week-title">',
              f'<title id="week-title">{_e(w.text("Open windows in a typical week (UTC)"))}'
@@ -123,13 +121,15 @@ def _week_svg(week: WeekStrip, w: Wording) -> str:
     axis.append("</g>")
     parts += axis
     y = top
-    for d in days:
+    for d, last in runs:
         day = week.monday + dt.timedelta(days=d)
-        parts.append(f'<text class="day" x="4" y="{y + 11}">'
-                     f'{_e(w.text("{day} (UTC)", day=w.short_date(day)))}</text>')
+        label = w.text("{day} (UTC)", day=w.short_date(day)) if d == last else w.text(
+            "{first} to {last} (UTC)", first=w.short_date(day),
+            last=w.short_date(week.monday + dt.timedelta(days=last)))
+        parts.append(f'<text class="day" x="4" y="{y + 11}">{_e(label)}</text>')
         y += 16
         for row in week.rows:
-            parts.append(f'<text x="12" y="{y + 10}">{_e(_clip(row.name, 22))}</text>')
+            parts.append(f'<text x="12" y="{y + 10}">{_e(_clip(row.name, 28))}</text>')
             parts.append(f'<rect x="{_LABEL}" y="{y}" width="{24 * _HOUR}" height="{_BAR}" '
                          'fill="#f4f4f4"/>')
             parts += _bars(row.spans, d, y, "open")
@@ -261,13 +261,13 @@ def _months(plan: Plan, w: Wording) -> str:
         w.text("Month"), w.text("Status"), *(s.name for s in schools), w.text("Why")))
     rows = []
     for m in best.meetings:
-        cells = [f"<td>{_e(w.month(m.month))}</td>",
-                 f'<td class="{m.status}">{_status(m.status, w)} '
+        cells = [f'<td class="nowrap">{_e(w.month(m.month))}</td>',
+                 f'<td class="{m.status} nowrap">{_status(m.status, w)} '
                  f"{_e(w.text(STATUS_WORDS[m.status]))}</td>"]
         for s in schools:
             when = m.local_start(s.id)
             cells.append("<td>–</td>" if when is None else
-                         f"<td>{_e(w.short_date(when.date()))} "
+                         f'<td class="nowrap">{_e(w.short_date(when.date()))} '
                          f"{_e(w.time(when.hour * 60 + when.minute))}</td>")
         why = ""
         if m.status == "moved":

@@ -48,6 +48,10 @@ class WeekStrip:
     rows: tuple[WeekRow, ...]
     overlap: tuple[Span, ...]
     meeting: Span | None
+    # Runs of consecutive days (0 = Monday) drawn as one: every school's windows fall
+    # at the same UTC times on each day of a run, and the meeting's day is its own run.
+    # Days on which no school is open are left out.
+    days: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,6 +93,30 @@ def _spans(school: School, monday: dt.date) -> list[tuple[int, int]]:
     return merge(out)
 
 
+def _on_day(spans: tuple[Span, ...], day: int) -> tuple[tuple[int, int], ...]:
+    lo, hi = day * 1440, (day + 1) * 1440
+    return tuple((max(s.start, lo) - lo, min(s.end, hi) - lo) for s in spans
+                 if s.start < hi and s.end > lo)
+
+
+def _day_runs(rows: tuple[WeekRow, ...], meeting: Span | None) -> tuple[tuple[int, int], ...]:
+    meeting_day = meeting.start // 1440 if meeting is not None else None
+    runs: list[tuple[int, int]] = []
+    last: object = None
+    for d in range(7):
+        pattern = tuple(_on_day(r.spans, d) for r in rows)
+        if not any(pattern):
+            last = None
+            continue
+        key = (pattern, d == meeting_day)
+        if runs and key == last and d != meeting_day and runs[-1][1] == d - 1:
+            runs[-1] = (runs[-1][0], d)
+        else:
+            runs.append((d, d))
+        last = key
+    return tuple(runs)
+
+
 def week_strip(plan: Plan) -> WeekStrip:
     p: Partnership = plan.partnership
     best: Option | None = plan.options[0] if plan.options else None
@@ -117,7 +145,7 @@ def week_strip(plan: Plan) -> WeekStrip:
     return WeekStrip(monday=monday, anchor=anchor,
                      anchor_offset=offset // dt.timedelta(minutes=1), rows=tuple(rows),
                      overlap=tuple(Span(start=a, end=b + 1) for a, b in common or []),
-                     meeting=meeting)
+                     meeting=meeting, days=_day_runs(tuple(rows), meeting))
 
 
 def year_strip(plan: Plan) -> tuple[tuple[str, tuple[YearCell, ...]], ...]:
