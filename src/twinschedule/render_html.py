@@ -201,8 +201,10 @@ def _year(report: Report, w: Wording) -> str:
                     _e(w.text("daylight saving"))) if c.shifted else ""
                 inner += (f"<br>{_e(c.local.strftime('%a %d'))}<br>"
                           f"{_e(w.time(c.local.hour * 60 + c.local.minute))}{mark}")
-            tds.append(f'<td class="{c.status}">{inner}</td>')
-        rows.append(f'<tr><th class="school">{_e(names[sid])}</th>{"".join(tds)}</tr>')
+            local = f' data-local="{_e(c.local.isoformat())}"' if c.local else ""
+            tds.append(f'<td class="{c.status}" data-month="{_e(c.month)}"{local}>{inner}</td>')
+        rows.append(f'<tr data-school="{_e(sid)}"><th class="school">{_e(names[sid])}</th>'
+                    f'{"".join(tds)}</tr>')
     return (f'<section><h2>{_e(w.text("The year, school by school (local times)"))}</h2>'
             f'<table class="year"><thead><tr><th class="school"></th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>{_legend(w)}</section>')
@@ -266,8 +268,9 @@ def _months(plan: Plan, w: Wording) -> str:
                  f"{_e(w.text(STATUS_WORDS[m.status]))}</td>"]
         for s in schools:
             when = m.local_start(s.id)
-            cells.append("<td>–</td>" if when is None else
-                         f'<td class="nowrap">{_e(w.short_date(when.date()))} '
+            cells.append(f'<td data-school="{_e(s.id)}">–</td>' if when is None else
+                         f'<td class="nowrap" data-school="{_e(s.id)}" '
+                         f'data-local="{_e(when.isoformat())}">{_e(w.short_date(when.date()))} '
                          f"{_e(w.time(when.hour * 60 + when.minute))}</td>")
         why = ""
         if m.status == "moved":
@@ -276,10 +279,11 @@ def _months(plan: Plan, w: Wording) -> str:
         elif m.status == "skipped":
             why = w.text("skipped: {reasons}", reasons=_reasons(m, names, w))
         cells.append(f'<td class="reasons">{_e(why)}</td>')
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+        rows.append(f'<tr data-month="{_e(m.month)}" data-status="{m.status}">'
+                    f"{''.join(cells)}</tr>")
     return (f'<section><h2>{_e(w.text("Month by month (each school in its own local time)"))}'
-            f'</h2><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-            f"</table></section>")
+            f'</h2><table class="months"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></section>')
 
 
 def _diagnostics(plan: Plan, w: Wording) -> str:
