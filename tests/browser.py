@@ -61,7 +61,9 @@ def dump_dom(page: Path, *, netlog: Path | None = None) -> str:
 
 
 def screenshot(page: Path, png: Path, *, width: int = 1000, height: int = 1300) -> None:
-    run_chromium([f"--screenshot={png}", f"--window-size={width},{height}"], page)
+    run_chromium([f"--screenshot={png}", f"--window-size={width},{height}",
+                  "--run-all-compositor-stages-before-draw", "--virtual-time-budget=5000"],
+                 page)
 
 
 def print_pdf(page: Path, pdf: Path) -> None:
