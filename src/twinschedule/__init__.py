@@ -136,16 +136,19 @@ def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = Tr
     ``top`` overrides the partnership's own number of options. When the best option
     holds fewer meetings than the horizon has months, the plan's ``suggestions`` list
     the single changes that would hold more (each re-planned exactly);
-    ``suggest=False`` skips that search and leaves ``suggestions`` empty. Pure: no I/O,
-    no clock.
+    ``suggest=False`` skips that search and leaves ``suggestions`` empty. An infeasible
+    plan's diagnostics carry the near miss (the rule that fails in the fewest months,
+    and why). Pure: no I/O, no clock.
     """
+    from .nearmiss import with_near_miss
+
     if not suggest:
         from .planner import plan as _plan
 
-        return _plan(partnership, top=top)
+        return with_near_miss(_plan(partnership, top=top))
     from .suggest import plan as _with_suggestions
 
-    return _with_suggestions(partnership, top=top)
+    return with_near_miss(_with_suggestions(partnership, top=top))
 
 
 def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,

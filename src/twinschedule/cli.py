@@ -114,11 +114,12 @@ def _write_report(result: Plan, path: Path) -> None:
     import datetime as dt
     from importlib.metadata import version
 
-    from . import _io, report
+    from . import __version__, _io, report
     from .render_html import render
 
     made = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    html = render(report.build(result, made=made, holidays=version("holidays")))
+    html = render(report.build(result, made=made, holidays=version("holidays"),
+                               program=f"twinschedule {__version__}"))
     _io.write_files({path.name: html.encode("utf-8")}, path.parent)
 
 

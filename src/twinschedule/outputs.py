@@ -117,17 +117,16 @@ class NearMiss:
     """The candidate rule of an infeasible plan that comes closest: the fewest months in
     which some school rules its nominal meeting out, then the fewest (month, school)
     failures, then the ranking order. ``failures`` holds, per school, the months it
-    rules the meeting out and, for the first such month, why (reason codes and the
-    detail of each)."""
+    rules the meeting out and why (the reasons of its month with the fewest)."""
 
     rule: Rule
     months: int  # months of the plan with a nominal meeting of this rule
     failed: int  # of those, the months some school rules the meeting out
-    failures: tuple[tuple[str, int, tuple[Conflict, ...]], ...]  # (school, months, first why)
+    failures: tuple[tuple[str, int, tuple[Conflict, ...]], ...]  # (school, months, why)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": rule_dict(self.rule), "months": self.months, "failed": self.failed,
-                "schools": {sid: {"months": n, "first": [
+                "schools": {sid: {"months": n, "why": [
                     {"reason": c.reason, "detail": c.detail} for c in why]}
                     for sid, n, why in self.failures}}
 

@@ -15,7 +15,6 @@ from html import escape
 from importlib import resources
 from string import Template
 
-from . import __version__
 from ._vocab import Status
 from .model import Rule, hhmm
 from .outputs import Meeting, Option, Plan
@@ -303,10 +302,12 @@ def _diagnostics(plan: Plan, w: Wording) -> str:
     nm = diag.near_miss
     if nm is not None:
         why = "; ".join(
-            w.text("{school} rules it out in {n} of {total} months ({first})",
+            w.text("{school} rules it out in {n} of {total} months ({why})",
                    school=names[sid], n=n, total=nm.months,
-                   first=", ".join(c.detail for c in first) or "-")
-            for sid, n, first in nm.failures if n)
+                   why="; ".join(w.text("{reason}: {detail}",
+                                        reason=w.text(REASON_WORDS.get(c.reason, c.reason)),
+                                        detail=c.detail) for c in why) or "-")
+            for sid, n, why in nm.failures if n)
         items.append("<li>" + _e(w.text("Closest: {rule}. {why}.", rule=w.rule(nm.rule),
                                         why=why)) + "</li>")
     return (f'<section><h2>{_e(w.text("Why no time fits"))}</h2><ul>{"".join(items)}</ul>'
@@ -333,10 +334,10 @@ def render(report: Report, wording: Wording | None = None) -> str:
                  n=len(p.schools), names=", ".join(f"{s.name} ({s.timezone})"
                                                    for s in p.schools))
     footer = w.text("Time zone data {tzdata} · holidays {holidays} · made {made} · "
-                    "twinschedule {version}", tzdata=report.tzdata,
+                    "{program}", tzdata=report.tzdata,
                     holidays=report.holidays,
                     made=report.made.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                    version=__version__)
+                    program=report.program)
     body = "".join([
         f"<header><h1>{_e(p.name)}</h1><p class=\"sub\">{_e(sub)}</p>"
         f"{_headline(plan, w)}</header>",
@@ -344,7 +345,7 @@ def render(report: Report, wording: Wording | None = None) -> str:
         _diagnostics(plan, w), _months(plan, w),
         f"<footer>{_e(footer)}</footer>"])
     return Template(_template("report.html")).substitute(
-        lang=_e(w.lang), version=_e(__version__), title=_e(p.name),
+        lang=_e(w.lang), program=_e(report.program), title=_e(p.name),
         style=_template("report.css"), body=body)
 
 

@@ -123,6 +123,21 @@ def render_diagnostics(plan: Plan, diag: Diagnostics) -> list[str]:
     return lines
 
 
+def render_near_miss(plan: Plan) -> list[str]:
+    """The near miss of an infeasible plan: the rule that fails in the fewest months."""
+    nm = plan.diagnostics.near_miss if plan.diagnostics else None
+    if nm is None:
+        return []
+    names = _names(plan.partnership)
+    lines = ["", f"Closest: {nm.rule.text}, ruled out in {nm.failed} of {nm.months} months:"]
+    for sid, n, why in nm.failures:
+        if n:
+            lines.append(f"  {names[sid]} in {n} months ("
+                         + "; ".join(f"{REASON_WORDS.get(c.reason, c.reason)}: {c.detail}"
+                                     for c in why) + ")")
+    return lines
+
+
 def render_suggestions(plan: Plan) -> list[str]:
     """The suggestions' texts (explain.md), under the options; nothing when none helps."""
     if not plan.suggestions:
@@ -138,7 +153,7 @@ def render(plan: Plan) -> str:
              f"{len(p.schools)} schools; time zone data {plan.tzdata}", ""]
     if not plan.options:
         lines.extend(render_diagnostics(plan, plan.diagnostics) if plan.diagnostics else [])
-        lines.extend(render_suggestions(plan))
+        lines.extend(render_near_miss(plan) + render_suggestions(plan))
         return "\n".join(lines) + "\n"
     lines.append("Options (times are each school's usual local start; others in brackets):")
     lines.extend(render_options(plan))

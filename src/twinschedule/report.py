@@ -70,6 +70,7 @@ class Report:
     made: dt.datetime  # when the report was made (aware)
     tzdata: str
     holidays: str  # the holidays package's version
+    program: str  # e.g. "twinschedule 0.1.0"
 
 
 def _spans(school: School, monday: dt.date) -> list[tuple[int, int]]:
@@ -165,8 +166,9 @@ def year_strip(plan: Plan) -> tuple[tuple[str, tuple[YearCell, ...]], ...]:
     return tuple(out)
 
 
-def build(plan: Plan, *, made: dt.datetime, holidays: str) -> Report:
+def build(plan: Plan, *, made: dt.datetime, holidays: str, program: str) -> Report:
     """The report of ``plan``, made at ``made`` (an aware datetime: the caller's clock or
-    ``SOURCE_DATE_EPOCH``) with the holidays package version ``holidays``."""
+    ``SOURCE_DATE_EPOCH``) with the holidays package version ``holidays`` by
+    ``program`` (name and version)."""
     return Report(plan=plan, week=week_strip(plan), year=year_strip(plan), made=made,
-                  tzdata=plan.tzdata, holidays=holidays)
+                  tzdata=plan.tzdata, holidays=holidays, program=program)
