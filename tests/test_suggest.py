@@ -26,7 +26,7 @@ from twinschedule import config
 from twinschedule.outputs import rule_dict
 from twinschedule.planner import plan as planner_plan
 from twinschedule.rules import months
-from twinschedule.suggest import MAX_SUGGESTIONS, apply_patch, changes
+from twinschedule.suggest import MAX_SUGGESTIONS, apply_patch, changed, changes
 
 MADRID_MEXICO: dict[str, Any] = {
     "partnership": {"id": "madrid-mexico", "name": "Madrid - Mexico City",
@@ -158,6 +158,8 @@ def test_no_suggestions_when_every_month_is_held_or_when_asked() -> None:
                                   "infeasible/honolulu-delhi.toml"])
 def test_shipped_examples_agree_with_replanning(name: str) -> None:
     p = twinschedule.load(EXAMPLES / name)
+    for change in changes(p):
+        assert change.apply(p) == changed(p, change.patch)
     plan = twinschedule.plan(p)
     data = _file(p)
     imports = any(s.closures_ics for s in p.schools)
@@ -179,6 +181,8 @@ def test_suggestions_equal_replanning_each_patch(data: dict[str, Any]) -> None:
         p = twinschedule.from_dict(data)
     except twinschedule.ConfigError:
         return
+    for change in changes(p):
+        assert change.apply(p) == changed(p, change.patch)
     plan = twinschedule.plan(p)
     assert _summary(plan) == reference(p, config.to_dict(p))
     for s in plan.suggestions:

@@ -93,8 +93,10 @@ class _Anchor:
 
 class _Search:
     def __init__(self, p: Partnership, cals: tuple[SchoolCalendar, ...],
-                 avs: Sequence[SchoolAvailability] | None = None) -> None:
+                 avs: Sequence[SchoolAvailability] | None = None,
+                 anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None) -> None:
         self.p = p
+        self._anchor_grids = anchor_grids if anchor_grids is not None else {}
         self.cals = cals
         self.step = p.step
         self.full = (1 << (1440 // p.step)) - 1
@@ -112,8 +114,11 @@ class _Search:
         self._prefer: list[dict[int, int]] = [{} for _ in cals]
 
     def _anchor(self, name: str) -> _Anchor:
-        tl = _zones.timeline_for_dates(name, self.p.start, self.p.end)
-        days = anchor_days(tl, self.first_day, self.last_day, self.step, self.p.duration)
+        days = self._anchor_grids.get((name, self.p.duration))
+        if days is None:
+            tl = _zones.timeline_for_dates(name, self.p.start, self.p.end)
+            days = anchor_days(tl, self.first_day, self.last_day, self.step, self.p.duration)
+            self._anchor_grids[(name, self.p.duration)] = days
         combined = partnership_masks(self.avs, days, self.step, self._grids)
         valid = [m & ~day.bad & self.full for m, day in zip(combined, days, strict=True)]
         return _Anchor(name=name, days=days, valid=valid)
@@ -477,18 +482,21 @@ def _diagnostics(search: _Search, fams: list[_Family]) -> Diagnostics:
 def plan(partnership: Partnership, *, top: int | None = None,
          calendars: tuple[SchoolCalendar, ...] | None = None,
          availabilities: Sequence[SchoolAvailability] | None = None,
+         anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None,
          diagnostics: bool = True) -> Plan:
     """Search every candidate rule of ``partnership`` and rank them (planning.md).
 
     ``top`` overrides the partnership's own ``top``. Pure: reads no file and no clock.
     ``calendars`` and ``availabilities`` (one per school, in order) may be given when
     already computed for exactly this partnership, e.g. by the suggestions, which re-plan
-    small changes; ``diagnostics=False`` leaves them out of an infeasible plan.
+    small changes; ``anchor_grids`` caches the anchors' start-time grids by (zone,
+    duration) across plans of one horizon and step; ``diagnostics=False`` leaves them
+    out of an infeasible plan.
     """
     p = partnership
     want = top if top is not None else p.top
     cals = calendars if calendars is not None else build_calendars(p)
-    search = _Search(p, cals, availabilities)
+    search = _Search(p, cals, availabilities, anchor_grids)
     fams = search.families()
     # Count held and moved meetings of every grid time of a family at once, as binary
     # counters stored in bit planes (plane j holds bit j of every time's count).

@@ -3,12 +3,14 @@ meetings (explain.md).
 
 The changes are tried in the *family order*: each school's hours (earlier 30, earlier
 60, later 30, later 60), a shorter meeting (minus 15, minus 30), all weekdays, all
-weeks, moves anywhere in the month. Each is a patch of the partnership file (a dict),
-applied to the file's dict (``config.to_dict``), validated again (``config.from_dict``)
-and planned again with the planner itself. Only what a change invalidates is
-recomputed: a change to one school's hours recomputes that school's availability only;
-the other changes reuse every school's calendar (and, but for the duration, its
-availability).
+weeks, moves anywhere in the month. Each is a patch of the partnership file (a dict);
+the changed partnership is built from the model directly (:meth:`Change.apply`, equal
+to applying the patch to ``config.to_dict`` and loading it with ``config.from_dict``,
+:func:`changed`, as the tests check) and planned again with the planner itself. Only
+what a change invalidates is recomputed: a change to one school's hours recomputes that
+school's availability only; the other changes reuse every school's calendar (and, but
+for the duration, its availability) and the anchors' grids. Exact upper bounds of the
+meetings a group of changes could hold skip the changes that cannot help.
 """
 
 from __future__ import annotations
@@ -21,10 +23,9 @@ from types import MappingProxyType
 from typing import Any
 
 from . import _zones, config
-from ._availability import SchoolAvailability, intersect, school_availability
+from ._availability import AnchorDay, SchoolAvailability, intersect, school_availability
 from ._vocab import NTH_WORDS, NTHS, WEEKDAY_NAMES, WEEKDAYS, Weekday
 from .calendar import SchoolCalendar, build_calendar, build_calendars
-from .errors import ConfigError
 from .model import Partnership, Rule, School, Window, hhmm
 from .outputs import Plan, Suggestion
 from .planner import plan as _plan
@@ -47,8 +48,26 @@ class Change:
     patch: Mapping[str, Any]
     kind: str
     school: School | None = None
+    changed_school: School | None = None  # the school with its new hours
     before: int = 0
     after: int = 0
+
+    def apply(self, p: Partnership) -> Partnership:
+        """The changed partnership, built from ``p`` directly: the same as applying
+        ``patch`` to ``p``'s file and loading it (:func:`changed`; the tests check it),
+        without validating the file again (no change of the family makes a valid file
+        invalid)."""
+        if self.changed_school is not None:
+            new = self.changed_school
+            return dataclasses.replace(p, schools=tuple(new if s.id == new.id else s
+                                                        for s in p.schools))
+        if self.kind == "duration":
+            return dataclasses.replace(p, duration=self.after)
+        if self.kind == "weekdays":
+            return dataclasses.replace(p, weekdays=WEEKDAYS)
+        if self.kind == "weeks":
+            return dataclasses.replace(p, weeks=NTHS)
+        return dataclasses.replace(p, on_conflict="move", max_move_days=None)
 
 
 def _shift(windows: tuple[Window, ...], direction: str, minutes: int) -> tuple[Window, ...]:
@@ -83,6 +102,7 @@ def _hours_change(s: School, direction: str, minutes: int) -> Change | None:
     else:
         old, got = max(w.end for w in before), max(w.end for w in after)
     return Change(patch={"school": s.id, "set": new}, kind=direction, school=s,
+                  changed_school=dataclasses.replace(s, hours=hours, hours_by_day=by_day),
                   before=old, after=got)
 
 
@@ -161,6 +181,7 @@ class _Reuse:
         self.p = p
         self.cals = build_calendars(p)
         self.avs = [school_availability(c) for c in self.cals]
+        self.anchor_grids: dict[tuple[str, int], list[AnchorDay]] = {}
 
     def inputs(self, q: Partnership) -> tuple[tuple[SchoolCalendar, ...],
                                                list[SchoolAvailability]]:
@@ -309,17 +330,15 @@ def suggestions(p: Partnership, base: Plan, *, reuse: _Reuse | None = None
             bounds[group] = held_bound(p, reuse.group_avs(group))
         if bounds[group] <= current:
             continue  # no change of this group can hold more
-        try:
-            q = changed(p, change.patch)
-        except ConfigError:
-            continue  # the changed file is not valid: nothing to suggest from it
+        q = change.apply(p)
         cals, avs = reuse.inputs(q)
         bound = held_bound(q, avs)
         if bound <= current:
             continue  # no rule of the changed partnership can hold more
         if sum(1 for h, _, _ in found if -h >= bound) >= MAX_SUGGESTIONS:
             continue  # five earlier changes already hold at least as many
-        got = _plan(q, top=1, calendars=cals, availabilities=avs, diagnostics=False)
+        got = _plan(q, top=1, calendars=cals, availabilities=avs,
+                    anchor_grids=reuse.anchor_grids, diagnostics=False)
         if not got.options or got.options[0].metrics.held <= current:
             continue
         best = got.options[0]
@@ -336,7 +355,8 @@ def plan(p: Partnership, *, top: int | None = None) -> Plan:
     """The plan of ``p`` (``planner.plan``) with its suggestions; the calendars and
     availabilities of ``p`` are computed once for both."""
     reuse = _Reuse(p)
-    base = _plan(p, top=top, calendars=reuse.cals, availabilities=reuse.avs)
+    base = _plan(p, top=top, calendars=reuse.cals, availabilities=reuse.avs,
+                 anchor_grids=reuse.anchor_grids)
     return dataclasses.replace(base, suggestions=suggestions(p, base, reuse=reuse))
 
 
