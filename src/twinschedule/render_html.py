@@ -15,6 +15,7 @@ from html import escape
 from importlib import resources
 from string import Template
 
+from . import _zones
 from ._vocab import Status
 from .model import Rule, hhmm
 from .outputs import Meeting, Option, Plan
@@ -256,6 +257,7 @@ def _months(plan: Plan, w: Wording) -> str:
     if not plan.options:
         return ""
     best = plan.options[0]
+    anchor = _zones.get_zone(best.rule.anchor)  # the nominal date in the rule's own zone
     schools = plan.partnership.schools
     names = {s.id: s.name for s in schools}
     head = "".join(f"<th>{_e(x)}</th>" for x in (
@@ -274,7 +276,8 @@ def _months(plan: Plan, w: Wording) -> str:
         why = ""
         if m.status == "moved":
             why = w.text("moved from {day}: {reasons}",
-                         day=w.short_date(m.nominal.date()), reasons=_reasons(m, names, w))
+                         day=w.short_date(m.nominal.astimezone(anchor).date()),
+                         reasons=_reasons(m, names, w))
         elif m.status == "skipped":
             why = w.text("skipped: {reasons}", reasons=_reasons(m, names, w))
         cells.append(f'<td class="reasons">{_e(why)}</td>')
