@@ -104,7 +104,7 @@ def time_calls(prepare: Callable[[], Callable[[], object]], *, runs: int,
 def planning(make: Callable[[], Partnership]) -> Callable[[], Callable[[], object]]:
     def prepare() -> Callable[[], object]:
         p = make()
-        return lambda: twinschedule.plan(p)
+        return lambda: twinschedule.plan(p, suggest=False)  # the search alone
     return prepare
 
 

@@ -153,14 +153,25 @@ def to_dict(partnership: Partnership) -> dict[str, Any]:
     return _config.to_dict(partnership)
 
 
-def plan(partnership: Partnership, *, top: int | None = None) -> Plan:
+def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = True) -> Plan:
     """Search every candidate monthly rule and rank them (see planning.md).
 
-    ``top`` overrides the partnership's own number of options. Pure: no I/O, no clock.
+    ``top`` overrides the partnership's own number of options. When the best option
+    holds fewer meetings than the horizon has months, the plan's ``suggestions`` list
+    the single changes that would hold more (each re-planned exactly);
+    ``suggest=False`` skips that search and leaves ``suggestions`` empty. An infeasible
+    plan's diagnostics carry the near miss (the rule that fails in the fewest months,
+    and why). Pure: no I/O, no clock.
     """
-    from .planner import plan as _plan
+    from .nearmiss import with_near_miss
 
-    return _plan(partnership, top=top)
+    if not suggest:
+        from .planner import plan as _plan
+
+        return with_near_miss(_plan(partnership, top=top))
+    from .suggest import plan as _with_suggestions
+
+    return with_near_miss(_with_suggestions(partnership, top=top))
 
 
 def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,

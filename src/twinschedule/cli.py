@@ -21,6 +21,7 @@ from .errors import TwinScheduleError
 
 if TYPE_CHECKING:
     from .model import Partnership
+    from .outputs import Plan
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--lang", metavar="TAG",
                       help="language of the text output (a BCP 47 tag such as de, pt-BR; "
                            "default: the partnership's language)")
+    plan.add_argument("--report", type=Path, metavar="PATH.html",
+                      help="also write a self-contained HTML report of the plan")
     net = sub.add_parser("network", help="the monthly webinar most schools of a network "
                                          "can attend; write feeds with --out")
     net.add_argument("file", type=Path)
@@ -214,6 +217,8 @@ def _plan(args: argparse.Namespace) -> int:
                                        f"not exist; the plan has {len(result.options)}")],
                               source=str(args.file))
         write_feeds(result, args.out, option=args.option, expand=args.expand)
+    if args.report is not None:
+        _write_report(result, args.report)
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -241,6 +246,20 @@ def _network(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render(result))
     return 0 if result.feasible else 1
+
+
+def _write_report(result: Plan, path: Path) -> None:
+    """The HTML report, made at ``SOURCE_DATE_EPOCH`` when set (else now), atomically."""
+    import datetime as dt
+    from importlib.metadata import version
+
+    from . import __version__, _io, report
+    from .render_html import render
+
+    made = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    html = render(report.build(result, made=made, holidays=version("holidays"),
+                               program=f"twinschedule {__version__}"))
+    _io.write_files({path.name: html.encode("utf-8")}, path.parent)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@ gives the JSON shape of output.md."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,12 @@ class Meeting:
         }
 
 
+def rule_dict(r: Rule) -> dict[str, Any]:
+    """A rule as in ``options[].rule`` of the JSON plan."""
+    return {"nth": r.nth, "weekday": r.weekday, "time": hhmm(r.time), "anchor": r.anchor,
+            "duration": r.duration, "rrule": r.rrule, "text": r.text}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Metrics:
     held: int
@@ -80,12 +87,9 @@ class Option:
         return dict(self.usual_times)[school_id]
 
     def to_dict(self) -> dict[str, Any]:
-        r = self.rule
         return {
             "rank": self.rank,
-            "rule": {"nth": r.nth, "weekday": r.weekday, "time": hhmm(r.time),
-                     "anchor": r.anchor, "duration": r.duration, "rrule": r.rrule,
-                     "text": r.text},
+            "rule": rule_dict(self.rule),
             "metrics": self.metrics.to_dict(),
             "usual_times": {sid: hhmm(m) for sid, m in self.usual_times},
             "burdens": dict(self.burdens),
@@ -109,15 +113,63 @@ class WeeklyOverlap:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NearMiss:
+    """The candidate rule of an infeasible plan that comes closest: the fewest months in
+    which some school rules its nominal meeting out, then the fewest (month, school)
+    failures, then the ranking order. ``failures`` holds, per school, the months it
+    rules the meeting out and why (the reasons of its month with the fewest)."""
+
+    rule: Rule
+    months: int  # months of the plan with a nominal meeting of this rule
+    failed: int  # of those, the months some school rules the meeting out
+    failures: tuple[tuple[str, int, tuple[Conflict, ...]], ...]  # (school, months, why)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": rule_dict(self.rule), "months": self.months, "failed": self.failed,
+                "schools": {sid: {"months": n, "why": [
+                    {"reason": c.reason, "detail": c.detail} for c in why]}
+                    for sid, n, why in self.failures}}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Diagnostics:
     """Why no candidate holds a meeting."""
 
     ruled_out: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
     weekly_overlap: WeeklyOverlap
+    near_miss: NearMiss | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ruled_out": {sid: dict(codes) for sid, codes in self.ruled_out},
-                "weekly_overlap": self.weekly_overlap.to_dict()}
+        out = {"ruled_out": {sid: dict(codes) for sid, codes in self.ruled_out},
+               "weekly_overlap": self.weekly_overlap.to_dict()}
+        if self.near_miss is not None:  # an extra key (explain.md's near miss)
+            out["near_miss"] = self.near_miss.to_dict()
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Suggestion:
+    """A single change to the partnership that, re-planned exactly, holds more meetings
+    (explain.md): ``change`` is a patch of the partnership file, ``held`` and ``rule``
+    those of the changed partnership's best option, ``months`` its number of months."""
+
+    change: Mapping[str, Any]
+    text: str
+    held: int
+    months: int
+    rule: Rule
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"change": _plain(self.change), "text": self.text, "held": self.held,
+                "rule": rule_dict(self.rule)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,6 +181,8 @@ class Plan:
     options: tuple[Option, ...]
     diagnostics: Diagnostics | None
     candidates: int  # rules searched (not excluded)
+    # Empty when none is needed or none helps, and when planned with suggest=False.
+    suggestions: tuple[Suggestion, ...] = ()
 
     @property
     def feasible(self) -> bool:
@@ -149,6 +203,7 @@ class Plan:
             "horizon": {"start": p.start.isoformat(), "end": p.end.isoformat()},
             "feasible": self.feasible,
             "options": [o.to_dict() for o in self.options],
+            "suggestions": [x.to_dict() for x in self.suggestions],
             "diagnostics": self.diagnostics.to_dict() if self.diagnostics else None,
             "candidates": self.candidates,
         }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from calendar import monthrange
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import add
 
@@ -22,6 +23,7 @@ from ._availability import (
     AnchorDay,
     CombinedGrid,
     Intervals,
+    SchoolAvailability,
     anchor_days,
     intersect,
     local_days,
@@ -90,14 +92,17 @@ class _Anchor:
 
 
 class _Search:
-    def __init__(self, p: Partnership, cals: tuple[SchoolCalendar, ...]) -> None:
+    def __init__(self, p: Partnership, cals: tuple[SchoolCalendar, ...],
+                 avs: Sequence[SchoolAvailability] | None = None,
+                 anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None) -> None:
         self.p = p
+        self._anchor_grids = anchor_grids if anchor_grids is not None else {}
         self.cals = cals
         self.step = p.step
         self.full = (1 << (1440 // p.step)) - 1
         self.first_day = _zones.day_number(p.start)
         self.last_day = _zones.day_number(p.end)
-        self.avs = [school_availability(c) for c in cals]
+        self.avs = list(avs) if avs is not None else [school_availability(c) for c in cals]
         self._grids: dict[int, CombinedGrid] = {}
         names = [p.anchor] if p.anchor else list(dict.fromkeys(s.timezone for s in p.schools))
         self.anchors = [self._anchor(n) for n in names]
@@ -109,8 +114,11 @@ class _Search:
         self._prefer: list[dict[int, int]] = [{} for _ in cals]
 
     def _anchor(self, name: str) -> _Anchor:
-        tl = _zones.timeline_for_dates(name, self.p.start, self.p.end)
-        days = anchor_days(tl, self.first_day, self.last_day, self.step, self.p.duration)
+        days = self._anchor_grids.get((name, self.p.duration))
+        if days is None:
+            tl = _zones.timeline_for_dates(name, self.p.start, self.p.end)
+            days = anchor_days(tl, self.first_day, self.last_day, self.step, self.p.duration)
+            self._anchor_grids[(name, self.p.duration)] = days
         combined = partnership_masks(self.avs, days, self.step, self._grids)
         valid = [m & ~day.bad & self.full for m, day in zip(combined, days, strict=True)]
         return _Anchor(name=name, days=days, valid=valid)
@@ -471,15 +479,24 @@ def _diagnostics(search: _Search, fams: list[_Family]) -> Diagnostics:
     return Diagnostics(ruled_out=tuple(ruled), weekly_overlap=_weekly_overlap(search))
 
 
-def plan(partnership: Partnership, *, top: int | None = None) -> Plan:
+def plan(partnership: Partnership, *, top: int | None = None,
+         calendars: tuple[SchoolCalendar, ...] | None = None,
+         availabilities: Sequence[SchoolAvailability] | None = None,
+         anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None,
+         diagnostics: bool = True) -> Plan:
     """Search every candidate rule of ``partnership`` and rank them (planning.md).
 
     ``top`` overrides the partnership's own ``top``. Pure: reads no file and no clock.
+    ``calendars`` and ``availabilities`` (one per school, in order) may be given when
+    already computed for exactly this partnership, e.g. by the suggestions, which re-plan
+    small changes; ``anchor_grids`` caches the anchors' start-time grids by (zone,
+    duration) across plans of one horizon and step; ``diagnostics=False`` leaves them
+    out of an infeasible plan.
     """
     p = partnership
     want = top if top is not None else p.top
-    cals = build_calendars(p)
-    search = _Search(p, cals)
+    cals = calendars if calendars is not None else build_calendars(p)
+    search = _Search(p, cals, availabilities, anchor_grids)
     fams = search.families()
     # Count held and moved meetings of every grid time of a family at once, as binary
     # counters stored in bit planes (plane j holds bit j of every time's count).
@@ -528,6 +545,6 @@ def plan(partnership: Partnership, *, top: int | None = None) -> Plan:
                 options.append(_option(search, len(options) + 1, fams[fi], k, outcome))
         if len(options) >= want:
             break
-    diagnostics = None if options else _diagnostics(search, fams)
+    diag = None if options or not diagnostics else _diagnostics(search, fams)
     return Plan(partnership=p, tzdata=_zones.IANA_VERSION, options=tuple(options),
-                diagnostics=diagnostics, candidates=candidates)
+                diagnostics=diag, candidates=candidates)

@@ -152,6 +152,37 @@ def render_options(plan: Plan, w: Words | None = None,
     return lines
 
 
+def render_near_miss(plan: Plan, w: Words, width: int = DEFAULT_WIDTH) -> list[str]:
+    """The near miss of an infeasible plan: the rule that fails in the fewest months.
+
+    The sentences are English for now (not yet in the catalogs); reasons and the rule
+    are in the reader's language."""
+    nm = plan.diagnostics.near_miss if plan.diagnostics else None
+    if nm is None:
+        return []
+    names = _names(plan.partnership)
+    head = f"Closest: {w.rule(nm.rule)}, ruled out in {nm.failed} of {nm.months} months:"
+    lines = ["", *wrap(head, width)]
+    for sid, n, why in nm.failures:
+        if n:
+            lines += wrap(f"{names[sid]} in {n} months ("
+                          + "; ".join(f"{w.reason(c.reason)}: {c.detail}" for c in why) + ")",
+                          width, "  ", "    ")
+    return lines
+
+
+def render_suggestions(plan: Plan, w: Words, width: int = DEFAULT_WIDTH) -> list[str]:
+    """The suggestions' texts, under the options; nothing when none helps.
+
+    The suggestion sentences are English for now (not yet in the catalogs)."""
+    if not plan.suggestions:
+        return []
+    lines = ["", "What would hold more meetings (one change at a time):"]
+    for s in plan.suggestions:
+        lines += wrap(s.text, width, "  - ", "    ")
+    return lines
+
+
 def _reasons(meeting: Meeting, names: dict[str, str], w: Words) -> str:
     parts = []
     for r in meeting.reasons:
@@ -294,10 +325,12 @@ def render(plan: Plan, *, lang: str | None = None, width: int | None = None) -> 
     if not plan.options:
         if plan.diagnostics:
             lines += render_diagnostics(plan, plan.diagnostics, w, width)
+        lines += render_near_miss(plan, w, width) + render_suggestions(plan, w, width)
         return "\n".join(w.line(x) for x in lines) + "\n"
     lines += wrap(w._("Options (each school's usual local start time; other times and how "
                       "often in brackets):"), width)
     lines += render_options(plan, w, width)
+    lines += render_suggestions(plan, w, width)
     best = plan.options[0]
     lines.append("")
     lines += wrap(w._("Option 1 month by month, in each school's local time (* not the "

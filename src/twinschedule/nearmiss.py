@@ -1,0 +1,117 @@
+"""The near miss of an infeasible plan: the candidate rule that comes closest.
+
+Every candidate rule (anchor, nth, weekday, start time) is judged on its nominal
+meetings only (no moves). A rule *fails in a month* when some school rules its nominal
+meeting out. The near miss is the rule that fails in the fewest months; among those,
+the one with the fewest (month, school) failures (one school failing every month comes
+before both failing); then the ranking order of planning.md (anchor, nth, weekday,
+time). It says, per school, in how many months that school rules it out, and why: the
+reasons of the month with the fewest of them (the earliest such month), as in a moved
+or skipped meeting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from operator import add
+
+from . import _zones
+from ._availability import anchor_days, partnership_masks, school_availability
+from ._vocab import NTHS, WEEKDAYS
+from .calendar import SchoolCalendar, build_calendars
+from .model import Conflict, Rule
+from .outputs import NearMiss, Plan
+from .rules import months, nth_weekday
+
+
+def _row(mask: int, n: int) -> bytes:
+    """The ``n`` low bits of ``mask`` as ASCII ``0``/``1`` bytes, bit 0 first (added up
+    with C-speed ``map``; every row adds ``ord('0')`` to each count)."""
+    return format(mask, f"0{n}b")[::-1].encode("ascii")
+
+
+def near_miss(plan: Plan) -> NearMiss | None:
+    p = plan.partnership
+    cals = build_calendars(p)
+    avs = [school_availability(c) for c in cals]
+    first_day = _zones.day_number(p.start)
+    last_day = _zones.day_number(p.end)
+    n = 1440 // p.step
+    full = (1 << n) - 1
+    names = [p.anchor] if p.anchor else list(dict.fromkeys(s.timezone for s in p.schools))
+    best: tuple[tuple[int, int, int, int, int, int], Rule, list[int], int] | None = None
+    for ai, anchor in enumerate(names):
+        tl = _zones.timeline_for_dates(anchor, p.start, p.end)
+        days = anchor_days(tl, first_day, last_day, p.step, p.duration)
+        # Per school, the grid times of every anchor date that the school accepts.
+        masks = [partnership_masks([av], days, p.step, {}) for av in avs]
+        for nth in p.weeks:
+            for wd_code in p.weekdays:
+                wd = WEEKDAYS.index(wd_code)
+                idxs = []
+                for y, mo in months(p.start, p.end):
+                    d = nth_weekday(y, mo, wd, nth)
+                    if p.start <= d <= p.end:
+                        idxs.append(_zones.day_number(d) - first_day)
+                if not idxs:
+                    continue
+                excluded = 0
+                for idx in idxs:
+                    excluded |= days[idx].bad
+                per_school = [[0] * n for _ in masks]
+                any_school = [0] * n
+                for idx in idxs:
+                    both = full
+                    for i, m in enumerate(masks):
+                        both &= m[idx]
+                        per_school[i] = list(map(add, per_school[i], _row(~m[idx] & full, n)))
+                    any_school = list(map(add, any_school, _row(~both & full, n)))
+                zero = ord("0") * len(idxs)
+                per_school = [[c - zero for c in counts] for counts in per_school]
+                any_school = [c - zero for c in any_school]
+                totals = [sum(col) for col in zip(*per_school, strict=True)]
+                for k in range(n):
+                    if excluded >> k & 1:
+                        continue
+                    key = (any_school[k], totals[k], ai, NTHS.index(nth), wd, k)
+                    if best is None or key < best[0]:
+                        rule = Rule(nth=nth, weekday=wd_code, time=k * p.step,
+                                    anchor=anchor, duration=p.duration)
+                        best = (key, rule, [c[k] for c in per_school], len(idxs))
+    if best is None:
+        return None
+    key, rule, fails, total = best
+    return NearMiss(rule=rule, months=total, failed=key[0],
+                    failures=tuple(_why(plan, cals, rule, i, f) for i, f in enumerate(fails)))
+
+
+def _why(plan: Plan, cals: tuple[SchoolCalendar, ...], rule: Rule, i: int, fails: int
+         ) -> tuple[str, int, tuple[Conflict, ...]]:
+    """(school id, months it rules the rule out, the conflicts of its month with the
+    fewest)."""
+    p = plan.partnership
+    cal = cals[i]
+    zone = _zones.get_zone(rule.anchor)
+    if fails:
+        seen: list[tuple[Conflict, ...]] = []
+        for y, mo in months(p.start, p.end):
+            d = nth_weekday(y, mo, WEEKDAYS.index(rule.weekday), rule.nth)
+            if not p.start <= d <= p.end:
+                continue
+            start = dt.datetime(d.year, d.month, d.day, rule.time // 60, rule.time % 60,
+                                tzinfo=zone)
+            got = cal.conflicts(start, start + dt.timedelta(minutes=p.duration))
+            if got:
+                seen.append(tuple(got))
+        if seen:  # the month with the fewest reasons (the earliest of those)
+            return (cal.school.id, fails, min(seen, key=len))
+    return (cal.school.id, fails, ())
+
+
+def with_near_miss(plan: Plan) -> Plan:
+    """``plan`` with the near miss in its diagnostics (unchanged when feasible)."""
+    if plan.diagnostics is None:
+        return plan
+    return dataclasses.replace(plan, diagnostics=dataclasses.replace(
+        plan.diagnostics, near_miss=near_miss(plan)))
