@@ -218,7 +218,7 @@ def _plan(args: argparse.Namespace) -> int:
                               source=str(args.file))
         write_feeds(result, args.out, option=args.option, expand=args.expand)
     if args.report is not None:
-        _write_report(result, args.report)
+        _write_report(result, args.report, args.lang)
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -248,17 +248,20 @@ def _network(args: argparse.Namespace) -> int:
     return 0 if result.feasible else 1
 
 
-def _write_report(result: Plan, path: Path) -> None:
-    """The HTML report, made at ``SOURCE_DATE_EPOCH`` when set (else now), atomically."""
+def _write_report(result: Plan, path: Path, lang: str | None = None) -> None:
+    """The HTML report in ``lang`` (else the partnership's language), made at
+    ``SOURCE_DATE_EPOCH`` when set (else now), atomically."""
     import datetime as dt
     from importlib.metadata import version
 
     from . import __version__, _io, report
+    from .i18n import words
     from .render_html import render
 
     made = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
     html = render(report.build(result, made=made, holidays=version("holidays"),
-                               program=f"twinschedule {__version__}"))
+                               program=f"twinschedule {__version__}"),
+                  words(lang or result.partnership.language))
     _io.write_files({path.name: html.encode("utf-8")}, path.parent)
 
 

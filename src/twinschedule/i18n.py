@@ -254,6 +254,12 @@ class Words:
 
         return format_skeleton("MMMEd", d, locale=self.locale)
 
+    def day(self, d: dt.date) -> str:
+        """The weekday and day of the month, ``Thu 5`` (CLDR skeleton ``Ed``)."""
+        from babel.dates import format_skeleton
+
+        return format_skeleton("Ed", d, locale=self.locale)
+
     def month(self, d: dt.date | str) -> str:
         """``August 2027`` (CLDR skeleton ``yMMMM``) of a date or a ``"YYYY-MM"`` month."""
         from babel.dates import format_skeleton

@@ -152,34 +152,44 @@ def render_options(plan: Plan, w: Words | None = None,
     return lines
 
 
-def render_near_miss(plan: Plan, w: Words, width: int = DEFAULT_WIDTH) -> list[str]:
-    """The near miss of an infeasible plan: the rule that fails in the fewest months.
-
-    The sentences are English for now (not yet in the catalogs); reasons and the rule
-    are in the reader's language."""
+def near_miss_lines(plan: Plan, w: Words) -> tuple[str, list[str]]:
+    """The near miss in words: the headline and one line per school that rules it out
+    (also the report's)."""
     nm = plan.diagnostics.near_miss if plan.diagnostics else None
     if nm is None:
-        return []
+        return "", []
     names = _names(plan.partnership)
-    head = f"Closest: {w.rule(nm.rule)}, ruled out in {nm.failed} of {nm.months} months:"
+    head = w._("Closest: {rule}, ruled out in {failed} of {months} months:",
+               rule=w.rule(nm.rule), failed=w.number(nm.failed), months=w.number(nm.months))
+    lines = [w._("{school}: ruled out in {count} of {months} months ({reasons})",
+                 school=names[sid], count=w.number(n), months=w.number(nm.months),
+                 reasons="; ".join(w._("{reason}: {detail}", reason=w.reason(c.reason),
+                                       detail=c.detail) for c in why) or "-")
+             for sid, n, why in nm.failures if n]
+    return head, lines
+
+
+def render_near_miss(plan: Plan, w: Words, width: int = DEFAULT_WIDTH) -> list[str]:
+    """The near miss of an infeasible plan: the rule that fails in the fewest months."""
+    head, rest = near_miss_lines(plan, w)
+    if not head:
+        return []
     lines = ["", *wrap(head, width)]
-    for sid, n, why in nm.failures:
-        if n:
-            lines += wrap(f"{names[sid]} in {n} months ("
-                          + "; ".join(f"{w.reason(c.reason)}: {c.detail}" for c in why) + ")",
-                          width, "  ", "    ")
+    for line in rest:
+        lines += wrap(line, width, "  ", "    ")
     return lines
 
 
 def render_suggestions(plan: Plan, w: Words, width: int = DEFAULT_WIDTH) -> list[str]:
-    """The suggestions' texts, under the options; nothing when none helps.
-
-    The suggestion sentences are English for now (not yet in the catalogs)."""
+    """The suggestions' texts in the reader's language, under the options; nothing when
+    none helps."""
     if not plan.suggestions:
         return []
-    lines = ["", "What would hold more meetings (one change at a time):"]
+    from .suggest import say
+
+    lines = ["", *wrap(w._("What would hold more meetings (one change at a time):"), width)]
     for s in plan.suggestions:
-        lines += wrap(s.text, width, "  - ", "    ")
+        lines += wrap(say(plan.partnership, s, w), width, "  - ", "    ")
     return lines
 
 

@@ -24,9 +24,10 @@ from typing import Any
 
 from . import _zones, config
 from ._availability import AnchorDay, SchoolAvailability, intersect, school_availability
-from ._vocab import NTH_WORDS, NTHS, WEEKDAY_NAMES, WEEKDAYS, Weekday
+from ._vocab import NTHS, WEEKDAYS, Weekday
 from .calendar import SchoolCalendar, build_calendar, build_calendars
-from .model import Partnership, Rule, School, Window, hhmm
+from .i18n import N_, Words, words
+from .model import Partnership, Rule, School, Window
 from .outputs import Plan, Suggestion
 from .planner import plan as _plan
 from .rules import months
@@ -283,27 +284,51 @@ def held_bound(q: Partnership, avs: Sequence[SchoolAvailability]) -> int:
     return count
 
 
-def _rule_words(rule: Rule) -> str:
-    return (f"the {NTH_WORDS[rule.nth]} {WEEKDAY_NAMES[rule.weekday]} at {hhmm(rule.time)} "
-            f"({rule.anchor})")
+#: The suggestion in words, one sentence per kind of change (msgids of the catalogs).
+SENTENCES: dict[str, str] = {
+    "earlier": N_("If {school} could meet from {time} instead of {before}, {held} of "
+                  "{months} meetings would be held: {rule}."),
+    "later": N_("If {school} could meet until {time} instead of {before}, {held} of "
+                "{months} meetings would be held: {rule}."),
+    "duration": N_("If the meeting lasted {duration} instead of {before}, {held} of "
+                   "{months} meetings would be held: {rule}."),
+    "weekdays": N_("If the meeting could be on any day of the week, {held} of {months} "
+                   "meetings would be held: {rule}."),
+    "weeks": N_("If the meeting could be in any week of the month, {held} of {months} "
+                "meetings would be held: {rule}."),
+    "moves": N_("If a meeting could move to any day of its month, {held} of {months} "
+                "meetings would be held: {rule}."),
+}
 
 
-def text(change: Change, rule: Rule, held: int, of: int) -> str:
-    """The suggestion in words."""
-    then = f"{_rule_words(rule)} would hold {held} of {of} meetings."
+def text(change: Change, rule: Rule, held: int, of: int, w: Words | None = None) -> str:
+    """The suggestion in words, in the language of ``w`` (default English)."""
+    w = w or words()
+    values: dict[str, Any] = {"held": w.number(held), "months": w.number(of),
+                              "rule": w.rule(rule)}
     if change.kind in ("earlier", "later"):
         assert change.school is not None
-        how = "from" if change.kind == "earlier" else "until"
-        return (f"If {change.school.name} could meet {how} {hhmm(change.after)} instead of "
-                f"{hhmm(change.before)}, {then}")
-    if change.kind == "duration":
-        return (f"If the meeting lasted {change.after} minutes instead of {change.before}, "
-                f"{then}")
-    if change.kind == "weekdays":
-        return f"If the meeting could be on any day of the week, {then}"
-    if change.kind == "weeks":
-        return f"If the meeting could be in any week of the month, {then}"
-    return f"If a meeting could move to any day of its month, {then}"
+        values.update(school=change.school.name, time=w.time(change.after),
+                      before=w.time(change.before))
+    elif change.kind == "duration":
+        values.update(duration=w.minutes(change.after), before=w.minutes(change.before))
+    return w._(SENTENCES[change.kind], **values)
+
+
+def say(p: Partnership, suggestion: Suggestion, w: Words) -> str:
+    """A suggestion of ``p``'s plan in the language of ``w``: the change of the family
+    whose patch is the suggestion's ``change``, in words (the suggestion's own ``text``
+    when none is, e.g. for a hand-made plan)."""
+    for change in changes(p):
+        if dict(change.patch) == _plain(suggestion.change):
+            return text(change, suggestion.rule, suggestion.held, suggestion.months, w)
+    return suggestion.text
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def needed(p: Partnership, base: Plan) -> bool:
@@ -319,6 +344,7 @@ def suggestions(p: Partnership, base: Plan, *, reuse: _Reuse | None = None
     if not needed(p, base):
         return ()
     current = base.options[0].metrics.held if base.options else 0
+    w = words(p.language)  # the JSON text: in the partnership's language
     reuse = reuse or _Reuse(p)
     if held_bound(p, reuse.anything()) <= current:
         return ()  # no change of the family can hold more
@@ -347,7 +373,7 @@ def suggestions(p: Partnership, base: Plan, *, reuse: _Reuse | None = None
         held = best.metrics.held
         found.append((-held, order, Suggestion(
             change=MappingProxyType(dict(change.patch)),
-            text=text(change, best.rule, held, len(best.meetings)),
+            text=text(change, best.rule, held, len(best.meetings), w),
             held=held, months=len(best.meetings), rule=best.rule)))
     found.sort(key=lambda x: (x[0], x[1]))
     return tuple(s for _, _, s in found[:MAX_SUGGESTIONS])
@@ -362,5 +388,5 @@ def plan(p: Partnership, *, top: int | None = None) -> Plan:
     return dataclasses.replace(base, suggestions=suggestions(p, base, reuse=reuse))
 
 
-__all__: Sequence[str] = ("Change", "apply_patch", "changed", "changes", "plan",
-                          "suggestions")
+__all__: Sequence[str] = ("Change", "apply_patch", "changed", "changes", "plan", "say",
+                          "suggestions", "text")
