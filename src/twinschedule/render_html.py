@@ -61,9 +61,11 @@ def _week_svg(week: WeekStrip, w: Words) -> str:
     per_day = 16 + (len(week.rows) + 1) * (_BAR + _GAP) + 6
     top = 30
     height = top + per_day * len(runs) + 30
+    title = w._("Open windows in a typical week (UTC)")
+    every = w._("All schools")
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              'direction="ltr" role="img" aria-labelledby="week-title">',
-             f'<title id="week-title">{_e(w._("Open windows in a typical week (UTC)"))}'
+             f'<title id="week-title">{_e(title)}'
              '</title>',
              '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
              'patternTransform="rotate(45)"><rect width="6" height="6" fill="#009E73"/>'
@@ -97,7 +99,7 @@ def _week_svg(week: WeekStrip, w: Words) -> str:
                          'fill="#f4f4f4"/>')
             parts += _bars(row.spans, d, y, "open")
             y += _BAR + _GAP
-        parts.append(f'<text x="12" y="{y + 10}">{_e(w._("All schools"))}</text>')
+        parts.append(f'<text x="12" y="{y + 10}">{_e(every)}</text>')
         parts.append(f'<rect x="{_LABEL}" y="{y}" width="{24 * _HOUR}" height="{_BAR}" '
                      'fill="#f4f4f4"/>')
         parts += _bars(week.overlap, d, y, "all")
@@ -127,7 +129,8 @@ def _week(report: Report, w: Words) -> str:
     legend = w._("Blue: a school's hours on its school days. Green, hatched: every school "
                     "at once. Top axis UTC, bottom axis {zone}. Holidays and closures are "
                     "left out: this is the school week.", zone=week.anchor)
-    return (f'<section class="week"><h2>{_e(w._("A typical week"))}</h2>'
+    heading = w._("A typical week")
+    return (f'<section class="week"><h2>{_e(heading)}</h2>'
             f'<p class="sub">{_e(note)}</p><figure style="margin:0">{_week_svg(week, w)}'
             f'</figure><p class="legend">{_e(legend)}</p></section>')
 
@@ -169,7 +172,8 @@ def _year(report: Report, w: Words) -> str:
             tds.append(f'<td class="{c.status}" data-month="{_e(c.month)}"{local}>{inner}</td>')
         rows.append(f'<tr data-school="{_e(sid)}"><th class="school">{_e(names[sid])}</th>'
                     f'{"".join(tds)}</tr>')
-    return (f'<section><h2>{_e(w._("The year, school by school (local times)"))}</h2>'
+    heading = w._("The year, school by school (local times)")
+    return (f'<section><h2>{_e(heading)}</h2>'
             f'<table class="year"><thead><tr><th class="school"></th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>{_legend(w)}</section>')
 
@@ -198,7 +202,8 @@ def _options(plan: Plan, w: Words) -> str:
     note = w._("Times are each school's usual local start. Drift: meetings not at a "
                   "school's usual time. Worst burden: the most minutes, summed over the "
                   "year, that one school's meetings lie from its preferred time.")
-    return (f'<section><h2>{_e(w._("Options"))}</h2><table><thead><tr>{head}</tr>'
+    heading = w._("Options")
+    return (f'<section><h2>{_e(heading)}</h2><table><thead><tr>{head}</tr>'
             f'</thead><tbody>{"".join(rows)}</tbody></table>'
             f'<p class="legend">{_e(note)}</p></section>')
 
@@ -209,8 +214,10 @@ def _suggestions(plan: Plan, w: Words) -> str:
     from .suggest import say
 
     items = "".join(f"<li>{_e(say(plan.partnership, s, w))}</li>" for s in plan.suggestions)
-    return (f'<section><h2>{_e(w._("What would hold more meetings"))}</h2>'
-            f'<p class="sub">{_e(w._("One change at a time, each planned again in full."))}'
+    heading = w._("What would hold more meetings")
+    sub = w._("One change at a time, each planned again in full.")
+    return (f'<section><h2>{_e(heading)}</h2>'
+            f'<p class="sub">{_e(sub)}'
             f'</p><ul class="suggest">{items}</ul></section>')
 
 
@@ -252,7 +259,8 @@ def _months(plan: Plan, w: Words) -> str:
         cells.append(f'<td class="reasons">{_e(why)}</td>')
         rows.append(f'<tr data-month="{_e(m.month)}" data-status="{m.status}">'
                     f"{''.join(cells)}</tr>")
-    return (f'<section><h2>{_e(w._("Month by month (each school in its own local time)"))}'
+    heading = w._("Month by month (each school in its own local time)")
+    return (f'<section><h2>{_e(heading)}'
             f'</h2><table class="months"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></section>')
 
@@ -277,19 +285,22 @@ def _diagnostics(plan: Plan, w: Words) -> str:
     if head:
         items.append(f"<li>{_e(head)}<ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines)
                      + "</ul></li>")
-    return (f'<section><h2>{_e(w._("Why no time fits"))}</h2><ul>{"".join(items)}</ul>'
+    heading = w._("Why no time fits")
+    return (f'<section><h2>{_e(heading)}</h2><ul>{"".join(items)}</ul>'
             f"</section>")
 
 
 def _headline(plan: Plan, w: Words) -> str:
     if not plan.options:
-        return (f'<p class="headline none">{_e(w._("No meeting time fits every school: no candidate rule holds a single meeting."))}'  # noqa: E501
-                "</p>")
+        none = w._("No meeting time fits every school: no candidate rule holds a single "
+                   "meeting.")
+        return f'<p class="headline none">{_e(none)}</p>'
     best = plan.options[0]
     m = best.metrics
+    held = w._("held: {held} (moved: {moved}), skipped: {skipped}, not at the usual local "
+               "time: {drift}", held=m.held, moved=m.moved, skipped=m.skipped, drift=m.drift)
     return (f'<p class="headline"><strong>{_e(w.capital(w.rule(best.rule)))}</strong><br>'
-            f"{_e(w.capital(w._('held: {held} (moved: {moved}), skipped: {skipped}, not at the usual local time: {drift}', held=m.held, moved=m.moved, skipped=m.skipped, drift=m.drift)))}"  # noqa: E501
-            "</p>")
+            f"{_e(w.capital(held))}</p>")
 
 
 def render(report: Report, w: Words | None = None) -> str:
