@@ -11,18 +11,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLES, ROOT
 
 import twinschedule
-from twinschedule import report
-from twinschedule.render_html import Wording, render
+from twinschedule import i18n, report
+from twinschedule.i18n import Words, words
+from twinschedule.render_html import render
 
 MADE = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
 
 
-def _html(plan: twinschedule.Plan, wording: Wording | None = None) -> str:
+def _html(plan: twinschedule.Plan, w: Words | None = None) -> str:
     return render(report.build(plan, made=MADE, holidays="0.109", program="twinschedule x"),
-                  wording)
+                  w)
 
 
 def test_same_plan_same_bytes_and_escaped_names() -> None:
@@ -45,7 +47,7 @@ def test_moved_from_is_the_nominal_date_in_the_anchor_zone() -> None:
     assert moved
     for m in moved:
         zone = twinschedule._zones.get_zone(plan.options[0].rule.anchor)
-        day = m.nominal.astimezone(zone).strftime("%a %d %b")
+        day = words("en").short_date(m.nominal.astimezone(zone).date())
         assert f"moved from {day}" in html
 
 
@@ -70,15 +72,73 @@ def test_week_strip_data() -> None:
     assert len(covered) == len(set(covered))
 
 
-def test_wording_is_the_one_place_for_texts() -> None:
+class _Marked:
+    """gettext that marks every sentence it is asked for."""
+
+    def gettext(self, message: str) -> str:
+        return f"«{message}»"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return f"«{singular if n == 1 else plural}»"
+
+
+def test_words_are_the_one_place_for_texts() -> None:
     plan = twinschedule.plan(twinschedule.load(EXAMPLES / "england-kenya.toml"))
-    marked = _html(plan, Wording(translate=lambda s: f"«{s}»", lang="xx"))
-    assert '<html lang="xx">' in marked
+    w = Words("en")
+    w.translations = _Marked()  # type: ignore[assignment]
+    marked = _html(plan, w)
+    assert '<html lang="en" dir="ltr">' in marked
     headings = re.findall(r"<h2>(.*?)</h2>", marked)
     assert len(headings) >= 4 and all(h.startswith("«") for h in headings), headings
     heads = re.findall(r"<th>([^<]*)</th>", marked)
-    words = {"Rule", "Held", "Moved", "Month", "Status", "Why"}
-    assert {h.strip("«»") for h in heads} >= words and not words & set(heads)
+    names = {"Rule", "Held", "Month", "Status", "Why"}
+    assert {h.strip("«»") for h in heads} >= names and not names & set(heads)
+    # The legends, notes and the headline are sentences of the catalogs too.
+    for block in re.findall(r'<p class="(?:legend|sub|headline)">(.*?)</p>', marked, re.S):
+        assert "«" in block, block
+
+
+HEADINGS = ["A typical week", "The year, school by school (local times)", "Options",
+            "Month by month (each school in its own local time)"]
+
+
+def _cells(html: str) -> list[tuple[str, str, str]]:
+    """(school, local ISO start, cell text) of every held cell of the month list."""
+    return re.findall(r'<td class="nowrap" data-school="([^"]+)" data-local="([^"]+)">'
+                      r"([^<]*)</td>", html)
+
+
+@pytest.mark.parametrize("lang", ["de", "ar", "ja"])
+def test_report_in_the_readers_language_same_times(lang: str) -> None:
+    plan = twinschedule.plan(twinschedule.load(EXAMPLES / "england-kenya.toml"))
+    english, html = _html(plan, words("en")), _html(plan, words(lang))
+    w = words(lang)
+    rtl = ' dir="rtl"' if lang == "ar" else ' dir="ltr"'
+    assert f'<html lang="{lang}"{rtl}>' in html
+    got = re.findall(r"<h2>(.*?)</h2>", html)
+    for heading in HEADINGS:
+        translated = w._(heading)
+        assert translated != heading and translated in got, (heading, got)
+        assert heading not in html
+    # The same meetings at the same instants, each written in the reader's own clock.
+    assert re.findall(r'data-local="([^"]+)"', html) == \
+        re.findall(r'data-local="([^"]+)"', english)
+    cells = _cells(html)
+    assert len(cells) == len(_cells(english)) > 0
+    for _school, local, text in cells:
+        when = dt.datetime.fromisoformat(local)
+        assert w.time(when.hour * 60 + when.minute) in text, (local, text)
+        assert w.short_date(when.date()) in text
+    assert w.capital(w.rule(plan.options[0].rule)) in html
+
+
+def test_report_default_is_the_partnerships_language(tmp_path: Path) -> None:
+    data = twinschedule.to_dict(twinschedule.load(EXAMPLES / "england-kenya.toml"))
+    data["partnership"]["language"] = "ja"
+    plan = twinschedule.plan(twinschedule.from_dict(data))
+    html = render(report.build(plan, made=MADE, holidays="0.109", program="x"))
+    assert '<html lang="ja" dir="ltr">' in html
+    assert i18n.words("ja")._("A typical week") in html
 
 
 def test_cli_report_with_source_date_epoch(tmp_path: Path) -> None:
@@ -93,3 +153,19 @@ def test_cli_report_with_source_date_epoch(tmp_path: Path) -> None:
     assert "made 2026-09-01 00:00 UTC" in html
     assert "Why no time fits" in html and "Closest: 1st Monday" in html
     assert [p.name for p in out.parent.iterdir()] == ["r.html"]  # no temporary file left
+
+
+def test_cli_report_lang(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    done = subprocess.run([sys.executable, "-m", "twinschedule", "plan",
+                           str(EXAMPLES / "infeasible" / "honolulu-delhi.toml"),
+                           "--report", str(out), "--lang", "ar"], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert done.returncode == 1, done.stderr
+    html = out.read_text()
+    w = words("ar")
+    assert '<html lang="ar" dir="rtl">' in html
+    assert w._("Why no time fits") in html and "Why no time fits" not in html
+    nm = twinschedule.plan(twinschedule.load(EXAMPLES / "infeasible" / "honolulu-delhi.toml"))
+    assert nm.diagnostics is not None and nm.diagnostics.near_miss is not None
+    assert w.rule(nm.diagnostics.near_miss.rule) in html
