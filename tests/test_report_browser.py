@@ -9,7 +9,11 @@ Skipped (with the reason) when Chromium is not installed; CI (.ci/run) installs 
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -25,7 +29,9 @@ from browser import (
     print_pdf,
     screenshot,
 )
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
+
+from twinschedule.i18n import FSI, PDI, words
 
 pytestmark = pytest.mark.skipif(
     chromium() is None,
@@ -191,3 +197,37 @@ def test_two_school_year_prints_on_two_a4_pages(reports: dict[str, Any],
     assert boxes
     for w, h in boxes:
         assert abs(float(w) - A4[0]) < 2 and abs(float(h) - A4[1]) < 2, (w, h)
+
+
+@pytest.mark.parametrize("lang", ["ar", "ja"])
+def test_report_in_another_language_in_the_browser(lang: str, tmp_path: Path) -> None:
+    """``--lang``: the rendered page is in the reader's language (``dir=rtl`` for Arabic),
+    shows every held meeting at the JSON plan's instants in each school's clock, written
+    the language's way, and is not blank."""
+    example = EXAMPLES / "england-kenya.toml"
+    html = tmp_path / f"report.{lang}.html"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1788220800"}
+    out = subprocess.run([sys.executable, "-m", "twinschedule", "plan", str(example),
+                          "--json", "--report", str(html), "--lang", lang],
+                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    plan = json.loads(out.stdout)
+    dom = dump_dom(html)
+    w = words(lang)
+    assert re.search(rf'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}"', dom)
+    cells = _Cells()
+    cells.feed(dom)
+    assert w._("A typical week") in cells.sections and "A typical week" not in cells.sections
+    best = plan["options"][0]
+    assert list(cells.rows) == [m["month"] for m in best["meetings"]]
+    for m in best["meetings"]:
+        for sid, local in (m["local"] or {}).items():
+            cell = cells.rows[m["month"]]["cells"][sid]
+            assert cell["local"] == local
+            minutes = int(local[11:13]) * 60 + int(local[14:16])
+            text = cell["text"].replace(FSI, "").replace(PDI, "")
+            assert w.time(minutes) in text, (m["month"], sid, text)
+    png = tmp_path / "shot.png"
+    screenshot(html, png, width=1000, height=1300)
+    colours, inked = png_colours(png)
+    assert colours >= 20 and inked > 0.05
