@@ -91,8 +91,8 @@ def test_madrid_mexico_suggestions() -> None:
             for s in got] == [(6, 4, "TU", "14:00")] * 2 + [(6, 4, "TU", "13:30")] * 2 \
         + [(6, 4, "TU", "14:00")]
     assert got[0]["text"] == ("If IES San Isidro could meet until 15:00 instead of 14:30, "
-                              "the 4th Tuesday at 14:00 (Europe/Madrid) would hold 6 of 10 "
-                              "meetings.")
+                              "6 of 10 meetings would be held: 4th Tuesday of every month at "
+                              "14:00 (Europe/Madrid).")
     assert _summary(plan) == reference(p, copy.deepcopy(MADRID_MEXICO))
     keys = list(plan.to_dict())
     assert keys.index("suggestions") == keys.index("options") + 1
