@@ -268,6 +268,14 @@ class Words:
             d = dt.date(int(d[:4]), int(d[5:7]), 1)
         return format_skeleton("yMMMM", d, locale=self.locale)
 
+    def short_month(self, d: dt.date | str) -> str:
+        """``Aug 2027`` (CLDR skeleton ``yMMM``) of a date or a ``"YYYY-MM"`` month."""
+        from babel.dates import format_skeleton
+
+        if isinstance(d, str):
+            d = dt.date(int(d[:4]), int(d[5:7]), 1)
+        return format_skeleton("yMMM", d, locale=self.locale)
+
     def weekday(self, code: str) -> str:
         """The weekday ``MO``..``SU`` in full (CLDR stand-alone wide names)."""
         from babel.dates import get_day_names

@@ -156,7 +156,7 @@ def _year(report: Report, w: Words) -> str:
         return ""
     best = plan.options[0]
     names = {s.id: s.name for s in plan.partnership.schools}
-    head = "".join(f"<th>{_e(w.month(m.month))}</th>" for m in best.meetings)
+    head = "".join(f"<th>{_e(w.short_month(m.month))}</th>" for m in best.meetings)
     rows = []
     for sid, cells in report.year:
         tds = []
