@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _zones
+from ._vocab import WEEKDAYS
 from .calendar import build_calendar
 from .errors import ConfigError, Problem
 from .model import Network, School
@@ -93,23 +94,72 @@ def _local_days(tl: _zones.Timeline, first: int, last: int
             u = nxt
 
 
+def _add(planes: list[int], mask: int) -> None:
+    """Add 1 to the bit-sliced counters of every bit of ``mask``."""
+    carry = mask
+    for j, plane in enumerate(planes):
+        if not carry:
+            return
+        planes[j] = plane ^ carry
+        carry &= plane
+    if carry:
+        planes.append(carry)
+
+
+def _equal(planes: list[int], value: int, universe: int) -> int:
+    """The bits of ``universe`` whose bit-sliced counter equals ``value``."""
+    if value >> len(planes):
+        return 0
+    m = universe
+    for j, plane in enumerate(planes):
+        m &= plane if (value >> j) & 1 else ~plane
+        if not m:
+            break
+    return m
+
+
+@dataclass(slots=True)
+class _Zone:
+    """A zone's local days over the horizon (with a margin) as UTC pieces, and the runs
+    of constant offset as wall-clock minute ranges ``[w0, w1)``."""
+
+    tl: _zones.Timeline
+    pieces: list[tuple[int, int, int, int]]  # (u0, u1, local day, offset)
+    runs: list[tuple[int, int, int]]  # (w0, w1, offset)
+
+
+@dataclass(slots=True)
+class _Template:
+    """What schools with the same zone, school days, windows and preferred time share:
+    the starts that fit a window on any school day (``valid``) and, lazily, those less
+    than ``LADDER[k]`` minutes from the preferred time."""
+
+    valid: int
+    spans: list[tuple[int, int, int]]  # (first start, last start, preferred start)
+    levels: dict[int, int]
+
+
 class _Sketch:
-    """A superset of a school's valid starts as a bit mask, with distance levels."""
+    """A superset of one school's valid starts: its template's starts on its open days."""
 
-    __slots__ = ("_levels", "_spans", "valid")
+    __slots__ = ("_closed", "_levels", "_template", "valid")
 
-    def __init__(self, valid: int, spans: list[tuple[int, int, int]]) -> None:
-        self.valid = valid
-        self._spans = spans  # (first start, last start, start at the preferred time)
+    def __init__(self, template: _Template, closed: int) -> None:
+        self._template = template
+        self._closed = closed  # starts on the school's closed school days
+        self.valid = template.valid & ~closed
         self._levels: dict[int, int] = {}
 
     def level(self, pool: _Pool, k: int) -> int:
-        """Starts of the sketch less than ``LADDER[k]`` minutes from the preferred time."""
         got = self._levels.get(k)
         if got is None:
-            d = LADDER[k]
-            got = self._levels[k] = pool.mask(
-                (max(a, c - d + 1), min(b, c + d - 1)) for a, b, c in self._spans)
+            t = self._template
+            lv = t.levels.get(k)
+            if lv is None:
+                d = LADDER[k]
+                lv = t.levels[k] = pool.mask(
+                    (max(a, c - d + 1), min(b, c + d - 1)) for a, b, c in t.spans)
+            got = self._levels[k] = lv & ~self._closed
         return got
 
     def distance(self, pool: _Pool, starts: int) -> int:
@@ -125,6 +175,18 @@ class _Sketch:
         return LADDER[lo] if lo >= 0 else 0
 
 
+@dataclass(slots=True)
+class _Anchor:
+    """An anchor zone's grid starts on allowed weekdays inside the horizon: per month
+    the mask and how to fold it onto one day's wall clock (``(range mask or None,
+    shift)`` per run of constant offset), and the union of all months."""
+
+    months: list[tuple[int, list[tuple[int | None, int]]]]
+    union: int
+    zone: str
+    spans: list[tuple[int, int]]  # each month's UTC minutes [first, last)
+
+
 class _Pool:
     """What matching needs about one network, computed on first use and shared by every
     match on it (one per process in a batch)."""
@@ -134,20 +196,35 @@ class _Pool:
         self.first_day = _zones.day_number(n.start)
         self.last_day = _zones.day_number(n.end)
         zones = list(dict.fromkeys(s.timezone for s in n.schools))
-        self._tls = {z: _zones.timeline_for_dates(z, n.start, n.end) for z in zones}
+        tls = {z: _zones.timeline_for_dates(z, n.start, n.end) for z in zones}
         g = math.gcd(n.step, 15)
-        for tl in self._tls.values():
+        for tl in tls.values():
             for off in (tl.initial, *(t.after for t in tl.transitions)):
                 g = math.gcd(g, off)
-        self.g = g or 1
-        self.lo = (self.first_day - 3) * 1440 // self.g * self.g
-        self.size = ((self.last_day + 4) * 1440 - self.lo) // self.g + 1
+        self.g = g = g or 1
+        self.dbits = 1440 // g
+        self.lo = (self.first_day - 3) * 1440 // g * g
+        self.size = ((self.last_day + 4) * 1440 - self.lo) // g + 1
+        self._zones: dict[str, _Zone] = {}
+        for z, tl in tls.items():
+            pieces = list(_local_days(tl, (self.first_day - 2) * 1440 - 26 * 60,
+                                      (self.last_day + 3) * 1440 + 26 * 60))
+            runs: list[tuple[int, int, int]] = []
+            for u0, u1, _, off in pieces:
+                if runs and runs[-1][2] == off and runs[-1][1] == u0 + off:
+                    runs[-1] = (runs[-1][0], u1 + off, off)
+                else:
+                    runs.append((u0 + off, u1 + off, off))
+            self._zones[z] = _Zone(tl=tl, pieces=pieces, runs=runs)
         self.keys = [dataclasses.replace(s, id="", name="") for s in n.schools]
         self._class: dict[School, int] = {}
         self.cls = [self._class.setdefault(k, len(self._class)) for k in self.keys]
         self._reps = [n.schools[self.keys.index(k)] for k in self._class]
         self._sketches: dict[int, _Sketch] = {}
-        self._anchors: dict[str, tuple[list[int], int]] = {}
+        self._templates: dict[tuple[Any, ...], _Template] = {}
+        self._anchors: dict[str, _Anchor] = {}
+        self._spread: dict[tuple[str, int], int] = {}
+        self._offdiffs: dict[tuple[str, str], list[frozenset[int]]] = {}
         self._cal: dict[tuple[Any, ...], tuple[frozenset[str], frozenset[int]]] = {}
         self._plans: dict[tuple[int, int], tuple[Score, Option] | None] = {}
         self.planned = 0
@@ -182,30 +259,17 @@ class _Pool:
             got = self._sketches[c] = self._build(self._reps[c])
         return got
 
-    def _build(self, s: School) -> _Sketch:
-        from ._vocab import WEEKDAYS
-
-        n = self.network
-        dur = n.duration
+    def _template(self, s: School, days: frozenset[str]) -> _Template:
+        key = (s.timezone, days, s.hours, s.hours_by_day, s.prefer)
+        got = self._templates.get(key)
+        if got is not None:
+            return got
+        dur = self.network.duration
         first, last = self.first_day - 2, self.last_day + 2
-        days, hols = self._calendar(s)
-
-        def day_set(ranges: tuple[Any, ...]) -> set[int]:
-            out: set[int] = set()
-            for r in ranges:
-                out.update(range(max(first, _zones.day_number(r.first)),
-                                 min(last, _zones.day_number(r.last)) + 1))
-            return out
-
-        terms = day_set(s.terms) if s.terms else None
-        closed = day_set((*s.closures, *s.imported_closures))
-        tl = self._tls[s.timezone]
+        zone = self._zones[s.timezone]
         spans: list[tuple[int, int, int]] = []
-        for u0, u1, day, off in _local_days(tl, first * 1440 - 26 * 60,
-                                            (last + 1) * 1440 + 26 * 60):
-            if day < first or day > last or day in closed or day in hols:
-                continue
-            if terms is not None and day not in terms:
+        for u0, u1, day, off in zone.pieces:
+            if day < first or day > last:
                 continue
             wd = WEEKDAYS[(day + 3) % 7]
             if wd not in days:
@@ -213,79 +277,195 @@ class _Pool:
             windows = s.windows_on(wd)
             pref = s.prefer if s.prefer is not None else (
                 (windows[0].start + windows[-1].end - dur) // 2)
-            pad = _PAD if tl.changes_between(u0 - 1440, u1 + 1440) else 0
+            pad = _PAD if zone.tl.changes_between(u0 - 1440, u1 + 1440) else 0
             ml = day * 1440 - off
             for w in windows:
                 a = max(u0, ml + w.start)
                 b = min(u1 - 1, ml + w.end - dur + pad)
                 if a <= b:
                     spans.append((a, b, ml + pref))
-        return _Sketch(self.mask([(a, b) for a, b, _ in spans]), spans)
+        got = self._templates[key] = _Template(
+            valid=self.mask([(a, b) for a, b, _ in spans]), spans=spans, levels={})
+        return got
 
-    def anchor(self, zone: str) -> tuple[list[int], int]:
-        """Per month of the anchor's calendar, the mask of its grid starts on allowed
-        weekdays inside the horizon; and their union."""
+    def _build(self, s: School) -> _Sketch:
+        first, last = self.first_day - 2, self.last_day + 2
+        days, hols = self._calendar(s)
+        closed = {d for d in hols if first <= d <= last}
+        for r in (*s.closures, *s.imported_closures):
+            closed.update(range(max(first, _zones.day_number(r.first)),
+                                min(last, _zones.day_number(r.last)) + 1))
+        if s.terms:
+            inside: set[int] = set()
+            for r in s.terms:
+                inside.update(range(max(first, _zones.day_number(r.first)),
+                                    min(last, _zones.day_number(r.last)) + 1))
+            closed.update(d for d in range(first, last + 1) if d not in inside)
+        ranges = [(u0, u1 - 1) for u0, u1, day, _ in self._zones[s.timezone].pieces
+                  if day in closed]
+        return _Sketch(self._template(s, days), self.mask(ranges) if ranges else 0)
+
+    def anchor(self, zone: str) -> _Anchor:
         got = self._anchors.get(zone)
         if got is not None:
             return got
-        from ._vocab import WEEKDAYS
-
         n = self.network
         allowed = {WEEKDAYS.index(w) for w in n.weekdays}
         g, lo, size, step = self.g, self.lo, self.size, n.step
-        months: dict[tuple[int, int], bytearray] = {}
-        tl = self._tls[zone]
-        for u0, u1, day, off in _local_days(tl, self.first_day * 1440 - 26 * 60,
-                                            (self.last_day + 1) * 1440 + 26 * 60):
+        bufs: dict[tuple[int, int], bytearray] = {}
+        for u0, u1, day, off in self._zones[zone].pieces:
             if not self.first_day <= day <= self.last_day or (day + 3) % 7 not in allowed:
                 continue
             d = _zones.from_day_number(day)
-            buf = months.get((d.year, d.month))
+            buf = bufs.get((d.year, d.month))
             if buf is None:
-                buf = months[(d.year, d.month)] = bytearray(b"0" * size)
+                buf = bufs[(d.year, d.month)] = bytearray(b"0" * size)
             s0 = u0 + (-(u0 + off)) % step
             if s0 >= u1:
                 continue
             i = (s0 - lo) // g
             count = (u1 - 1 - s0) // step + 1
             buf[i:i + count * (step // g):step // g] = b"1" * count
-        masks = []
-        for buf in months.values():
-            buf.reverse()
-            masks.append(int(buf, 2))
+        months: list[tuple[int, list[tuple[int | None, int]]]] = []
+        spans: list[tuple[int, int]] = []
         union = 0
-        for m in masks:
+        for (y, mo), buf in bufs.items():
+            buf.reverse()
+            m = int(buf, 2)
             union |= m
-        got = self._anchors[zone] = (masks, union)
+            d0 = _zones.day_number(dt.date(y, mo, 1)) * 1440
+            d1 = d0 + 32 * 1440
+            parts: list[tuple[int | None, int]] = []
+            ua, ub = 1 << 62, -(1 << 62)
+            for w0, w1, off in self._zones[zone].runs:
+                a, b = max(w0, d0), min(w1, d1)
+                if a >= b:
+                    continue
+                ua, ub = min(ua, a - off), max(ub, b - off)
+                # UTC starts [a - off, b - off): bit i goes to wall bit i + shift.
+                i0 = max(0, -((lo - (a - off)) // g))
+                i1 = min(size, -((lo - (b - off)) // g))
+                parts.append(((1 << i1) - (1 << i0), (lo + off - d0) // g))
+            if len(parts) == 1:
+                parts = [(None, parts[0][1])]
+            months.append((m, parts))
+            spans.append((ua, ub))
+        got = self._anchors[zone] = _Anchor(months=months, union=union, zone=zone,
+                                            spans=spans)
         return got
+
+    def spread(self, zone: str, times: int) -> int:
+        """The UTC starts whose wall-clock minute of the day in ``zone`` is a bit of
+        ``times`` (bit ``m // g`` for minute ``m``)."""
+        key = (zone, times)
+        got = self._spread.get(key)
+        if got is not None:
+            return got
+        g, lo, dbits = self.g, self.lo, self.dbits
+        out = 0
+        for w0, w1, off in self._zones[zone].runs:
+            d0 = w0 // 1440
+            count = (w1 - 1) // 1440 - d0 + 1
+            pattern = times * (((1 << (count * dbits)) - 1) // ((1 << dbits) - 1))
+            q0 = -((d0 * 1440 - w0) // g)
+            q1 = -((d0 * 1440 - w1) // g)
+            pattern &= (1 << q1) - (1 << q0)
+            shift = (d0 * 1440 - off - lo) // g
+            out |= pattern << shift if shift >= 0 else pattern >> -shift
+        out &= (1 << self.size) - 1
+        if len(self._spread) > 4096:
+            self._spread.clear()
+        self._spread[key] = out
+        return out
+
+    def _diffs(self, anchor: _Anchor, other: str) -> list[frozenset[int]]:
+        """Per month of the anchor, every difference of UTC offsets ``other - anchor``
+        in that month: a school of zone ``other`` sees an anchor time at its own wall
+        clock shifted by one of these."""
+        key = (anchor.zone, other)
+        got = self._offdiffs.get(key)
+        if got is None:
+            ta, tb = self._zones[anchor.zone].tl, self._zones[other].tl
+            got = []
+            for ua, ub in anchor.spans:
+                cuts = [ua, *ta.changes_between(ua, ub), *tb.changes_between(ua, ub)]
+                got.append(frozenset(tb.offset(t) - ta.offset(t) for t in cuts))
+            self._offdiffs[key] = got
+        return got
+
+    def _held(self, both: int, anchor: _Anchor) -> tuple[int, int, list[int]]:
+        """An upper bound of the meetings any rule of this anchor holds: for each wall
+        time of the day, the months in which some allowed day has a start at that time
+        in ``both``; the largest count and the times that reach it."""
+        dbits = self.dbits
+        planes: list[int] = []
+        union = 0
+        day = (1 << dbits) - 1
+        folds: list[int] = []
+        for m, parts in anchor.months:
+            x = both & m
+            if not x:
+                folds.append(0)
+                continue
+            y = 0
+            for rng, shift in parts:
+                z = x if rng is None else x & rng
+                y |= z << shift if shift >= 0 else z >> -shift
+            for k in (16, 8, 4, 2, 1):
+                y |= y >> (k * dbits)
+            y &= day
+            folds.append(y)
+            _add(planes, y)
+            union |= y
+        for v in range(len(anchor.months), 0, -1):
+            times = _equal(planes, v, union)
+            if times:
+                return v, times, folds
+        return 0, 0, folds
 
     def bound(self, f: int, t: int, stage: int) -> Score | None:
         """A lower bound of the score of the pair (classes ``f``, ``t``); None when the
-        pair cannot hold any meeting. Stage 0 bounds the focal school's burden only,
-        stage 1 both schools'."""
+        pair cannot hold any meeting. Stage 0 bounds ``held`` only; stage 1 also both
+        schools' burdens."""
         sf, st = self.sketch(f), self.sketch(t)
         both = sf.valid & st.valid
         if not both:
             return None
-        found: list[tuple[int, int, int]] = []
-        for zone in dict.fromkeys((self._reps[f].timezone, self._reps[t].timezone)):
-            masks, union = self.anchor(zone)
-            held = sum(1 for m in masks if both & m)
-            if held:
-                found.append((held, zone == self._reps[f].timezone, both & union))
+        zf, zt = self._reps[f].timezone, self._reps[t].timezone
+        found: list[tuple[int, str, int, int]] = []
+        for zone in dict.fromkeys((zf, zt)):
+            a = self.anchor(zone)
+            held, times, folds = self._held(both, a)
+            if not held:
+                continue
+            # drift: the school of the other zone sees the anchor time at as many local
+            # times as the offset differences of the months that can hold a meeting.
+            drift = 0
+            if zf != zt:
+                count: dict[int, int] = {}
+                for y, diffs in zip(folds, self._diffs(a, zt if zone == zf else zf),
+                                    strict=True):
+                    if y & times:
+                        for v in diffs:
+                            count[v] = count.get(v, 0) + 1
+                drift = max(0, held - max(count.values(), default=0))
+            found.append((held, zone, times, drift))
         if not found:
             return None
-        top = max(h for h, _, _ in found)
-        best: tuple[int, int] | None = None
-        for h, _, starts in found:
+        top = max(h for h, _, _, _ in found)
+        best: tuple[int, int, int] | None = None
+        for h, zone, times, drift in found:
             if h != top:
                 continue
-            df = sf.distance(self, starts)
-            dt_ = st.distance(self, starts) if stage else 0
-            got = (top * max(df, dt_), top * (df + dt_))
+            got = (drift, 0, 0)
+            if stage:
+                starts = both & self.anchor(zone).union & self.spread(zone, times)
+                df = sf.distance(self, starts)
+                dt_ = st.distance(self, starts)
+                got = (drift, top * max(df, dt_), top * (df + dt_))
             best = got if best is None else min(best, got)
         assert best is not None
-        return (-top, 0, 0, *best)
+        return (-top, 0, *best)
 
     def exact(self, f: int, t: int) -> tuple[Score, Option] | None:
         """The score and best option of ``plan(P(rep f, rep t))`` (cached)."""
