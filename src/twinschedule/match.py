@@ -40,10 +40,12 @@ from .errors import ConfigError, Problem
 from .model import Network, School
 from .outputs import Meeting, Option
 from .planner import plan as _plan
+from .rules import nth_weekday
 
 Score = tuple[int, int, int, int, int]
 #: Distances (minutes from a school's preferred start) of the sketch's ladder.
-LADDER: tuple[int, ...] = (15, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1441)
+LADDER: tuple[int, ...] = (*range(1, 16), 20, 25, 30, 40, 45, 50, 60, 75, 90, 105, 120, 150,
+                           180, 240, 300, 360, 480, 600, 720, 1441)
 _PAD = 180  # minutes a meeting's wall-clock end may move on a day with an offset change
 
 
@@ -140,26 +142,23 @@ class _Template:
 
 
 class _Sketch:
-    """A superset of one school's valid starts: its template's starts on its open days."""
+    """A superset of one school's valid starts: its template's starts on its open days.
+    Its distance levels are the template's: they are only ever intersected with subsets
+    of ``valid``."""
 
-    __slots__ = ("_closed", "_levels", "_template", "valid")
+    __slots__ = ("_template", "valid")
 
     def __init__(self, template: _Template, closed: int) -> None:
         self._template = template
-        self._closed = closed  # starts on the school's closed school days
-        self.valid = template.valid & ~closed
-        self._levels: dict[int, int] = {}
+        self.valid = template.valid & ~closed if closed else template.valid
 
     def level(self, pool: _Pool, k: int) -> int:
-        got = self._levels.get(k)
+        t = self._template
+        got = t.levels.get(k)
         if got is None:
-            t = self._template
-            lv = t.levels.get(k)
-            if lv is None:
-                d = LADDER[k]
-                lv = t.levels[k] = pool.mask(
-                    (max(a, c - d + 1), min(b, c + d - 1)) for a, b, c in t.spans)
-            got = self._levels[k] = lv & ~self._closed
+            d = LADDER[k]
+            got = t.levels[k] = pool.mask(
+                (max(a, c - d + 1), min(b, c + d - 1)) for a, b, c in t.spans)
         return got
 
     def distance(self, pool: _Pool, starts: int) -> int:
@@ -185,6 +184,8 @@ class _Anchor:
     union: int
     zone: str
     spans: list[tuple[int, int]]  # each month's UTC minutes [first, last)
+    keys: list[tuple[int, int]]  # each month's (year, month)
+    nominals: list[list[int | None]] | None = None
 
 
 class _Pool:
@@ -218,8 +219,13 @@ class _Pool:
             self._zones[z] = _Zone(tl=tl, pieces=pieces, runs=runs)
         self.keys = [dataclasses.replace(s, id="", name="") for s in n.schools]
         self._class: dict[School, int] = {}
-        self.cls = [self._class.setdefault(k, len(self._class)) for k in self.keys]
-        self._reps = [n.schools[self.keys.index(k)] for k in self._class]
+        self.cls: list[int] = []
+        self._reps: list[School] = []  # the first school of each class
+        for s, k in zip(n.schools, self.keys, strict=True):
+            c = self._class.setdefault(k, len(self._class))
+            if c == len(self._reps):
+                self._reps.append(s)
+            self.cls.append(c)
         self._sketches: dict[int, _Sketch] = {}
         self._templates: dict[tuple[Any, ...], _Template] = {}
         self._anchors: dict[str, _Anchor] = {}
@@ -301,9 +307,22 @@ class _Pool:
                 inside.update(range(max(first, _zones.day_number(r.first)),
                                     min(last, _zones.day_number(r.last)) + 1))
             closed.update(d for d in range(first, last + 1) if d not in inside)
-        ranges = [(u0, u1 - 1) for u0, u1, day, _ in self._zones[s.timezone].pieces
-                  if day in closed]
-        return _Sketch(self._template(s, days), self.mask(ranges) if ranges else 0)
+        runs: list[list[int]] = []
+        for u0, u1, day, _ in self._zones[s.timezone].pieces:
+            if day in closed:
+                if runs and runs[-1][1] == u0:
+                    runs[-1][1] = u1
+                else:
+                    runs.append([u0, u1])
+        if len(runs) > 64:
+            mask = self.mask([(a, b - 1) for a, b in runs])
+        else:  # a few runs of closed days: cheaper as integer ranges
+            g, lo = self.g, self.lo
+            mask = 0
+            for a, b in runs:
+                i, j = max(0, -((lo - a) // g)), max(0, -((lo - b) // g))
+                mask |= (1 << j) - (1 << i)
+        return _Sketch(self._template(s, days), mask)
 
     def anchor(self, zone: str) -> _Anchor:
         got = self._anchors.get(zone)
@@ -351,7 +370,7 @@ class _Pool:
             months.append((m, parts))
             spans.append((ua, ub))
         got = self._anchors[zone] = _Anchor(months=months, union=union, zone=zone,
-                                            spans=spans)
+                                            spans=spans, keys=list(bufs))
         return got
 
     def spread(self, zone: str, times: int) -> int:
@@ -393,7 +412,7 @@ class _Pool:
             self._offdiffs[key] = got
         return got
 
-    def _held(self, both: int, anchor: _Anchor) -> tuple[int, int, list[int]]:
+    def _held(self, both: int, anchor: _Anchor) -> tuple[int, int, list[int], list[int]]:
         """An upper bound of the meetings any rule of this anchor holds: for each wall
         time of the day, the months in which some allowed day has a start at that time
         in ``both``; the largest count and the times that reach it."""
@@ -402,15 +421,18 @@ class _Pool:
         union = 0
         day = (1 << dbits) - 1
         folds: list[int] = []
+        fulls: list[int] = []  # per month: bit j * dbits + m // g, day j of the month
         for m, parts in anchor.months:
             x = both & m
             if not x:
                 folds.append(0)
+                fulls.append(0)
                 continue
             y = 0
             for rng, shift in parts:
                 z = x if rng is None else x & rng
                 y |= z << shift if shift >= 0 else z >> -shift
+            fulls.append(y)
             for k in (16, 8, 4, 2, 1):
                 y |= y >> (k * dbits)
             y &= day
@@ -420,8 +442,55 @@ class _Pool:
         for v in range(len(anchor.months), 0, -1):
             times = _equal(planes, v, union)
             if times:
-                return v, times, folds
-        return 0, 0, folds
+                return v, times, folds, fulls
+        return 0, 0, folds, fulls
+
+    def _nominals(self, anchor: _Anchor) -> list[list[int | None]]:
+        """Per (nth, weekday) family: per month of the anchor, the day of the month
+        (0-based) of its nominal date, None when outside the horizon."""
+        if anchor.nominals is None:
+            n = self.network
+            out: list[list[int | None]] = []
+            for nth in n.weeks:
+                for wd in n.weekdays:
+                    days: list[int | None] = []
+                    for y, mo in anchor.keys:
+                        d = nth_weekday(y, mo, WEEKDAYS.index(wd), nth)
+                        days.append(d.day - 1 if n.start <= d <= n.end else None)
+                    out.append(days)
+            anchor.nominals = out
+        return anchor.nominals
+
+    def _moved(self, anchor: _Anchor, times: int, held: int, folds: list[int],
+               fulls: list[int]) -> int:
+        """A lower bound of ``moved`` for a rule of this anchor at one of ``times`` that
+        holds ``held`` meetings (the most any time can): it holds one in every month
+        whose fold has its time, so every such month whose nominal date has no start
+        at that time is a moved month."""
+        dbits = self.dbits
+        day = (1 << dbits) - 1
+        best = held
+        for days in self._nominals(anchor):
+            planes: list[int] = []
+            ok = times
+            for j, y, full in zip(days, folds, fulls, strict=True):
+                if not y & ok:
+                    continue
+                if j is None:  # the month is not in this family's plan
+                    ok &= ~y
+                    if not ok:
+                        break
+                    continue
+                _add(planes, y & ~((full >> (j * dbits)) & day))
+            if not ok:
+                continue
+            for v in range(best):
+                if _equal(planes, v, ok):
+                    best = v
+                    break
+            if best == 0:
+                return 0
+        return best
 
     def bound(self, f: int, t: int, stage: int) -> Score | None:
         """A lower bound of the score of the pair (classes ``f``, ``t``); None when the
@@ -432,10 +501,10 @@ class _Pool:
         if not both:
             return None
         zf, zt = self._reps[f].timezone, self._reps[t].timezone
-        found: list[tuple[int, str, int, int]] = []
+        found: list[tuple[int, str, int, int, int]] = []
         for zone in dict.fromkeys((zf, zt)):
             a = self.anchor(zone)
-            held, times, folds = self._held(both, a)
+            held, times, folds, fulls = self._held(both, a)
             if not held:
                 continue
             # drift: the school of the other zone sees the anchor time at as many local
@@ -449,23 +518,35 @@ class _Pool:
                         for v in diffs:
                             count[v] = count.get(v, 0) + 1
                 drift = max(0, held - max(count.values(), default=0))
-            found.append((held, zone, times, drift))
+            moved = self._moved(a, times, held, folds, fulls) if stage else 0
+            found.append((held, zone, times, drift, moved))
         if not found:
             return None
-        top = max(h for h, _, _, _ in found)
-        best: tuple[int, int, int] | None = None
-        for h, zone, times, drift in found:
+        top = max(h for h, _, _, _, _ in found)
+        best: tuple[int, int, int, int] | None = None
+        for h, zone, times, drift, moved in found:
             if h != top:
                 continue
-            got = (drift, 0, 0)
+            got = (moved, drift, 0, 0)
             if stage:
-                starts = both & self.anchor(zone).union & self.spread(zone, times)
-                df = sf.distance(self, starts)
-                dt_ = st.distance(self, starts)
-                got = (drift, top * max(df, dt_), top * (df + dt_))
+                # Each time separately: a rule has one time, so both schools' distances
+                # are those of the same starts.
+                union = both & self.anchor(zone).union
+                mb = tb = 1 << 62
+                bits = times
+                while bits:
+                    low = bits & -bits
+                    bits ^= low
+                    starts = union & self.spread(zone, low)
+                    if not starts:
+                        continue
+                    df = sf.distance(self, starts)
+                    dt_ = st.distance(self, starts)
+                    mb, tb = min(mb, top * max(df, dt_)), min(tb, top * (df + dt_))
+                got = (moved, drift, mb, tb)
             best = got if best is None else min(best, got)
         assert best is not None
-        return (-top, 0, *best)
+        return (-top, *best)
 
     def exact(self, f: int, t: int) -> tuple[Score, Option] | None:
         """The score and best option of ``plan(P(rep f, rep t))`` (cached)."""
