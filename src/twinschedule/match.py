@@ -221,10 +221,13 @@ class _Pool:
         self._class: dict[School, int] = {}
         self.cls: list[int] = []
         self._reps: list[School] = []  # the first school of each class
+        self._second: dict[int, School] = {}  # the second, for pairs inside a class
         for s, k in zip(n.schools, self.keys, strict=True):
             c = self._class.setdefault(k, len(self._class))
             if c == len(self._reps):
                 self._reps.append(s)
+            else:
+                self._second.setdefault(c, s)
             self.cls.append(c)
         self._sketches: dict[int, _Sketch] = {}
         self._templates: dict[tuple[Any, ...], _Template] = {}
@@ -548,13 +551,18 @@ class _Pool:
         assert best is not None
         return (-top, *best)
 
+    def _pair(self, f: int, t: int) -> tuple[School, School]:
+        """The schools planned for a pair of classes (two schools of one class when
+        ``f == t``, so that their ids differ)."""
+        return self._reps[f], self._reps[t] if f != t else self._second[t]
+
     def exact(self, f: int, t: int) -> tuple[Score, Option] | None:
         """The score and best option of ``plan(P(rep f, rep t))`` (cached)."""
         key = (f, t)
         if key in self._plans:
             return self._plans[key]
         self.planned += 1
-        p = self.network.pair(self._reps[f], self._reps[t])
+        p = self.network.pair(*self._pair(f, t))
         result = _plan(p, top=1)
         got: tuple[Score, Option] | None = None
         if result.options:
@@ -592,7 +600,8 @@ class _Pool:
             else:
                 got = self.exact(f, c)
                 assert got is not None
-                option = _relabel(got[1], self._reps[c].id, schools[i].id)
+                a, b = self._pair(f, c)
+                option = _relabel(got[1], {a.id: focal.id, b.id: schools[i].id})
                 partners.append(Partner(rank=len(partners) + 1, school=schools[i].id,
                                         score=score, option=option))
         return Match(school=focal.id, pool=len(schools) - 1, partners=tuple(partners),
@@ -602,6 +611,7 @@ class _Pool:
         """The same ranking by planning every pair (for tests and benchmarks)."""
         schools = self.network.schools
         f = self.cls[index]
+        focal = schools[index]
         scored = []
         for i in range(len(schools)):
             if i != index and (got := self.exact(f, self.cls[i])) is not None:
@@ -609,18 +619,20 @@ class _Pool:
         scored.sort(key=lambda x: (x[0], x[1]))
         partners = tuple(
             Partner(rank=r + 1, school=schools[i].id, score=score,
-                    option=_relabel(o, self._reps[self.cls[i]].id, schools[i].id))
+                    option=_relabel(o, dict(zip((x.id for x in self._pair(f, self.cls[i])),
+                                                (focal.id, schools[i].id), strict=True))))
             for r, (score, i, o) in enumerate(scored[:top]))
         return Match(school=schools[index].id, pool=len(schools) - 1, partners=partners)
 
 
-def _relabel(option: Option, old: str, new: str) -> Option:
-    """The option of a school with identical calendar, with ``new`` for its id."""
-    if old == new:
+def _relabel(option: Option, ids: dict[str, str]) -> Option:
+    """The option of schools with identical calendars, with their ids (``ids`` maps
+    the planned schools' ids to them)."""
+    if all(a == b for a, b in ids.items()):
         return option
 
     def sid(x: str) -> str:
-        return new if x == old else x
+        return ids.get(x, x)
 
     meetings = tuple(dataclasses.replace(
         m, local=None if m.local is None else tuple((sid(a), w) for a, w in m.local),
