@@ -600,8 +600,8 @@ class _Pool:
             else:
                 got = self.exact(f, c)
                 assert got is not None
-                a, b = self._pair(f, c)
-                option = _relabel(got[1], {a.id: focal.id, b.id: schools[i].id})
+                pa, pb = self._pair(f, c)
+                option = _relabel(got[1], {pa.id: focal.id, pb.id: schools[i].id})
                 partners.append(Partner(rank=len(partners) + 1, school=schools[i].id,
                                         score=score, option=option))
         return Match(school=focal.id, pool=len(schools) - 1, partners=tuple(partners),
