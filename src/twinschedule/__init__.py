@@ -20,7 +20,18 @@ from .errors import ConfigError, OutputError, Problem, TwinScheduleError
 
 if TYPE_CHECKING:  # the model and plan types are imported on first use (fast import)
     from ._zones import IANA_VERSION as TZDATA_VERSION
-    from .model import Busy, Conflict, DateRange, Partnership, Rule, School, TimedEvent, Window
+    from .model import (
+        Busy,
+        Conflict,
+        DateRange,
+        Network,
+        Partnership,
+        Rule,
+        School,
+        TimedEvent,
+        Window,
+    )
+    from .network_outputs import NetworkOption, NetworkPlan, Session
     from .outputs import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
 
 _LAZY = {
@@ -28,6 +39,9 @@ _LAZY = {
     **{name: (".model", name) for name in (
         "Busy", "Conflict", "DateRange", "Partnership", "Rule", "School", "TimedEvent",
         "Window")},
+    "Network": (".model", "Network"),
+    **{name: (".network_outputs", name) for name in (
+        "NetworkOption", "NetworkPlan", "Session")},
     **{name: (".outputs", name) for name in (
         "Diagnostics", "Meeting", "Metrics", "Option", "Plan", "WeeklyOverlap")},
 }
@@ -53,6 +67,9 @@ __all__ = [
     "Diagnostics",
     "Meeting",
     "Metrics",
+    "Network",
+    "NetworkOption",
+    "NetworkPlan",
     "Option",
     "OutputError",
     "Partnership",
@@ -60,6 +77,7 @@ __all__ = [
     "Problem",
     "Rule",
     "School",
+    "Session",
     "TimedEvent",
     "TwinScheduleError",
     "WeeklyOverlap",
@@ -68,9 +86,14 @@ __all__ = [
     "feeds",
     "from_dict",
     "load",
+    "load_network",
+    "network_feeds",
+    "network_from_dict",
     "plan",
+    "plan_network",
     "to_dict",
     "write_feeds",
+    "write_network_feeds",
 ]
 
 
@@ -165,3 +188,72 @@ def write_feeds(plan: Plan, out_dir: str | Path, *, option: int = 1,
         stamp = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
     files = feeds(plan, option=option, stamp=stamp, expand=expand)
     return _io.write_files(files, Path(out_dir))
+
+
+def network_from_dict(data: Mapping[str, Any], *,
+                      base_dir: str | Path | None = None) -> Network:
+    """Validate a network given as a dict (the structure of a network file: a
+    ``[network]`` table and 2 to 5000 ``[[schools]]``). Raises ``ConfigError`` with every
+    problem found (paths such as ``network.anchor`` or ``schools[812].timezone``).
+
+    >>> n = network_from_dict({
+    ...     "network": {"id": "w", "name": "W", "start": "2026-09-01", "end": "2027-06-30",
+    ...                 "duration": 60, "anchor": "Europe/Brussels"},
+    ...     "schools": [{"id": "a", "name": "A", "timezone": "Europe/London"},
+    ...                 {"id": "b", "name": "B", "timezone": "Africa/Nairobi"}]})
+    >>> n.anchor, n.sessions, len(n.schools)
+    ('Europe/Brussels', 1, 2)
+    """
+    from . import _io
+    from . import network_config as _network_config
+    from ._ics_import import import_ics
+
+    read = _io.ics_reader(Path(base_dir)) if base_dir is not None else None
+    return _network_config.from_dict(data, read_ics=read, import_ics=import_ics)
+
+
+def load_network(path: str | Path) -> Network:
+    """Read and validate a network file (``.toml`` or ``.json``, at most 16 MiB).
+
+    Imported calendars (``closures_ics``) are read relative to the file's folder.
+    Raises ``ConfigError`` naming the file and every problem.
+    """
+    from . import _io
+    from . import network_config as _network_config
+    from ._ics_import import import_ics
+
+    path = Path(path)
+    data = _io.read_document(path, limit=_network_config.MAX_FILE_BYTES)
+    return _network_config.from_dict(data, read_ics=_io.ics_reader(path.parent),
+                                     import_ics=import_ics, source=str(path))
+
+
+def plan_network(network: Network, *, top: int | None = None) -> NetworkPlan:
+    """The rules that the most schools can attend, month by month (network.md).
+
+    ``top`` overrides the network's own number of options. Pure: no I/O, no clock.
+    """
+    from .network import plan_network as _plan_network
+
+    return _plan_network(network, top=top)
+
+
+def network_feeds(plan: NetworkPlan, *, option: int = 1,
+                  stamp: dt.datetime) -> dict[str, bytes]:
+    """The iCalendar feeds of a network plan's option ``option`` as ``{name: bytes}``:
+    ``<id>.ics`` with every session, and ``<id>.<school>.ics`` for each school that
+    attends some month, holding only the months it attends."""
+    from .render_network_ics import build_network_feeds
+
+    return build_network_feeds(plan, option=option, stamp=stamp)
+
+
+def write_network_feeds(plan: NetworkPlan, out_dir: str | Path, *, option: int = 1,
+                        stamp: dt.datetime | None = None) -> list[Path]:
+    """Write the feeds of a network plan's option ``option`` into ``out_dir``
+    atomically (``stamp`` as in :func:`write_feeds`). Returns the paths written."""
+    from . import _io
+
+    if stamp is None:
+        stamp = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return _io.write_files(network_feeds(plan, option=option, stamp=stamp), Path(out_dir))

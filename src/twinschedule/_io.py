@@ -96,15 +96,15 @@ def parse_document(data: bytes, *, kind: str, source: str) -> Any:
                    f"{sys.get_int_max_str_digits()})") from None
 
 
-def read_document(path: Path) -> Any:
-    """A partnership file (``.toml`` or ``.json``) as Python data."""
+def read_document(path: Path, *, limit: int = MAX_FILE_BYTES) -> Any:
+    """A partnership (or network) file (``.toml`` or ``.json``) as Python data."""
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise ConfigError([_problem(f"unknown file type '{suffix or path.name}': use a .toml "
                                     f"or .json file")], source=source)
     try:
-        data = read_capped(path, MAX_FILE_BYTES)
+        data = read_capped(path, limit)
     except ConfigError as exc:
         raise ConfigError(exc.problems, source=source) from None
     except OSError as exc:

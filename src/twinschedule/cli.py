@@ -1,4 +1,5 @@
-"""The command line: ``twinschedule check FILE`` and ``twinschedule plan FILE``.
+"""The command line: ``twinschedule check FILE``, ``twinschedule plan FILE`` and
+``twinschedule network FILE``.
 
 Exit status: 0 a valid file / feasible plan; 1 no feasible option; 2 bad input or usage.
 """
@@ -39,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="which option's feeds to write (default 1)")
     plan.add_argument("--expand", action="store_true",
                       help="one event per meeting instead of a recurring series")
+    net = sub.add_parser("network", help="the monthly webinar most schools of a network "
+                                         "can attend; write feeds with --out")
+    net.add_argument("file", type=Path)
+    net.add_argument("--top", type=int, metavar="N", help="how many options (1 to 50)")
+    net.add_argument("--json", action="store_true", help="print the plan as JSON")
+    net.add_argument("--out", type=Path, metavar="DIR", help="write iCalendar feeds into DIR")
+    net.add_argument("--option", type=int, default=1, metavar="K",
+                     help="which option's feeds to write (default 1)")
     return ap
 
 
@@ -101,11 +110,35 @@ def _plan(args: argparse.Namespace) -> int:
     return 0 if result.feasible else 1
 
 
+def _network(args: argparse.Namespace) -> int:
+    from . import load_network, plan_network, write_network_feeds
+    from .errors import ConfigError, Problem
+    from .render_network_text import render
+
+    if args.top is not None and not 1 <= args.top <= 50:
+        raise ConfigError([Problem(path="--top", message=f"{args.top} is not between 1 and 50")],
+                          source=str(args.file))
+    result = plan_network(load_network(args.file), top=args.top)
+    if args.out is not None and result.feasible:
+        if not 1 <= args.option <= len(result.options):
+            raise ConfigError([Problem(path="--option", message=f"option {args.option} does "
+                                       f"not exist; the plan has {len(result.options)}")],
+                              source=str(args.file))
+        write_network_feeds(result, args.out, option=args.option)
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render(result))
+    return 0 if result.feasible else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
             return _check(args.file)
+        if args.command == "network":
+            return _network(args)
         return _plan(args)
     except TwinScheduleError as exc:
         print(exc.report(), file=sys.stderr)

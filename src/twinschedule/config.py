@@ -638,25 +638,32 @@ def _add_years(d: dt.date, years: int) -> dt.date:
 
 
 def from_dict(data: object, *, read_ics: ReadIcs | None = None,
-              import_ics: ImportIcs | None = None, source: str | None = None) -> Partnership:
+              import_ics: ImportIcs | None = None, source: str | None = None,
+              table: str = "partnership", keys: tuple[str, ...] = PARTNERSHIP_KEYS,
+              max_schools: int = MAX_SCHOOLS, max_years: int = MAX_YEARS,
+              extra: Callable[[_Collector, Mapping[str, Any]], None] | None = None
+              ) -> Partnership:
     """Validate ``data`` (the structure of a partnership file) into a ``Partnership``.
 
-    Raises ``ConfigError`` carrying every problem found.
+    Raises ``ConfigError`` carrying every problem found. ``table``, ``keys``,
+    ``max_schools``, ``max_years`` and ``extra`` (a check of the table's own further
+    keys, adding its problems to the same collector) let network files
+    (``network_config``) share this validation.
     """
     c = _Collector()
     if not isinstance(data, Mapping):
-        c.add("", f"expected a table with [partnership] and [[schools]], got {_type_name(data)}")
+        c.add("", f"expected a table with [{table}] and [[schools]], got {_type_name(data)}")
         raise ConfigError(c.problems, source=source)
-    _check_keys(c, data, ("partnership", "schools"), "")
-    p = data.get("partnership")
+    _check_keys(c, data, (table, "schools"), "")
+    p = data.get(table)
     if p is None:
-        c.add("partnership", "required: a [partnership] table")
+        c.add(table, f"required: a [{table}] table")
         p = {}
     elif not isinstance(p, Mapping):
-        c.add("partnership", f"expected a table, got {_type_name(p)}")
+        c.add(table, f"expected a table, got {_type_name(p)}")
         p = {}
-    path = "partnership"
-    _check_keys(c, p, PARTNERSHIP_KEYS, path)
+    path = table
+    _check_keys(c, p, keys, path)
     pid = _id(c, p, path)
     name = _str(c, p, "name", path, required=True)
     start = _date(c, p["start"], f"{path}.start") if "start" in p else None
@@ -668,9 +675,9 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
         if end < start:
             c.add(f"{path}.end", f"{end} is before start {start}")
             end = None
-        elif end > _add_years(start, MAX_YEARS):
+        elif end > _add_years(start, max_years):
             c.add(f"{path}.end", f"the horizon {start}..{end} is longer than the "
-                                 f"{MAX_YEARS} years allowed")
+                                 f"{max_years} years allowed")
             end = None
     duration = _int(c, p, "duration", path, lo=5, hi=720, required=True, unit=" minutes")
     title = _str(c, p, "title", path)
@@ -703,6 +710,8 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
     max_move = _int(c, p, "max_move_days", path, lo=0, hi=31)
     top = _int(c, p, "top", path, lo=1, hi=50)
     sequence = _int(c, p, "sequence", path, lo=0, hi=2**31 - 1)
+    if extra is not None:
+        extra(c, p)
 
     schools_raw = data.get("schools")
     schools: list[School] = []
@@ -711,9 +720,9 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
     elif not isinstance(schools_raw, list):
         c.add("schools", f"expected a list of [[schools]] tables, got {_type_name(schools_raw)}")
     elif len(schools_raw) < 2:
-        c.add("schools", f"a partnership needs at least 2 schools, got {len(schools_raw)}")
-    elif len(schools_raw) > MAX_SCHOOLS:
-        c.add("schools", f"{len(schools_raw)} schools is more than the {MAX_SCHOOLS} allowed")
+        c.add("schools", f"a {table} needs at least 2 schools, got {len(schools_raw)}")
+    elif len(schools_raw) > max_schools:
+        c.add("schools", f"{len(schools_raw)} schools is more than the {max_schools} allowed")
     else:
         seen: dict[str, int] = {}
         ics = _Imports(read_ics, import_ics) if read_ics is not None \

@@ -1,0 +1,157 @@
+"""A brute-force network planner, for the agreement test and the benchmark: every
+candidate rule, every month, every school judged one by one with
+``SchoolCalendar.conflicts`` (the readable validity check of planning.md), with
+``zoneinfo`` datetimes and no bit tricks. Returns the JSON view of network.md."""
+
+from __future__ import annotations
+
+import calendar as pycal
+import datetime as dt
+from typing import Any
+
+from twinschedule._zones import get_zone
+from twinschedule.calendar import build_calendar
+from twinschedule.model import Network, School
+
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+NTHS = [1, 2, 3, 4, -1]
+EPS = dt.timedelta(microseconds=1)
+
+
+def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    days = [dt.date(year, month, d) for d in range(1, pycal.monthrange(year, month)[1] + 1)
+            if dt.date(year, month, d).weekday() == weekday]
+    return days[nth - 1] if nth > 0 else days[-1]
+
+
+def months_between(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    out = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def prefer(school: School, local: dt.date, duration: int) -> int:
+    if school.prefer is not None:
+        return school.prefer
+    ws = school.windows_on(WEEKDAYS[local.weekday()])  # type: ignore[arg-type]
+    return (ws[0].start + ws[-1].end - duration) // 2
+
+
+def _utc(t: dt.datetime) -> str:
+    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def reference_network(n: Network, top: int | None = None) -> dict[str, Any]:
+    """The options (rule, metrics, months, never, repeat) by brute force."""
+    want = n.top if top is None else top
+    cals = [build_calendar(s, start=n.start, end=n.end, duration=n.duration)
+            for s in n.schools]
+    zone = get_zone(n.anchor)
+    duration = dt.timedelta(minutes=n.duration)
+    months = months_between(n.start, n.end)
+    cands: list[dict[str, Any]] = []
+    for nth in n.weeks:
+        for code in n.weekdays:
+            wd = WEEKDAYS.index(code)
+            dates = [(f"{y:04d}-{m:02d}", nth_weekday(y, m, wd, nth)) for y, m in months]
+            dates = [(label, d) for label, d in dates if n.start <= d <= n.end]
+            for t in range(0, 1440, n.step):
+                rows = []
+                bad = False
+                for label, d in dates:
+                    naive = dt.datetime(d.year, d.month, d.day, t // 60, t % 60)
+                    a = naive.replace(tzinfo=zone, fold=0)
+                    if a.utcoffset() != naive.replace(tzinfo=zone, fold=1).utcoffset():
+                        bad = True
+                        break
+                    start = a.astimezone(dt.UTC)
+                    end = start + duration
+                    if start.astimezone(zone).utcoffset() != (end - EPS).astimezone(
+                            zone).utcoffset():
+                        bad = True
+                        break
+                    att = [i for i, cal in enumerate(cals) if not cal.conflicts(start, end)]
+                    rows.append((label, start, att))
+                if bad:
+                    continue
+                burden = 0
+                for _, start, att in rows:
+                    for i in att:
+                        ls = start.astimezone(get_zone(n.schools[i].timezone))
+                        wall = ls.hour * 60 + ls.minute
+                        burden += abs(wall - prefer(n.schools[i], ls.date(), n.duration))
+                attendance = sum(len(att) for _, _, att in rows)
+                reached = {i for _, _, att in rows for i in att}
+                cands.append({
+                    "rule": (nth, code, t), "rows": rows, "attendance": attendance,
+                    "worst": min((len(att) for _, _, att in rows), default=0),
+                    "reached": reached, "burden": burden,
+                    "tail": (NTHS.index(nth), wd, t)})
+    ids = [s.id for s in n.schools]
+
+    def months_view(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+        return [(label, _utc(start), [ids[i] for i in att]) for label, start, att in c["rows"]]
+
+    def rule_view(c: dict[str, Any]) -> tuple[int, str, str]:
+        nth, code, t = c["rule"]
+        return (nth, code, f"{t // 60:02d}:{t % 60:02d}")
+
+    ranked = sorted((c for c in cands if c["attendance"] > 0),
+                    key=lambda c: (-c["attendance"], -c["worst"], -len(c["reached"]),
+                                   c["burden"], *c["tail"]))
+    options = []
+    seen: set[tuple[str, ...]] = set()
+    for c in ranked:
+        if len(options) >= want:
+            break
+        inst = tuple(_utc(s) for _, s, _ in c["rows"])
+        if inst in seen:
+            continue
+        seen.add(inst)
+        o: dict[str, Any] = {
+            "rule": rule_view(c),
+            "metrics": {"attendance": c["attendance"], "worst_month": c["worst"],
+                        "reached": len(c["reached"]),
+                        "possible": len(ids) * len(c["rows"]), "burden": c["burden"]},
+            "months": months_view(c),
+            "never": [ids[i] for i in range(len(ids)) if i not in c["reached"]]}
+        others = [c2 for c2 in cands if c2["rule"] != c["rule"]]
+        if n.sessions == 2 and others:
+            first = {label: set(att) for label, _, att in c["rows"]}
+
+            def extra(c2: dict[str, Any], first: dict[str, set[int]] = first) -> int:
+                return sum(len(set(att) - first.get(label, set()))
+                           for label, _, att in c2["rows"])
+            r = min(others,
+                    key=lambda c2: (-extra(c2), -c2["attendance"], c2["burden"], *c2["tail"]))
+            both = c["reached"] | r["reached"]
+            o["repeat"] = {"rule": rule_view(r), "extra": extra(r),
+                           "attendance": r["attendance"],
+                           "combined": c["attendance"] + extra(r), "months": months_view(r),
+                           "never": [ids[i] for i in range(len(ids)) if i not in both]}
+        options.append(o)
+    return {"candidates": len(cands), "options": options}
+
+
+def view(plan_dict: dict[str, Any]) -> dict[str, Any]:
+    """The same view of ``NetworkPlan.to_dict()``."""
+    def months_view(ms: list[dict[str, Any]]) -> list[tuple[str, str, list[str]]]:
+        return [(m["month"], m["start"], m["attending"]) for m in ms]
+
+    def rule_view(r: dict[str, Any]) -> tuple[int, str, str]:
+        return (r["nth"], r["weekday"], r["time"])
+
+    options = []
+    for o in plan_dict["options"]:
+        v: dict[str, Any] = {"rule": rule_view(o["rule"]), "metrics": o["metrics"],
+                             "months": months_view(o["months"]), "never": o["never"]}
+        if "repeat" in o:
+            r = o["repeat"]
+            v["repeat"] = {"rule": rule_view(r["rule"]), "extra": r["extra"],
+                           "attendance": r["attendance"], "combined": r["combined"],
+                           "months": months_view(r["months"]), "never": r["never"]}
+        options.append(v)
+    return {"candidates": plan_dict["candidates"], "options": options}
