@@ -30,7 +30,7 @@ import heapq
 import itertools
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import _zones
@@ -73,7 +73,7 @@ class Match:
     school: str
     pool: int
     partners: tuple[Partner, ...]
-    planned: int = 0
+    planned: int = field(default=0, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"school": self.school, "pool": self.pool,
