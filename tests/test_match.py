@@ -14,7 +14,7 @@ from strategies import partnerships
 
 import twinschedule
 from twinschedule.errors import ConfigError
-from twinschedule.match import _Pool, match
+from twinschedule.matching import _Pool, match
 from twinschedule.model import Network
 
 

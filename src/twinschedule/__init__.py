@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the model and plan types are imported on first use (fast im
     from concurrent.futures import Executor
 
     from ._zones import IANA_VERSION as TZDATA_VERSION
-    from .match import Match, Partner
+    from .matching import Match, Partner
     from .model import (
         Busy,
         Conflict,
@@ -43,8 +43,8 @@ _LAZY = {
         "Busy", "Conflict", "DateRange", "Partnership", "Rule", "School", "TimedEvent",
         "Window")},
     "Network": (".model", "Network"),
-    "Match": (".match", "Match"),
-    "Partner": (".match", "Partner"),
+    "Match": (".matching", "Match"),
+    "Partner": (".matching", "Partner"),
     **{name: (".network_outputs", name) for name in (
         "NetworkOption", "NetworkPlan", "Session")},
     **{name: (".outputs", name) for name in (
@@ -276,7 +276,7 @@ def match(network: Network, school_id: str, *, top: int = 10) -> Match:
     order, exactly as planning every pair with :func:`plan` would rank them. Partners
     with no option are not listed. Raises ``ConfigError`` for an unknown school.
     """
-    from .match import match as _match
+    from .matching import match as _match
 
     return _match(network, school_id, top=top)
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
-from .match import Match, Partner, _check_top, _Pool, pack_option, unpack_option
+from .matching import Match, Partner, _check_top, _Pool, pack_option, unpack_option
 from .model import Network, Partnership
 from .outputs import Plan
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .match import Match
+from .matching import Match
 from .model import Network
 
 
