@@ -6,16 +6,24 @@ of ``plan(network.pair(school, partner))``: ``(-held, moved, drift, max_burden,
 total_burden)``; partners are ranked by score, then by file order (network.md).
 
 The result is exact, and fast because most pairs are never planned. Every school gets
-a *sketch*: a bit mask of UTC start minutes (on a grid of ``g`` minutes) that contains
-every start valid for it (open days and windows; busy times are ignored, so it is a
-superset), and the same restricted to starts within ``d`` minutes of its preferred time
-for a ladder of ``d``. Each anchor zone gets, per month of its calendar, the mask of its
-grid starts on allowed weekdays inside the horizon. For a pair, ``held`` is then at most
-the number of months whose mask meets both schools' sketches, and a best option holding
-that many meetings gives each school a burden of at least ``held`` times the smallest
-distance its sketch allows there. These lower bounds of the score are refined lazily in
-a priority queue ordered by ``(bound, file index)``; a pair is planned exactly only when
-it reaches the head of the queue, and a partner is accepted when its exact score does.
+a *sketch*: a bit mask of UTC start minutes (on a grid of ``g`` minutes) holding every
+start valid for it (its open days times its windows; busy times are ignored, so it is a
+superset); schools with the same zone, days, windows and preferred time share the
+windows part, and its levels "less than ``d`` minutes from the preferred start" for a
+ladder of ``d``. Each anchor zone gets, per month of its calendar, the mask of its grid
+starts on allowed weekdays inside the horizon. For a pair and an anchor, folding each
+month of ``both sketches & month mask`` onto one day's wall clock gives, for every
+clock time, the months in which some allowed day has a start at that time: a rule at
+that time holds at most that many meetings (``held`` bound). A rule reaching the bound
+holds one in each of those months, so every such month whose nominal date has no start
+at that time is moved (``moved`` bound); the school of the other zone sees the time at
+as many local times as the months' UTC-offset differences allow (``drift`` bound); and
+each school's burden is at least ``held`` times the smallest distance its levels allow
+among the starts at that time (``max_burden``, ``total_burden`` bounds).
+
+These lower bounds of the score are refined lazily in a priority queue ordered by
+``(bound, file index)``; a pair is planned exactly (``planner.plan``) only when it
+reaches the head of the queue, and a partner is accepted when its exact score does.
 Since every bound is at most the true score, the accepted partners are exactly the best
 ``top`` (the argument of A* search). Schools with identical calendars (every field but
 ``id`` and ``name``) share sketches and plans; a shared plan's option is relabelled with
