@@ -9,8 +9,7 @@ The result is exact, and fast because most pairs are never planned. Every school
 a *sketch*: a bit mask of UTC start minutes (on a grid of ``g`` minutes) holding every
 start valid for it (its open days times its windows; busy times are ignored, so it is a
 superset); schools with the same zone, days, windows and preferred time share the
-windows part, and its levels "less than ``d`` minutes from the preferred start" for a
-ladder of ``d``. Each anchor zone gets, per month of its calendar, the mask of its grid
+windows part. Each anchor zone gets, per month of its calendar, the mask of its grid
 starts on allowed weekdays inside the horizon. For a pair and an anchor, folding each
 month of ``both sketches & month mask`` onto one day's wall clock gives, for every
 clock time, the months in which some allowed day has a start at that time: a rule at
@@ -18,8 +17,9 @@ that time holds at most that many meetings (``held`` bound). A rule reaching the
 holds one in each of those months, so every such month whose nominal date has no start
 at that time is moved (``moved`` bound); the school of the other zone sees the time at
 as many local times as the months' UTC-offset differences allow (``drift`` bound); and
-each school's burden is at least ``held`` times the smallest distance its levels allow
-among the starts at that time (``max_burden``, ``total_burden`` bounds).
+each school's burden is at least ``held`` times the smallest distance between that
+time, shifted by one of those offset differences, and one of its preferred starts
+(``max_burden``, ``total_burden`` bounds).
 
 These lower bounds of the score are refined lazily in a priority queue ordered by
 ``(bound, file index)``; a pair is planned exactly (``planner.plan``) only when it
@@ -51,9 +51,6 @@ from .planner import plan as _plan
 from .rules import nth_weekday
 
 Score = tuple[int, int, int, int, int]
-#: Distances (minutes from a school's preferred start) of the sketch's ladder.
-LADDER: tuple[int, ...] = (*range(1, 16), 20, 25, 30, 40, 45, 50, 60, 75, 90, 105, 120, 150,
-                           180, 240, 300, 360, 480, 600, 720, 1441)
 _PAD = 180  # minutes a meeting's wall-clock end may move on a day with an offset change
 
 
@@ -141,45 +138,25 @@ class _Zone:
 @dataclass(slots=True)
 class _Template:
     """What schools with the same zone, school days, windows and preferred time share:
-    the starts that fit a window on any school day (``valid``) and, lazily, those less
-    than ``LADDER[k]`` minutes from the preferred time."""
+    the starts that fit a window on any school day, and the preferred starts."""
 
     valid: int
-    spans: list[tuple[int, int, int]]  # (first start, last start, preferred start)
-    levels: dict[int, int]
+    prefs: frozenset[int]  # the preferred start (wall minutes) of every school day
 
 
 class _Sketch:
-    """A superset of one school's valid starts: its template's starts on its open days.
-    Its distance levels are the template's: they are only ever intersected with subsets
-    of ``valid``."""
+    """A superset of one school's valid starts: its template's starts on its open days."""
 
-    __slots__ = ("_template", "valid")
+    __slots__ = ("prefs", "valid")
 
     def __init__(self, template: _Template, closed: int) -> None:
-        self._template = template
+        self.prefs = template.prefs
         self.valid = template.valid & ~closed if closed else template.valid
 
-    def level(self, pool: _Pool, k: int) -> int:
-        t = self._template
-        got = t.levels.get(k)
-        if got is None:
-            d = LADDER[k]
-            got = t.levels[k] = pool.mask(
-                (max(a, c - d + 1), min(b, c + d - 1)) for a, b, c in t.spans)
-        return got
-
-    def distance(self, pool: _Pool, starts: int) -> int:
-        """A lower bound of every start's distance from the preferred time (``starts``
-        a non-empty subset of the sketch)."""
-        lo, hi = -1, len(LADDER) - 1  # level hi meets starts; find the first that does
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if starts & self.level(pool, mid):
-                hi = mid
-            else:
-                lo = mid
-        return LADDER[lo] if lo >= 0 else 0
+    def distance(self, minute: int, diffs: frozenset[int]) -> int:
+        """A lower bound of the burden of one meeting at anchor wall minute ``minute``
+        when the school's clock differs from the anchor's by one of ``diffs``."""
+        return min(abs((minute + d) % 1440 - p) for d in diffs for p in self.prefs)
 
 
 @dataclass(slots=True)
@@ -240,7 +217,6 @@ class _Pool:
         self._sketches: dict[int, _Sketch] = {}
         self._templates: dict[tuple[Any, ...], _Template] = {}
         self._anchors: dict[str, _Anchor] = {}
-        self._spread: dict[tuple[str, int], int] = {}
         self._offdiffs: dict[tuple[str, str], list[frozenset[int]]] = {}
         self._cal: dict[tuple[Any, ...], tuple[frozenset[str], frozenset[int]]] = {}
         self._plans: dict[tuple[int, int], tuple[Score, Option] | None] = {}
@@ -285,6 +261,7 @@ class _Pool:
         first, last = self.first_day - 2, self.last_day + 2
         zone = self._zones[s.timezone]
         spans: list[tuple[int, int, int]] = []
+        prefs: set[int] = set()
         for u0, u1, day, off in zone.pieces:
             if day < first or day > last:
                 continue
@@ -294,6 +271,7 @@ class _Pool:
             windows = s.windows_on(wd)
             pref = s.prefer if s.prefer is not None else (
                 (windows[0].start + windows[-1].end - dur) // 2)
+            prefs.add(pref)
             pad = _PAD if zone.tl.changes_between(u0 - 1440, u1 + 1440) else 0
             ml = day * 1440 - off
             for w in windows:
@@ -302,7 +280,7 @@ class _Pool:
                 if a <= b:
                     spans.append((a, b, ml + pref))
         got = self._templates[key] = _Template(
-            valid=self.mask([(a, b) for a, b, _ in spans]), spans=spans, levels={})
+            valid=self.mask([(a, b) for a, b, _ in spans]), prefs=frozenset(prefs))
         return got
 
     def _build(self, s: School) -> _Sketch:
@@ -383,30 +361,6 @@ class _Pool:
         got = self._anchors[zone] = _Anchor(months=months, union=union, zone=zone,
                                             spans=spans, keys=list(bufs))
         return got
-
-    def spread(self, zone: str, times: int) -> int:
-        """The UTC starts whose wall-clock minute of the day in ``zone`` is a bit of
-        ``times`` (bit ``m // g`` for minute ``m``)."""
-        key = (zone, times)
-        got = self._spread.get(key)
-        if got is not None:
-            return got
-        g, lo, dbits = self.g, self.lo, self.dbits
-        out = 0
-        for w0, w1, off in self._zones[zone].runs:
-            d0 = w0 // 1440
-            count = (w1 - 1) // 1440 - d0 + 1
-            pattern = times * (((1 << (count * dbits)) - 1) // ((1 << dbits) - 1))
-            q0 = -((d0 * 1440 - w0) // g)
-            q1 = -((d0 * 1440 - w1) // g)
-            pattern &= (1 << q1) - (1 << q0)
-            shift = (d0 * 1440 - off - lo) // g
-            out |= pattern << shift if shift >= 0 else pattern >> -shift
-        out &= (1 << self.size) - 1
-        if len(self._spread) > 4096:
-            self._spread.clear()
-        self._spread[key] = out
-        return out
 
     def _diffs(self, anchor: _Anchor, other: str) -> list[frozenset[int]]:
         """Per month of the anchor, every difference of UTC offsets ``other - anchor``
@@ -512,7 +466,7 @@ class _Pool:
         if not both:
             return None
         zf, zt = self._reps[f].timezone, self._reps[t].timezone
-        found: list[tuple[int, str, int, int, int]] = []
+        found: list[tuple[int, _Anchor, int, int, int, list[int]]] = []
         for zone in dict.fromkeys((zf, zt)):
             a = self.anchor(zone)
             held, times, folds, fulls = self._held(both, a)
@@ -530,29 +484,30 @@ class _Pool:
                             count[v] = count.get(v, 0) + 1
                 drift = max(0, held - max(count.values(), default=0))
             moved = self._moved(a, times, held, folds, fulls) if stage else 0
-            found.append((held, zone, times, drift, moved))
+            found.append((held, a, times, drift, moved, folds))
         if not found:
             return None
-        top = max(h for h, _, _, _, _ in found)
+        top = max(x[0] for x in found)
         best: tuple[int, int, int, int] | None = None
-        for h, zone, times, drift, moved in found:
+        for h, a, times, drift, moved, folds in found:
             if h != top:
                 continue
             got = (moved, drift, 0, 0)
             if stage:
-                # Each time separately: a rule has one time, so both schools' distances
-                # are those of the same starts.
-                union = both & self.anchor(zone).union
+                # Each time separately (a rule has one time): each school sees it at the
+                # anchor time plus an offset difference of a month that can hold it.
+                months = [i for i, y in enumerate(folds) if y & times]
+                df_all, dt_all = self._diffs(a, zf), self._diffs(a, zt)
+                diffs_f = frozenset().union(*(df_all[i] for i in months))
+                diffs_t = frozenset().union(*(dt_all[i] for i in months))
                 mb = tb = 1 << 62
                 bits = times
                 while bits:
                     low = bits & -bits
                     bits ^= low
-                    starts = union & self.spread(zone, low)
-                    if not starts:
-                        continue
-                    df = sf.distance(self, starts)
-                    dt_ = st.distance(self, starts)
+                    minute = (low.bit_length() - 1) * self.g
+                    df = sf.distance(minute, diffs_f)
+                    dt_ = st.distance(minute, diffs_t)
                     mb, tb = min(mb, top * max(df, dt_)), min(tb, top * (df + dt_))
                 got = (moved, drift, mb, tb)
             best = got if best is None else min(best, got)
