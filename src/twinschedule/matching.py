@@ -133,6 +133,7 @@ class _Zone:
     tl: _zones.Timeline
     pieces: list[tuple[int, int, int, int]]  # (u0, u1, local day, offset)
     runs: list[tuple[int, int, int]]  # (w0, w1, offset)
+    near: frozenset[int]  # local days within two days of an offset change
 
 
 @dataclass(slots=True)
@@ -201,7 +202,9 @@ class _Pool:
                     runs[-1] = (runs[-1][0], u1 + off, off)
                 else:
                     runs.append((u0 + off, u1 + off, off))
-            self._zones[z] = _Zone(tl=tl, pieces=pieces, runs=runs)
+            near = frozenset(t // 1440 + k for t in tl.changes_between(
+                pieces[0][0] - 3 * 1440, pieces[-1][1] + 3 * 1440) for k in range(-3, 4))
+            self._zones[z] = _Zone(tl=tl, pieces=pieces, runs=runs, near=near)
         self.keys = [dataclasses.replace(s, id="", name="") for s in n.schools]
         self._class: dict[School, int] = {}
         self.cls: list[int] = []
@@ -260,27 +263,54 @@ class _Pool:
         dur = self.network.duration
         first, last = self.first_day - 2, self.last_day + 2
         zone = self._zones[s.timezone]
-        spans: list[tuple[int, int, int]] = []
+        g, dbits, lo = self.g, self.dbits, self.lo
         prefs: set[int] = set()
+        # One week of wall-clock starts (bit (day - monday) * dbits + minute // g, from a
+        # Monday), repeated over each run of constant offset and shifted to UTC.
+        week = 0
+        for i, wd in enumerate(WEEKDAYS):
+            if wd not in days:
+                continue
+            windows = s.windows_on(wd)
+            prefs.add(s.prefer if s.prefer is not None else (
+                (windows[0].start + windows[-1].end - dur) // 2))
+            for w in windows:
+                q0, q1 = -(-w.start // g), (w.end - dur) // g
+                if q0 <= q1:
+                    week |= ((1 << (q1 + 1)) - (1 << q0)) << (i * dbits)
+        valid = 0
+        wbits = 7 * dbits
+        for w0, w1, off in zone.runs:
+            w0, w1 = max(w0, first * 1440), min(w1, (last + 1) * 1440)
+            if w0 >= w1 or not week:
+                continue
+            monday = (w0 // 1440) - ((w0 // 1440) + 3) % 7  # day number of a Monday
+            weeks = ((w1 - 1) // 1440 - monday) // 7 + 1
+            pattern = week * (((1 << (weeks * wbits)) - 1) // ((1 << wbits) - 1))
+            base = monday * 1440
+            q0, q1 = -((base - w0) // g), -((base - w1) // g)  # wall bits [q0, q1)
+            pattern &= (1 << q1) - (1 << q0)
+            shift = (base - off - lo) // g
+            valid |= pattern << shift if shift >= 0 else pattern >> -shift
+        valid &= (1 << self.size) - 1
+        # Days near an offset change: a meeting's wall-clock end can move; add the
+        # starts whose end fits with that margin, as spans of UTC minutes.
+        spans: list[tuple[int, int]] = []
         for u0, u1, day, off in zone.pieces:
-            if day < first or day > last:
+            if day < first or day > last or day not in zone.near:
                 continue
             wd = WEEKDAYS[(day + 3) % 7]
             if wd not in days:
                 continue
-            windows = s.windows_on(wd)
-            pref = s.prefer if s.prefer is not None else (
-                (windows[0].start + windows[-1].end - dur) // 2)
-            prefs.add(pref)
-            pad = _PAD if zone.tl.changes_between(u0 - 1440, u1 + 1440) else 0
             ml = day * 1440 - off
-            for w in windows:
-                a = max(u0, ml + w.start)
-                b = min(u1 - 1, ml + w.end - dur + pad)
-                if a <= b:
-                    spans.append((a, b, ml + pref))
-        got = self._templates[key] = _Template(
-            valid=self.mask([(a, b) for a, b, _ in spans]), prefs=frozenset(prefs))
+            for w in s.windows_on(wd):
+                a_ = max(u0, ml + w.start)
+                b_ = min(u1 - 1, ml + w.end - dur + _PAD)
+                if a_ <= b_:
+                    spans.append((a_, b_))
+        if spans:
+            valid |= self.mask(spans)
+        got = self._templates[key] = _Template(valid=valid, prefs=frozenset(prefs))
         return got
 
     def _build(self, s: School) -> _Sketch:
@@ -434,8 +464,28 @@ class _Pool:
         at that time is a moved month."""
         dbits = self.dbits
         day = (1 << dbits) - 1
+        nominals = self._nominals(anchor)
+        # First with saturating counters: is some time of some family missing its
+        # nominal date in no month (moved 0), or in one month only (moved 1)?
+        once = False
+        for days in nominals:
+            ones = twos = 0
+            ok = times
+            for j, y, full in zip(days, folds, fulls, strict=True):
+                if y & ok:
+                    if j is None:
+                        ok &= ~y
+                    else:
+                        miss = y & ~((full >> (j * dbits)) & day)
+                        twos |= ones & miss
+                        ones |= miss
+            if ok & ~ones:
+                return 0
+            once = once or bool(ok & ~twos)
+        if once:
+            return 1
         best = held
-        for days in self._nominals(anchor):
+        for days in nominals:
             planes: list[int] = []
             ok = times
             for j, y, full in zip(days, folds, fulls, strict=True):
