@@ -25,6 +25,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -35,7 +36,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "examples" / "networks"))
 
-from make_networks import WORLD, network  # noqa: E402
+from make_networks import WORLD, network, to_toml  # noqa: E402
 from network_bruteforce import reference_network, view  # noqa: E402
 
 import twinschedule  # noqa: E402
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-results", action="store_true")
     args = ap.parse_args(argv)
     sizes = [20, 50] if args.smoke else [100, 300, 1000, 2000, 5000]
-    unshared = [20] if args.smoke else [100, 300, 1000]
+    unshared = [20] if args.smoke else [100, 300, 1000, 5000]
     runs = 1 if args.smoke else 3
     lines = ["twinschedule network benchmarks",
              f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
@@ -153,6 +154,15 @@ def main(argv: list[str] | None = None) -> int:
         mb = peak_mb(mem_size, sessions)
         lines.append(f"Peak memory (VmHWM of a fresh process planning {mem_size} schools, "
                      f"sessions = {sessions}): {mb:.0f} MB (target <= 1024 MB)")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "network.toml"
+        path.write_text(to_toml(data(mem_size), "benchmark network"))
+        gc.collect()
+        t0 = time.process_time()
+        twinschedule.load_network(path)
+        lines.append(f"Loading and validating the {mem_size}-school file "
+                     f"({path.stat().st_size / 1e6:.1f} MB of TOML): "
+                     f"{time.process_time() - t0:.2f} s CPU")
     small = data(8 if args.smoke else 12, sessions=2, end=dt.date(2026, 10, 31),
                  weekdays=["TU", "WE", "TH"], step=30)
     n = twinschedule.network_from_dict(small)

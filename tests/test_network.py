@@ -31,16 +31,16 @@ CASES = Path("/work/shared/conformance/network")
 
 
 @st.composite
-def networks(draw: st.DrawFn, *, max_schools: int = 6) -> dict[str, Any]:
+def networks(draw: st.DrawFn, *, max_schools: int = 8) -> dict[str, Any]:
     start = dt.date(draw(st.integers(2026, 2028)), draw(st.sampled_from([1, 3, 4, 9, 10, 11])),
                     draw(st.integers(1, 28)))
-    end = start + dt.timedelta(days=draw(st.integers(0, 100)))
+    end = start + dt.timedelta(days=draw(st.integers(0, 120)))
     net: dict[str, Any] = {
         "id": "net", "name": "Net", "start": start, "end": end,
         "duration": draw(st.sampled_from([30, 45, 60, 90])),
         "anchor": draw(st.sampled_from(TRICKY_ZONES + REQUIRED_ZONES)),
         "step": draw(st.sampled_from([60, 120, 90])),
-        "top": draw(st.integers(1, 6)),
+        "top": draw(st.integers(1, 20)),
         "sessions": draw(st.sampled_from([1, 2])),
         "weekdays": draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=3,
                                   unique=True)),

@@ -427,12 +427,14 @@ def _country_hint(code: str, supported: list[str]) -> str:
     return _did_you_mean(code.upper(), supported)
 
 
+@functools.cache  # per country, not per school: a network has up to 5000 schools
 def _subdivisions(code: str) -> tuple[str, ...]:
     import holidays
 
     return tuple(str(s) for s in type(holidays.country_holidays(code)).subdivisions)
 
 
+@functools.cache
 def _country_info(code: str) -> tuple[tuple[str, ...], dict[str, str]]:
     """Supported holiday categories and subdivision aliases of a country."""
     import holidays
