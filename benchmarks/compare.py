@@ -12,7 +12,9 @@ first on ``sys.path``, makes one warm-up call of ``twinschedule.plan`` and then
 each; loading is not timed), and prints the times and a digest of the plan's JSON.
 Within a round the two sides alternate which goes first, so load from other processes
 on a shared machine falls on both alike. The table gives, per case, the median of all
-timed calls of each side and the ratio new / base; the two sides' plans must be
+timed calls of each side and the ratio new / base, of wall-clock time and of the
+process's CPU time (less disturbed by other processes on a busy machine); the two
+sides' plans must be
 identical (else the exit status is 1).
 
 ``import`` is the wall time of ``python -c "import twinschedule"`` (median over the
@@ -47,15 +49,17 @@ assert twinschedule.__file__.startswith(src), (twinschedule.__file__, src)
 from compare import make
 build = make(case, root)
 twinschedule.plan(build())
-times = []
+times, cpu = [], []
 for _ in range(int(runs)):
     p = build()
     gc.collect()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     plan = twinschedule.plan(p)
     times.append((time.perf_counter() - t0) * 1000)
+    cpu.append((time.process_time() - c0) * 1000)
 digest = hashlib.sha256(json.dumps(plan.to_dict(), sort_keys=True).encode()).hexdigest()
-print(json.dumps({"times": times, "digest": digest}))
+print(json.dumps({"times": times, "cpu": cpu, "digest": digest}))
 """
 
 # (key, description, partnership() arguments; None: the England-Kenya example)
@@ -138,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], capture_output=True,
                            text=True, cwd=ROOT).stdout.strip()
     times: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     digests: dict[tuple[str, str], set[str]] = {}
     imports: dict[str, list[float]] = {"base": [], "new": []}
     load0 = os.getloadavg()
@@ -150,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 for side in order:
                     got = child(sides[side], key, args.runs)
                     times.setdefault((key, side), []).extend(got["times"])
+                    cpu.setdefault((key, side), []).extend(got["cpu"])
                     digests.setdefault((key, side), set()).add(got["digest"])
             for side in order:
                 imports[side].append(import_ms(sides[side]))
@@ -160,16 +166,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"base {args.base}, new {head}{' + uncommitted changes in src/' if dirty else ''}; "
           f"load average {load0[0]:.2f} at start, {load1[0]:.2f} at end "
           f"({os.cpu_count()} CPUs)")
-    print(f"{'case':<44} {'base ms':>9} {'new ms':>9} {'new/base':>9}  n   same plan")
+    print("medians of wall-clock (perf_counter) and CPU (process_time) milliseconds:")
+    print(f"{'case':<44} {'base ms':>9} {'new ms':>9} {'new/base':>9} {'base cpu':>9} "
+          f"{'new cpu':>9} {'new/base':>9}  n   same plan")
     ok = True
     for key, name, _ in cases:
         b = statistics.median(times[(key, "base")])
         n = statistics.median(times[(key, "new")])
+        bc = statistics.median(cpu[(key, "base")])
+        nc = statistics.median(cpu[(key, "new")])
         same = digests[(key, "base")] == digests[(key, "new")] and len(
             digests[(key, "new")]) == 1
         ok &= same
-        print(f"{name:<44} {b:9.1f} {n:9.1f} {n / b:9.2f}  {len(times[(key, 'new')]):<3} "
-              f"{'yes' if same else 'NO'}")
+        print(f"{name:<44} {b:9.1f} {n:9.1f} {n / b:9.2f} {bc:9.1f} {nc:9.1f} {nc / bc:9.2f}  "
+              f"{len(times[(key, 'new')]):<3} {'yes' if same else 'NO'}")
     b = statistics.median(imports["base"])
     n = statistics.median(imports["new"])
     label = 'python -c "import twinschedule" (wall)'

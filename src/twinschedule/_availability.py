@@ -29,26 +29,27 @@ from typing import NamedTuple
 from . import _zones
 from ._units import MINUTES_PER_DAY, OFFSET_SPREAD, DayNumber, GridMask, UtcMinute
 from ._vocab import Reason, weekday_of
-from .calendar import SchoolCalendar
+from .calendar import DayConflict, SchoolCalendar
 from .model import Window
 
 Interval = tuple[UtcMinute, UtcMinute]  # inclusive [a, b]
+
+# The named tuples of the loops below are built with tuple.__new__: the same objects as
+# ``LocalSpan(...)``, without the Python-level ``__new__`` of NamedTuple (8x the cost).
+_new = tuple.__new__
 Intervals = list[Interval]  # sorted, disjoint
 
 
 class LocalSpan(NamedTuple):
-    """UTC minutes ``[start, end)`` with one UTC ``offset`` and one local date ``day``."""
+    """UTC minutes ``[start, end)`` with one UTC ``offset`` and one local date ``day``;
+    ``midnight``: the UTC minute of wall-clock 00:00 of ``day`` at this offset (wall
+    minute ``w`` of the day is UTC minute ``midnight + w``)."""
 
     start: UtcMinute
     end: UtcMinute
     day: DayNumber
     offset: int
-
-    @property
-    def midnight(self) -> UtcMinute:
-        """The UTC minute of wall-clock 00:00 of ``day`` at this span's offset (wall
-        minute ``w`` of the day is UTC minute ``midnight + w``)."""
-        return self.day * MINUTES_PER_DAY - self.offset
+    midnight: UtcMinute
 
 
 def utc_range(first_day: DayNumber, last_day: DayNumber) -> Interval:
@@ -69,8 +70,9 @@ def local_days(tl: _zones.Timeline, first: UtcMinute, last: UtcMinute) -> Iterat
         u = lo
         while u < hi:
             day = (u + off) // MINUTES_PER_DAY
-            nxt = min(hi, (day + 1) * MINUTES_PER_DAY - off)
-            yield LocalSpan(u, nxt, day, off)
+            midnight = day * MINUTES_PER_DAY - off
+            nxt = min(hi, midnight + MINUTES_PER_DAY)
+            yield _new(LocalSpan, (u, nxt, day, off, midnight))
             u = nxt
 
 
@@ -177,11 +179,14 @@ def school_availability(cal: SchoolCalendar, *, with_reasons: bool = False) -> S
     fit: Intervals = []
     openv: Intervals = []
     day_fail: dict[Reason, Intervals] = {}
+    day_cache: dict[DayNumber, list[DayConflict]] = {}
     for span in local_days(tl, first, last):
         if span.day < first_day or span.day > last_day:
             continue
         d = _zones.from_day_number(span.day)
-        conflicts = cal.day_conflicts(d)
+        conflicts = day_cache.get(span.day)
+        if conflicts is None:  # a date of a clock change has two spans
+            conflicts = day_cache[span.day] = cal.day_conflicts(d)
         if not conflicts:
             openv.append((span.start, span.end - 1))
         elif with_reasons:
@@ -271,7 +276,7 @@ def _pieces(tl: _zones.Timeline, first_day: DayNumber, last_day: DayNumber,
         k_lo = -(-w0 // step)
         k_hi = (w1 - 1) // step
         if k_lo <= k_hi:
-            covered.setdefault(span.day, []).append(Piece(k_lo, k_hi, midnight))
+            covered.setdefault(span.day, []).append(_new(Piece, (k_lo, k_hi, midnight)))
     return covered
 
 
@@ -383,7 +388,7 @@ class GridStarts:
             first = origin + lo * step
             phase = first % step
             grid = self.on(phase)[0]
-            n0 = grid.index(first)
+            n0 = (first - phase) // step - grid.base  # grid.index(first), inlined
             count = hi - lo + 1
             if n0 < 0 or n0 + count > grid.size:
                 continue

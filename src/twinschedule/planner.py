@@ -56,6 +56,10 @@ from .outputs import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
 from .ranking import RankKey
 from .rules import months, move_offsets, nth_weekday
 
+# Named tuples built in loops use tuple.__new__: the same objects as ``Move(...)``,
+# without the Python-level ``__new__`` of NamedTuple.
+_new = tuple.__new__
+
 #: Above this many valid times on an anchor date, a :class:`Row` is filled by whole
 #: runs of the grid (list operations); at or below it, time by time.
 DENSE_ROW = 16
@@ -230,11 +234,11 @@ class _Search:
             for other in self._order(nominal):
                 got = remaining & valid[other]
                 if got:
-                    moves.append(Move(other, got))
+                    moves.append(_new(Move, (other, got)))
                     remaining &= ~got
                     if not remaining:
                         break
-        return MonthMasks(index, scheduled, moves)
+        return _new(MonthMasks, (index, scheduled, moves))
 
     def families(self) -> list[_Family]:
         out = []
@@ -408,14 +412,15 @@ class _Search:
         by_time = [list(zip(*cols, strict=True)) for cols in columns]
         keys: list[RankKey] = []
         none = {None}
+        of = RankKey.of
         for k in _bits(times):
             drift = 0
             for i in schools:
                 minutes = by_time[i][k]  # this time's local minute in every month (None: none)
                 drift += held - max(map(minutes.count, set(minutes) - none))
-            keys.append(RankKey.of(held=held, moved=moved, drift=drift,
-                                   burdens=[burden[i][k] for i in schools], anchor_index=ai,
-                                   nth=fam.nth, weekday=fam.weekday, time=k * self.step))
+            keys.append(of(held=held, moved=moved, drift=drift,
+                           burdens=[burden[i][k] for i in schools], anchor_index=ai,
+                           nth=fam.nth, weekday=fam.weekday, time=k * self.step))
         return keys
 
     # -- outputs

@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 from ._vocab import NTHS
 
+_new = tuple.__new__
+
 
 class RankKey(NamedTuple):
     """A candidate's place in the ranking (compares as the plain tuple of planning.md)."""
@@ -33,8 +35,10 @@ class RankKey(NamedTuple):
         """The key of a candidate holding ``held`` meetings (``moved`` of them moved) with
         the given ``drift`` and per-school ``burdens``, of rule (nth, weekday, time) in
         the anchor at ``anchor_index``."""
-        return cls(-held, moved, drift, max(burdens), sum(burdens), anchor_index,
-                   NTHS.index(nth), weekday, time)
+        # tuple.__new__ directly: the same object as cls(...), without the Python-level
+        # __new__ of NamedTuple (this runs once per candidate time of a group).
+        return _new(cls, (-held, moved, drift, max(burdens), sum(burdens), anchor_index,
+                          NTHS.index(nth), weekday, time))
 
     @property
     def held(self) -> int:
