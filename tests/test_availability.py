@@ -19,7 +19,6 @@ from twinschedule._availability import (
     Grid,
     GridStarts,
     Intervals,
-    Piece,
     school_availability,
     utc_range,
 )
@@ -95,8 +94,8 @@ def test_grid_positions_and_masks() -> None:
     assert grid.encode([(4, 21), (80, 200)]) == 0b11000110
     starts = GridStarts([[(4, 21), (80, 200)], [(0, 90)]], 15, 0, 100)
     # An anchor date whose grid times 2..4 start at UTC 5, 20, 35.
-    assert starts.mask((Piece(lo=2, hi=4, origin=5 - 30),)) == 0b01100
-    assert starts.mask((Piece(lo=0, hi=9, origin=5),)) == 0  # leaves the range: none
+    assert starts.mask(((2, 4, 5 - 30),)) == 0b01100
+    assert starts.mask(((0, 9, 5),)) == 0  # leaves the range: none
 
 
 def test_rank_key_is_the_contract_tuple() -> None:

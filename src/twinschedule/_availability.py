@@ -8,11 +8,11 @@ the grid (the tests check this).
 
 What is where:
 
-- :func:`local_days` cuts a UTC range into :class:`LocalSpan` pieces of constant
+- :func:`local_days` cuts a UTC range into :data:`LocalSpan` pieces of constant
   offset and one local date; :func:`window_span` places a wall-clock window on one.
 - :func:`school_availability` gives a school's valid starts (:class:`SchoolAvailability`).
 - :func:`anchor_days` gives the anchor's start-time grid of each date
-  (:class:`AnchorDay`, made of :class:`Piece` s, one or two per date).
+  (:class:`AnchorDay`, made of :data:`Piece` s, one or two per date).
 - :class:`Grid` is the UTC grid of one phase; :class:`GridStarts` reads a set of UTC
   starts on the grids of every phase and gives an anchor date's :data:`GridMask`;
   :func:`selection` marks anchor dates' grid times on those grids (diagnostics).
@@ -24,32 +24,32 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from . import _zones
-from ._units import MINUTES_PER_DAY, OFFSET_SPREAD, DayNumber, GridMask, UtcMinute
-from ._vocab import Reason, weekday_of
+from ._units import (
+    CALENDAR_MARGIN_DAYS,
+    MINUTES_PER_DAY,
+    OFFSET_SPREAD,
+    TIMELINE_MARGIN_DAYS,
+    DayNumber,
+    GridMask,
+    UtcMinute,
+    weekday_of_day,
+)
+from ._vocab import WEEKDAYS, Reason
 from .calendar import DayConflict, SchoolCalendar
 from .model import Window
 
 Interval = tuple[UtcMinute, UtcMinute]  # inclusive [a, b]
 
-# The named tuples of the loops below are built with tuple.__new__: the same objects as
-# ``LocalSpan(...)``, without the Python-level ``__new__`` of NamedTuple (8x the cost).
-_new = tuple.__new__
 Intervals = list[Interval]  # sorted, disjoint
 
 
-class LocalSpan(NamedTuple):
-    """UTC minutes ``[start, end)`` with one UTC ``offset`` and one local date ``day``;
-    ``midnight``: the UTC minute of wall-clock 00:00 of ``day`` at this offset (wall
-    minute ``w`` of the day is UTC minute ``midnight + w``)."""
-
-    start: UtcMinute
-    end: UtcMinute
-    day: DayNumber
-    offset: int
-    midnight: UtcMinute
+#: ``(start, end, day, offset)``: UTC minutes ``[start, end)`` with one UTC ``offset``
+#: and one local date ``day``. (Plain tuples, unpacked by name where used: they are
+#: made for every day of every school, and a NamedTuple costs 50% more to make here.)
+#: Wall minute ``w`` of ``day`` is UTC minute ``day * MINUTES_PER_DAY - offset + w``.
+LocalSpan = tuple[UtcMinute, UtcMinute, DayNumber, int]
 
 
 def utc_range(first_day: DayNumber, last_day: DayNumber) -> Interval:
@@ -70,18 +70,19 @@ def local_days(tl: _zones.Timeline, first: UtcMinute, last: UtcMinute) -> Iterat
         u = lo
         while u < hi:
             day = (u + off) // MINUTES_PER_DAY
-            midnight = day * MINUTES_PER_DAY - off
-            nxt = min(hi, midnight + MINUTES_PER_DAY)
-            yield _new(LocalSpan, (u, nxt, day, off, midnight))
+            nxt = min(hi, (day + 1) * MINUTES_PER_DAY - off)
+            yield u, nxt, day, off
             u = nxt
 
 
 def window_span(span: LocalSpan, window: Window) -> Interval:
     """``(lo, end)``: ``lo`` the first UTC minute of ``span`` at or after the window's
     wall-clock start, ``end`` the window's wall-clock end as a UTC minute at the span's
-    offset (not clipped; ``lo >= span.end`` when the window starts after the span)."""
-    midnight = span.midnight
-    return max(span.start, midnight + window.start), midnight + window.end
+    offset (not clipped; ``lo >= end of span`` when the window starts after the span).
+    :func:`_fit` inlines this (it runs for every window of every day)."""
+    u0, _, day, off = span
+    midnight = day * MINUTES_PER_DAY - off
+    return max(u0, midnight + window.start), midnight + window.end
 
 
 def merge(intervals: Intervals) -> Intervals:
@@ -134,8 +135,11 @@ class SchoolAvailability:
     """One school's valid starts (and, for diagnostics, each failed condition) in UTC.
 
     ``first``/``last``: the UTC range scanned (:func:`utc_range` of the calendar's
-    dates); ``valid``: the starts valid for the school; ``by_reason`` (only with
-    ``with_reasons=True``): for each reason code, the starts that fail that condition.
+    dates); ``valid``: the starts valid for the school. Only with
+    ``with_reasons=True``: ``by_reason``, for each reason code the starts that fail that
+    condition; ``in_windows``, the UTC minutes inside one of the school's windows on its
+    school days (its week only: no holidays or terms) of the horizon (the calendar's
+    dates without their margin), merged.
     """
 
     cal: SchoolCalendar
@@ -144,58 +148,77 @@ class SchoolAvailability:
     last: UtcMinute
     valid: Intervals
     by_reason: dict[Reason, Intervals] = field(default_factory=dict)
+    in_windows: Intervals = field(default_factory=list)
 
 
 def _fit(tl: _zones.Timeline, span: LocalSpan, window: Window, duration: int) -> Intervals:
     """Starts s in ``span`` whose wall-clock start is at least ``window.start`` and whose
     wall-clock end, counted from the day's midnight, is at most ``window.end``."""
-    lo, end = window_span(span, window)
-    if lo >= span.end:
+    u0, u1, day, off = span
+    midnight = day * MINUTES_PER_DAY - off
+    lo = max(u0, midnight + window.start)  # window_span(span, window), inlined
+    end = midnight + window.end
+    if lo >= u1:
         return []
-    if not tl.changes_between(lo + duration - 1, span.end + duration):  # the usual day
-        hi = min(span.end - 1, end - duration)
+    if not tl.changes_between(lo + duration - 1, u1 + duration):  # the usual day
+        hi = min(u1 - 1, end - duration)
         return [(lo, hi)] if hi >= lo else []
     out: Intervals = []
     # The end s + duration crosses offset changes at T - duration.
-    cuts = [lo, *(t - duration for t in tl.changes_between(lo + duration, span.end + duration)),
-            span.end]
+    cuts = [lo, *(t - duration for t in tl.changes_between(lo + duration, u1 + duration)), u1]
     for p, q in itertools.pairwise(cuts):
         if p >= q:
             continue
         # The end's offset differs from the span's: the window's end in UTC moves too.
-        hi = min(q - 1, end + span.offset - tl.offset(p + duration) - duration)
+        hi = min(q - 1, end + off - tl.offset(p + duration) - duration)
         if hi >= p:
             out.append((p, hi))
     return out
+
+
+def _in_window(span: LocalSpan, windows: tuple[Window, ...], out: Intervals) -> None:
+    """Add the UTC minutes of ``span`` inside one of ``windows`` to ``out``."""
+    for w in windows:
+        lo, end = window_span(span, w)
+        end = min(span[1], end)
+        if lo < end:
+            out.append((lo, end - 1))
 
 
 def school_availability(cal: SchoolCalendar, *, with_reasons: bool = False) -> SchoolAvailability:
     """The valid start minutes of a school over its calendar's local dates."""
     first_day = _zones.day_number(cal.first)
     last_day = _zones.day_number(cal.last)
-    tl = _zones.timeline_for_dates(cal.zone, cal.first, cal.last)
+    tl = _zones.timeline_for_dates(cal.zone, cal.first, cal.last,
+                                   margin_days=TIMELINE_MARGIN_DAYS)
     first, last = utc_range(first_day, last_day)
     duration = cal.duration
     fit: Intervals = []
     openv: Intervals = []
     day_fail: dict[Reason, Intervals] = {}
-    day_cache: dict[DayNumber, list[DayConflict]] = {}
+    in_windows: Intervals = []
+    horizon = range(first_day + CALENDAR_MARGIN_DAYS, last_day - CALENDAR_MARGIN_DAYS + 1)
+    day_cache: dict[DayNumber, tuple[list[DayConflict], tuple[Window, ...]]] = {}
     for span in local_days(tl, first, last):
-        if span.day < first_day or span.day > last_day:
+        u0, u1, day = span[:3]
+        if day < first_day or day > last_day:
             continue
-        d = _zones.from_day_number(span.day)
-        conflicts = day_cache.get(span.day)
-        if conflicts is None:  # a date of a clock change has two spans
-            conflicts = day_cache[span.day] = cal.day_conflicts(d)
+        got = day_cache.get(day)
+        if got is None:  # a date of a clock change has two spans
+            d = _zones.from_day_number(day)
+            got = day_cache[day] = (cal.day_conflicts(d), cal.windows(d))
+        conflicts, windows = got
         if not conflicts:
-            openv.append((span.start, span.end - 1))
+            openv.append((u0, u1 - 1))
         elif with_reasons:
             for reason, _ in conflicts:
-                day_fail.setdefault(reason, []).append((span.start, span.end - 1))
+                day_fail.setdefault(reason, []).append((u0, u1 - 1))
         if conflicts and not with_reasons:
             continue
-        for w in cal.school.windows_on(weekday_of(d)):
+        for w in windows:
             fit.extend(_fit(tl, span, w, duration))
+        if with_reasons and day in horizon and WEEKDAYS[weekday_of_day(day)] in cal.days:
+            _in_window(span, windows, in_windows)
     fit = merge(fit)
     busy = merge([(_zones.to_minutes(b.start) - duration + 1, _ceil_minutes(b.end) - 1)
                   for b in cal.busy])
@@ -205,6 +228,7 @@ def school_availability(cal: SchoolCalendar, *, with_reasons: bool = False) -> S
         av.by_reason = {reason: merge(iv) for reason, iv in day_fail.items()}
         av.by_reason["outside-hours"] = subtract([(first, last)], fit)
         av.by_reason["busy"] = busy
+        av.in_windows = merge(in_windows)
     return av
 
 
@@ -213,32 +237,9 @@ def _ceil_minutes(instant: dt.datetime) -> UtcMinute:
     return -(-int((instant - _zones.EPOCH).total_seconds()) // 60)
 
 
-def window_minutes(av: SchoolAvailability, first_day: DayNumber,
-                   last_day: DayNumber) -> Intervals:
-    """UTC minutes inside one of the school's windows on its school days (its week only:
-    no holidays or terms), local dates ``first_day..last_day``; merged."""
-    cal = av.cal
-    spans: Intervals = []
-    for span in local_days(av.tl, av.first, av.last):
-        if not first_day <= span.day <= last_day:
-            continue
-        d = _zones.from_day_number(span.day)
-        if weekday_of(d) not in cal.days:
-            continue
-        for w in cal.windows(d):
-            lo, end = window_span(span, w)
-            end = min(span.end, end)
-            if lo < end:
-                spans.append((lo, end - 1))
-    return merge(spans)
-
-
-class Piece(NamedTuple):
-    """Grid times ``lo..hi`` of an anchor date start at UTC minute ``origin + k * step``."""
-
-    lo: int
-    hi: int
-    origin: UtcMinute
+#: ``(lo, hi, origin)``: grid times ``lo..hi`` of an anchor date start at UTC minute
+#: ``origin + k * step`` (a plain tuple, for the reason given at :data:`LocalSpan`).
+Piece = tuple[int, int, UtcMinute]
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,47 +269,42 @@ def _pieces(tl: _zones.Timeline, first_day: DayNumber, last_day: DayNumber,
             step: int) -> dict[DayNumber, list[Piece]]:
     """The grid times of each anchor date covered by each span of constant offset."""
     covered: dict[DayNumber, list[Piece]] = {}
-    for span in local_days(tl, *utc_range(first_day, last_day)):
-        if span.day < first_day or span.day > last_day:
+    for u0, u1, day, off in local_days(tl, *utc_range(first_day, last_day)):
+        if day < first_day or day > last_day:
             continue
-        midnight = span.midnight
-        w0, w1 = span.start - midnight, span.end - midnight  # wall minutes covered: [w0, w1)
+        midnight = day * MINUTES_PER_DAY - off
+        w0, w1 = u0 - midnight, u1 - midnight  # wall minutes covered: [w0, w1)
         k_lo = -(-w0 // step)
         k_hi = (w1 - 1) // step
         if k_lo <= k_hi:
-            covered.setdefault(span.day, []).append(_new(Piece, (k_lo, k_hi, midnight)))
+            covered.setdefault(day, []).append((k_lo, k_hi, midnight))
     return covered
-
-
-def _bad_times(tl: _zones.Timeline, pieces: list[Piece], step: int, duration: int,
-               full: GridMask) -> GridMask:
-    """Grid times that do not exist, exist twice, or whose meeting strictly contains an
-    offset change of the anchor."""
-    seen = twice = 0
-    for lo, hi, _ in pieces:
-        m = _bits_between(lo, hi)
-        twice |= seen & m
-        seen |= m
-    bad = (full & ~seen) | twice
-    for lo, hi, origin in pieces:
-        for t in tl.changes_between(origin + lo * step - duration, origin + hi * step + duration):
-            k_from = max(lo, (t - duration - origin) // step + 1)
-            k_to = min(hi, -(-(t - origin) // step) - 1)
-            if k_from <= k_to:
-                bad |= _bits_between(k_from, k_to)
-    return bad & full
 
 
 def anchor_days(tl: _zones.Timeline, first_day: DayNumber, last_day: DayNumber, step: int,
                 duration: int) -> list[AnchorDay]:
-    """The grid of every anchor date ``first_day..last_day``."""
+    """The grid of every anchor date ``first_day..last_day``; ``bad``: the grid times
+    that do not exist, exist twice, or whose meeting strictly contains an offset change
+    of the anchor."""
     full = (1 << (MINUTES_PER_DAY // step)) - 1
     covered = _pieces(tl, first_day, last_day, step)
     out: list[AnchorDay] = []
     for day in range(first_day, last_day + 1):
         pieces = sorted(covered.get(day, []))
-        out.append(AnchorDay(day=day, pieces=tuple(pieces),
-                             bad=_bad_times(tl, pieces, step, duration, full)))
+        seen = twice = 0
+        for lo, hi, _ in pieces:
+            m = (1 << (hi + 1)) - (1 << lo)  # _bits_between(lo, hi)
+            twice |= seen & m
+            seen |= m
+        bad = (full & ~seen) | twice
+        for lo, hi, origin in pieces:
+            for t in tl.changes_between(origin + lo * step - duration,
+                                        origin + hi * step + duration):
+                k_from = max(lo, (t - duration - origin) // step + 1)
+                k_to = min(hi, -(-(t - origin) // step) - 1)
+                if k_from <= k_to:
+                    bad |= _bits_between(k_from, k_to)
+        out.append(AnchorDay(day=day, pieces=tuple(pieces), bad=bad & full))
     return out
 
 
@@ -384,10 +380,11 @@ class GridStarts:
         none of a piece that leaves the range ``lo..hi`` (where no school is open)."""
         m = 0
         step = self.step
+        values = self.values
         for lo, hi, origin in pieces:
             first = origin + lo * step
             phase = first % step
-            grid = self.on(phase)[0]
+            grid = (values.get(phase) or self.on(phase))[0]
             n0 = (first - phase) // step - grid.base  # grid.index(first), inlined
             count = hi - lo + 1
             if n0 < 0 or n0 + count > grid.size:

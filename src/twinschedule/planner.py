@@ -33,16 +33,17 @@ from . import _zones
 from ._availability import (
     AnchorDay,
     GridStarts,
+    Intervals,
     Piece,
     SchoolAvailability,
     anchor_days,
     intersect,
     school_availability,
     selection,
-    window_minutes,
 )
 from ._units import (
     MINUTES_PER_DAY,
+    TIMELINE_MARGIN_DAYS,
     DayNumber,
     GridMask,
     UtcMinute,
@@ -187,7 +188,8 @@ class _Search:
         self._prefer: list[dict[DayNumber, WallMinute]] = [{} for _ in cals]
 
     def _anchor(self, name: str) -> _Anchor:
-        tl = _zones.timeline_for_dates(name, self.p.start, self.p.end)
+        tl = _zones.timeline_for_dates(name, self.p.start, self.p.end,
+                                       margin_days=TIMELINE_MARGIN_DAYS)
         days = anchor_days(tl, self.first_day, self.last_day, self.step, self.p.duration)
         valid = [self._starts.mask(day.pieces) & ~day.bad & self.full for day in days]
         return _Anchor(name=name, days=days, valid=valid)
@@ -309,8 +311,9 @@ class _Search:
                 mins: list[WallMinute], burd: list[int]) -> None:
         """Fill ``mins`` and ``burd`` of school ``i`` at the grid ``times``, one by one."""
         tl = av.tl
+        origin = piece[2]
         for k in times:
-            s = piece.origin + k * self.step
+            s = origin + k * self.step
             local_day, m = divmod(s + tl.offset(s), MINUTES_PER_DAY)
             pref = self._pref(i, local_day)
             mins[k] = m
@@ -470,12 +473,13 @@ class _Search:
 
     # -- diagnostics
 
-    def weekly_overlap(self) -> WeeklyOverlap:
-        """The longest stretch when every school is inside a window on a school day."""
-        common = None
-        for av in self.avs:
-            spans = window_minutes(av, self.first_day, self.last_day)
-            common = spans if common is None else intersect(common, spans)
+    @staticmethod
+    def weekly_overlap(avs: list[SchoolAvailability]) -> WeeklyOverlap:
+        """The longest stretch when every school is inside a window on a school day (from
+        the ``in_windows`` of availabilities computed ``with_reasons``)."""
+        common: Intervals | None = None
+        for av in avs:
+            common = av.in_windows if common is None else intersect(common, av.in_windows)
         best: tuple[UtcMinute, UtcMinute] | None = None
         for a, b in common or []:
             if best is None or b - a > best[1] - best[0]:
@@ -509,8 +513,8 @@ class _Search:
         weights, partial = self._weights(fams)
         ruled: list[tuple[str, tuple[tuple[str, int], ...]]] = []
         selections: list[dict[int, dict[int, GridMask]]] | None = None
-        for cal in self.cals:
-            av = school_availability(cal, with_reasons=True)
+        avs = [school_availability(cal, with_reasons=True) for cal in self.cals]
+        for cal, av in zip(self.cals, avs, strict=True):
             if selections is None:
                 selections = [selection([(anchor.days[i], w) for i, w in weights[ai].items()],
                                         step, av.first, av.last)
@@ -530,7 +534,7 @@ class _Search:
                 if total:
                     counts[reason] = total
             ruled.append((cal.school.id, tuple(sorted(counts.items()))))
-        return Diagnostics(ruled_out=tuple(ruled), weekly_overlap=self.weekly_overlap())
+        return Diagnostics(ruled_out=tuple(ruled), weekly_overlap=self.weekly_overlap(avs))
 
 
 class _Counted(NamedTuple):
