@@ -226,29 +226,16 @@ class _Search:
                                   for d in in_months if self.p.start <= d <= self.p.end]
         return out
 
-    def _month(self, anchor: _Anchor, nominal: dt.date, index: int,
-               any_in_month: GridMask) -> MonthMasks:
-        valid = anchor.valid
-        scheduled = valid[index]
-        remaining = self.full & ~scheduled & any_in_month
-        moves: list[Move] = []
-        if self.p.on_conflict == "move" and remaining:
-            for other in self._order(nominal):
-                got = remaining & valid[other]
-                if got:
-                    moves.append(_new(Move, (other, got)))
-                    remaining &= ~got
-                    if not remaining:
-                        break
-        return _new(MonthMasks, (index, scheduled, moves))
-
     def families(self) -> list[_Family]:
         out = []
         nominals = self._nominals()
+        move = self.p.on_conflict == "move"
+        full = self.full
         for ai, anchor in enumerate(self.anchors):
+            valid = anchor.valid
             # Any start valid on some date of the month: no move can do better.
             month_any: dict[tuple[int, int], GridMask] = {}
-            for index, m in enumerate(anchor.valid):
+            for index, m in enumerate(valid):
                 if m:
                     d = self.date(index)
                     month_any[(d.year, d.month)] = month_any.get((d.year, d.month), 0) | m
@@ -256,8 +243,18 @@ class _Search:
                 fam = _Family(anchor_index=ai, nth=nth, weekday=wd, months=[], excluded=0)
                 for d, index in dates:
                     fam.excluded |= anchor.days[index].bad
-                    fam.months.append(self._month(anchor, d, index,
-                                                  month_any.get((d.year, d.month), 0)))
+                    scheduled = valid[index]
+                    remaining = full & ~scheduled & month_any.get((d.year, d.month), 0)
+                    moves: list[Move] = []
+                    if move and remaining:
+                        for other in self._order(d):
+                            got = remaining & valid[other]
+                            if got:
+                                moves.append(_new(Move, (other, got)))
+                                remaining &= ~got
+                                if not remaining:
+                                    break
+                    fam.months.append(_new(MonthMasks, (index, scheduled, moves)))
                 out.append(fam)
         return out
 
