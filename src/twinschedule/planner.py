@@ -237,7 +237,7 @@ class _Search:
             month_any: dict[tuple[int, int], GridMask] = {}
             for index, m in enumerate(valid):
                 if m:
-                    d = self.date(index)
+                    d = _zones.from_day_number(self.first_day + index)  # self.date(index)
                     month_any[(d.year, d.month)] = month_any.get((d.year, d.month), 0) | m
             for (nth, wd), dates in nominals.items():
                 fam = _Family(anchor_index=ai, nth=nth, weekday=wd, months=[], excluded=0)
