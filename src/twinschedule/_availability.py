@@ -206,7 +206,9 @@ def school_availability(cal: SchoolCalendar, *, with_reasons: bool = False) -> S
         got = day_cache.get(day)
         if got is None:  # a date of a clock change has two spans
             d = _zones.from_day_number(day)
-            got = day_cache[day] = (cal.day_conflicts(d), cal.windows(d))
+            conflicts = cal.day_conflicts(d)
+            got = day_cache[day] = (conflicts, cal.windows(d) if with_reasons or not conflicts
+                                    else ())
         conflicts, windows = got
         if not conflicts:
             openv.append((u0, u1 - 1))
@@ -334,8 +336,8 @@ class Grid:
         pos = 0
         size = self.size
         for a, b in intervals:
-            ia = max(pos, -((self.phase - a) // self.step) - self.base)
-            ib = min(size - 1, self.index(b))
+            ia = max(pos, -((self.phase - a) // self.step) - self.base)  # first at or after a
+            ib = min(size - 1, (b - self.phase) // self.step - self.base)  # self.index(b)
             if ia > ib:
                 continue
             parts.append("0" * (ia - pos))
