@@ -35,13 +35,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import heapq
-import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import _zones
+from ._availability import local_days
+from ._bitslice import add as _add
+from ._bitslice import equal as _equal
 from ._vocab import WEEKDAYS
 from .calendar import build_calendar
 from .errors import ConfigError, Problem
@@ -83,46 +85,6 @@ class Match:
     def to_dict(self) -> dict[str, Any]:
         return {"school": self.school, "pool": self.pool,
                 "partners": [p.to_dict() for p in self.partners]}
-
-
-def _local_days(tl: _zones.Timeline, first: int, last: int
-                ) -> Iterator[tuple[int, int, int, int]]:
-    """UTC minutes ``[first, last)`` as ``(u0, u1, local day, offset)`` pieces."""
-    cuts = [first, *tl.changes_between(first, last), last]
-    for lo, hi in itertools.pairwise(cuts):
-        if lo >= hi:
-            continue
-        off = tl.offset(lo)
-        u = lo
-        while u < hi:
-            day = (u + off) // 1440
-            nxt = min(hi, (day + 1) * 1440 - off)
-            yield u, nxt, day, off
-            u = nxt
-
-
-def _add(planes: list[int], mask: int) -> None:
-    """Add 1 to the bit-sliced counters of every bit of ``mask``."""
-    carry = mask
-    for j, plane in enumerate(planes):
-        if not carry:
-            return
-        planes[j] = plane ^ carry
-        carry &= plane
-    if carry:
-        planes.append(carry)
-
-
-def _equal(planes: list[int], value: int, universe: int) -> int:
-    """The bits of ``universe`` whose bit-sliced counter equals ``value``."""
-    if value >> len(planes):
-        return 0
-    m = universe
-    for j, plane in enumerate(planes):
-        m &= plane if (value >> j) & 1 else ~plane
-        if not m:
-            break
-    return m
 
 
 @dataclass(slots=True)
@@ -194,7 +156,7 @@ class _Pool:
         self.size = ((self.last_day + 4) * 1440 - self.lo) // g + 1
         self._zones: dict[str, _Zone] = {}
         for z, tl in tls.items():
-            pieces = list(_local_days(tl, (self.first_day - 2) * 1440 - 26 * 60,
+            pieces = list(local_days(tl, (self.first_day - 2) * 1440 - 26 * 60,
                                       (self.last_day + 3) * 1440 + 26 * 60))
             runs: list[tuple[int, int, int]] = []
             for u0, u1, _, off in pieces:

@@ -42,6 +42,8 @@ from ._availability import (
     school_availability,
     selection,
 )
+from ._bitslice import add as _add
+from ._bitslice import equal as _equal
 from ._units import (
     MINUTES_PER_DAY,
     TIMELINE_MARGIN_DAYS,
@@ -75,30 +77,6 @@ def _bits(mask: GridMask) -> list[int]:
         out.append(low.bit_length() - 1)
         mask ^= low
     return out
-
-
-def _add(planes: list[GridMask], mask: GridMask) -> None:
-    """Add 1 to the binary counters of every bit set in ``mask`` (bit-sliced)."""
-    carry = mask
-    for j, plane in enumerate(planes):
-        if not carry:
-            return
-        planes[j] = plane ^ carry
-        carry &= plane
-    if carry:
-        planes.append(carry)
-
-
-def _equal(planes: list[GridMask], value: int, universe: GridMask) -> GridMask:
-    """The bits of ``universe`` whose bit-sliced counter equals ``value``."""
-    if value >> len(planes):
-        return 0
-    m = universe
-    for j, plane in enumerate(planes):
-        m &= plane if (value >> j) & 1 else ~plane
-        if not m:
-            break
-    return m
 
 
 class Move(NamedTuple):
