@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ._vocab import NTH_WORDS, WEEKDAY_NAMES, OnConflict, Weekday
+from ._vocab import NTH_WORDS, WEEKDAY_NAMES, Nth, OnConflict, Reason, Weekday
 
 
 def hhmm(minutes: int) -> str:
@@ -28,6 +28,13 @@ class Window:
 
     def __str__(self) -> str:
         return f"{hhmm(self.start)}-{hhmm(self.end)}"
+
+
+#: Defaults of the file format, defined once (the loader and the CLI use them too).
+DEFAULT_HOURS: tuple[Window, ...] = (Window(start=540, end=900),)  # 09:00-15:00
+DEFAULT_STEP = 15
+DEFAULT_TOP = 5
+MAX_TOP = 50
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,7 +105,7 @@ class School:
     subdivision: str | None = None
     holidays: tuple[str, ...] = ()
     days: tuple[Weekday, ...] | None = None  # None: the country's working week, else MO-FR
-    hours: tuple[Window, ...] = (Window(start=540, end=900),)
+    hours: tuple[Window, ...] = DEFAULT_HOURS
     hours_by_day: tuple[tuple[Weekday, tuple[Window, ...]], ...] = ()
     prefer: int | None = None
     terms: tuple[DateRange, ...] = ()
@@ -124,7 +131,7 @@ class School:
 class Rule:
     """The nth weekday of every month at ``time`` minutes wall-clock in ``anchor``."""
 
-    nth: int
+    nth: Nth
     weekday: Weekday
     time: int
     anchor: str
@@ -156,10 +163,10 @@ class Partnership:
     anchor: str | None = None
     weekdays: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
     weeks: tuple[int, ...] = (1, 2, 3, 4, -1)
-    step: int = 15
+    step: int = DEFAULT_STEP
     on_conflict: OnConflict = "move"
     max_move_days: int | None = None
-    top: int = 5
+    top: int = DEFAULT_TOP
     sequence: int = 0
     language: str = "en"  # BCP 47 tag: the partnership feed and the text output
 
@@ -175,7 +182,7 @@ class Conflict:
     """Why a meeting is not valid for a school: a reason code and a human detail."""
 
     school: str
-    reason: str
+    reason: Reason
     detail: str
 
 
@@ -201,10 +208,10 @@ class Network:
     description: str | None = None
     weekdays: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
     weeks: tuple[int, ...] = (1, 2, 3, 4, -1)
-    step: int = 15
+    step: int = DEFAULT_STEP
     on_conflict: OnConflict = "move"
     max_move_days: int | None = None
-    top: int = 5
+    top: int = DEFAULT_TOP
     sequence: int = 0
 
     def school(self, school_id: str) -> School:
