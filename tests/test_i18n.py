@@ -115,6 +115,16 @@ def test_times_are_24_hour_in_the_language_form() -> None:
         == "August 2027"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_durations_name_each_unit_once(lang: str) -> None:
+    """Regression: babel repeats the last item of a unit list whose locale has no
+    two-item pattern (Arabic: "5 hours, 41 minutes, 41 minutes")."""
+    w = i18n.words(lang)
+    text = w.minutes(341)
+    assert text.count(w.number(41)) == 1, text
+    assert text.count(w.number(5)) == 1, text
+
+
 def test_importing_the_package_loads_no_language_data() -> None:
     code = ("import sys, twinschedule; "
             "print(any(m == 'babel' or m.startswith('babel.') or m.endswith('.i18n') "

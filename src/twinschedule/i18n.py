@@ -314,9 +314,14 @@ class Words:
         if len(parts) == 1:
             return parts[0]
         try:
-            return format_list(parts, style="unit", locale=self.locale)
-        except KeyError:  # a locale whose CLDR unit list lacks a two-item pattern
+            text = format_list(parts, style="unit", locale=self.locale)
+        except KeyError:  # a locale whose CLDR unit list lacks a pattern babel wants
             return format_list(parts, locale=self.locale)
+        if text.count(parts[-1]) > 1:
+            # babel repeats the last item where the locale's CLDR unit list has no
+            # two-item pattern (Arabic: "5 hours, 41 minutes, 41 minutes")
+            text = format_list(parts, locale=self.locale)
+        return text
 
     def number(self, n: int) -> str:
         from babel.numbers import format_decimal
