@@ -30,6 +30,13 @@ class Window:
         return f"{hhmm(self.start)}-{hhmm(self.end)}"
 
 
+# Defaults of a partnership or network file, defined here once (config.py applies them).
+DEFAULT_HOURS: tuple[Window, ...] = (Window(start=540, end=900),)  # 09:00-15:00
+DEFAULT_STEP = 15  # minutes between candidate start times
+DEFAULT_TOP = 5  # options shown
+MAX_TOP = 50  # most options a file (or ``--top``) may ask for
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DateRange:
     """Inclusive local dates ``first..last`` with a name (a term or a closure)."""
@@ -98,7 +105,7 @@ class School:
     subdivision: str | None = None
     holidays: tuple[str, ...] = ()
     days: tuple[Weekday, ...] | None = None  # None: the country's working week, else MO-FR
-    hours: tuple[Window, ...] = (Window(start=540, end=900),)
+    hours: tuple[Window, ...] = DEFAULT_HOURS
     hours_by_day: tuple[tuple[Weekday, tuple[Window, ...]], ...] = ()
     prefer: int | None = None
     terms: tuple[DateRange, ...] = ()
@@ -156,10 +163,10 @@ class Partnership:
     anchor: str | None = None
     weekdays: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
     weeks: tuple[int, ...] = (1, 2, 3, 4, -1)
-    step: int = 15
+    step: int = DEFAULT_STEP
     on_conflict: OnConflict = "move"
     max_move_days: int | None = None
-    top: int = 5
+    top: int = DEFAULT_TOP
     sequence: int = 0
     language: str = "en"  # BCP 47 tag: the partnership feed and the text output
 
@@ -201,10 +208,10 @@ class Network:
     description: str | None = None
     weekdays: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
     weeks: tuple[int, ...] = (1, 2, 3, 4, -1)
-    step: int = 15
+    step: int = DEFAULT_STEP
     on_conflict: OnConflict = "move"
     max_move_days: int | None = None
-    top: int = 5
+    top: int = DEFAULT_TOP
     sequence: int = 0
 
     def school(self, school_id: str) -> School:
