@@ -110,6 +110,11 @@ class _Collector:
         """A problem with the key ``key`` below this path."""
         self.problems.append(Problem(path=self._join(key), message=message))
 
+    def under(self, key: str | None) -> _Collector:
+        """``at(key)``, or this collector for None (steps that may be given their
+        parent's collector and a key, so as to make a collector only for a problem)."""
+        return self if key is None else self.at(key)
+
     def add_here(self, message: str) -> None:
         """A problem with this path itself."""
         self.problems.append(Problem(path=self.path, message=message))
@@ -231,40 +236,44 @@ def _int(c: _Collector, data: Mapping[str, Any], key: str, *, lo: int,
     return value
 
 
-def _date(c: _Collector, value: object) -> dt.date | None:
+def _date(c: _Collector, value: object, key: str | None = None) -> dt.date | None:
+    """A date (problems at ``key`` of ``c``, or at ``c`` itself)."""
     if isinstance(value, dt.datetime):
-        c.add_here(f"expected a date (YYYY-MM-DD), got a date-time '{value.isoformat()}'")
+        c.under(key).add_here(f"expected a date (YYYY-MM-DD), got a date-time "
+                              f"'{value.isoformat()}'")
         return None
     if isinstance(value, str):
         if not DATE.fullmatch(value):
-            c.add_here(f"'{_show(value)}' is not a date (YYYY-MM-DD)")
+            c.under(key).add_here(f"'{_show(value)}' is not a date (YYYY-MM-DD)")
             return None
         try:
             value = dt.date.fromisoformat(value)
         except ValueError as exc:
-            c.add_here(f"'{value}' is not a date: {exc}")
+            c.under(key).add_here(f"'{value}' is not a date: {exc}")
             return None
     if not isinstance(value, dt.date):
-        c.add_here(f"expected a date (YYYY-MM-DD), got {_type_name(value)}")
+        c.under(key).add_here(f"expected a date (YYYY-MM-DD), got {_type_name(value)}")
         return None
     if not MIN_DATE <= value <= MAX_DATE:
-        c.add_here(f"{value} is outside the supported dates {MIN_DATE} to {MAX_DATE}")
+        c.under(key).add_here(f"{value} is outside the supported dates {MIN_DATE} to {MAX_DATE}")
         return None
     return value
 
 
-def _time(c: _Collector, value: object, *, allow_24: bool) -> int | None:
+def _time(c: _Collector, value: object, key: str | None = None, *,
+          allow_24: bool) -> int | None:
+    """Minutes of a time 'HH:MM' (problems at ``key`` of ``c``, or at ``c`` itself)."""
     if not isinstance(value, str):
-        c.add_here(f"expected a time 'HH:MM', got {_type_name(value)}")
+        c.under(key).add_here(f"expected a time 'HH:MM', got {_type_name(value)}")
         return None
     m = TIME.fullmatch(value.strip())
     if not m:
-        c.add_here(f"'{_show(value)}' is not a time 'HH:MM' (24-hour)")
+        c.under(key).add_here(f"'{_show(value)}' is not a time 'HH:MM' (24-hour)")
         return None
     h, mi = int(m.group(1)), int(m.group(2))
     if mi > 59 or h > 24 or (h == 24 and (mi != 0 or not allow_24)):
         limit = "00:00 to 24:00" if allow_24 else "00:00 to 23:59"
-        c.add_here(f"'{value.strip()}' is not a time of day ({limit})")
+        c.under(key).add_here(f"'{value.strip()}' is not a time of day ({limit})")
         return None
     return h * 60 + mi
 
@@ -289,18 +298,17 @@ def _weekdays(c: _Collector, data: Mapping[str, Any], key: str) -> tuple[Weekday
     out: list[Weekday] = []
     ok = True
     for i, item in enumerate(items):
-        where = c.at(key).item(i)
         if not isinstance(item, str):
-            where.add_here(f"expected a weekday name, got {_type_name(item)}")
+            c.at(key).item(i).add_here(f"expected a weekday name, got {_type_name(item)}")
             ok = False
             continue
         code = parse_weekday(item)
         if code is None:
-            where.add_here(f"unknown weekday '{_show(item)}'{_weekday_hint(c, item)}; "
-                           f"use MO TU WE TH FR SA SU")
+            c.at(key).item(i).add_here(f"unknown weekday '{_show(item)}'"
+                                       f"{_weekday_hint(c, item)}; use MO TU WE TH FR SA SU")
             ok = False
         elif code in out:
-            where.add_here(f"weekday '{code}' is listed twice")
+            c.at(key).item(i).add_here(f"weekday '{code}' is listed twice")
             ok = False
         else:
             out.append(code)
@@ -407,15 +415,15 @@ def _range(c: _Collector, t: Mapping[str, Any], *, allow_on: bool) -> DateRange 
         if "from" in t or "to" in t:
             c.add_here("give either 'on' or 'from' and 'to', not both")
             return None
-        d = _date(c.at("on"), t["on"])
+        d = _date(c, t["on"], "on")
         return None if d is None else DateRange(first=d, last=d, name=name)
     missing = [k for k in ("from", "to") if k not in t]
     for k in missing:
         c.add(k, "required" + (" (or give 'on' for one day)" if allow_on else ""))
     if missing:
         return None
-    a = _date(c.at("from"), t["from"])
-    b = _date(c.at("to"), t["to"])
+    a = _date(c, t["from"], "from")
+    b = _date(c, t["to"], "to")
     if a is None or b is None:
         return None
     if b < a:
@@ -430,8 +438,9 @@ def _ranges(c: _Collector, data: Mapping[str, Any], key: str, *,
     if items is None:
         return ()
     out: list[DateRange] = []
+    at = c.at(key)
     for i, item in enumerate(items):
-        where = c.at(key).item(i)
+        where = at.item(i)
         t = _table(where, item)
         if t is not None and (r := _range(where, t, allow_on=allow_on)) is not None:
             out.append(r)
@@ -451,10 +460,10 @@ def _busy_item(c: _Collector, t: Mapping[str, Any]) -> Busy | None:
             c.add(k, "required")
     if any(k not in t for k in ("from", "to")) or ("on" not in t and "every" not in t):
         return None
-    d = _date(c.at("on"), t["on"]) if "on" in t else None
+    d = _date(c, t["on"], "on") if "on" in t else None
     every = _weekdays(c, t, "every") if "every" in t else ()
-    a = _time(c.at("from"), t["from"], allow_24=False)
-    b = _time(c.at("to"), t["to"], allow_24=True)
+    a = _time(c, t["from"], "from", allow_24=False)
+    b = _time(c, t["to"], "to", allow_24=True)
     name = _str(c, t, "name") or ""
     if (d is None and not every) or a is None or b is None:
         return None
@@ -469,8 +478,9 @@ def _busy(c: _Collector, data: Mapping[str, Any]) -> tuple[Busy, ...]:
     if items is None:
         return ()
     out: list[Busy] = []
+    at = c.at("busy")
     for i, item in enumerate(items):
-        where = c.at("busy").item(i)
+        where = at.item(i)
         t = _table(where, item)
         if t is not None and (b := _busy_item(where, t)) is not None:
             out.append(b)
@@ -804,7 +814,7 @@ def _school(c: _Collector, raw: object, start: dt.date | None, end: dt.date | No
     days = _weekdays(c, data, "days")
     hours = _hours(c, data)
     by_day = _hours_by_day(c, data)
-    prefer = _time(c.at("prefer"), data["prefer"], allow_24=False) \
+    prefer = _time(c, data["prefer"], "prefer", allow_24=False) \
         if "prefer" in data else None
     imported = _imported_calendars(c, data, zone, start, end, ics)
     terms = _ranges(c, data, "terms", allow_on=False)
@@ -835,8 +845,8 @@ def _add_years(d: dt.date, years: int) -> dt.date:
 def _horizon(c: _Collector, p: Mapping[str, Any], max_years: int
              ) -> tuple[dt.date | None, dt.date | None]:
     """``start`` and ``end`` (``end`` None if the horizon is backwards or too long)."""
-    start = _date(c.at("start"), p["start"]) if "start" in p else None
-    end = _date(c.at("end"), p["end"]) if "end" in p else None
+    start = _date(c, p["start"], "start") if "start" in p else None
+    end = _date(c, p["end"], "end") if "end" in p else None
     for k in ("start", "end"):
         if k not in p:
             c.add(k, "required (a date YYYY-MM-DD)")
