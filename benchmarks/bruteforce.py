@@ -1,13 +1,14 @@
 """A straightforward brute-force planner written from planning.md.
 
 It shares no code with twinschedule's search (``planner``, ``_availability``,
-``rules``): it enumerates every candidate rule, and for each one every month's nominal
-meeting and, when needed, every other date of the month, converting each meeting with
-``zoneinfo`` and judging it with the readable calendar checks
+``rules``) but the definition of the ranking key (``twinschedule.ranking.RankKey``, the
+tuple of planning.md with names): it enumerates every candidate rule, and for each one
+every month's nominal meeting and, when needed, every other date of the month,
+converting each meeting with ``zoneinfo`` and judging it with the readable calendar checks
 (``SchoolCalendar.conflicts``, so one-day and weekly busy times alike). What it learns
 about one meeting (an anchor date and a clock time) is memoised, as a sensible
 straightforward implementation would; there are no bit masks or interval tricks.
-Metrics, de-duplication and the ranking key are computed here too.
+Metrics and de-duplication are computed here too.
 
 Used by the benchmark (speed ratio and agreement, ``benchmarks/run.py``) and by the
 test suite (agreement on random inputs, ``tests/reference.py``): keep the names
@@ -24,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from twinschedule._zones import get_zone
 from twinschedule.calendar import build_calendars
+from twinschedule.ranking import RankKey
 
 if TYPE_CHECKING:
     from twinschedule.model import Partnership, School
     from twinschedule.outputs import Plan
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-NTH_ORDER = (1, 2, 3, 4, -1)
 ONE_MICROSECOND = dt.timedelta(microseconds=1)
 
 Summary = dict[str, Any]
@@ -165,13 +166,13 @@ class BruteForce:
                 best = (rank, there)
         return ("moved", best[1]) if best else ("skipped", None)
 
-    def candidates(self) -> list[tuple[tuple[int, ...], tuple[dt.datetime, ...], Summary]]:
+    def candidates(self) -> list[tuple[RankKey, tuple[dt.datetime, ...], Summary]]:
         """Every candidate that holds a meeting: (ranking key, held starts, summary)."""
         p = self.p
         anchors = [p.anchor] if p.anchor else list(
             dict.fromkeys(s.timezone for s in p.schools))
         months = months_between(p.start, p.end)
-        found: list[tuple[tuple[int, ...], tuple[dt.datetime, ...], Summary]] = []
+        found: list[tuple[RankKey, tuple[dt.datetime, ...], Summary]] = []
         for ai, anchor in enumerate(anchors):
             for nth in p.weeks:
                 for wd_code in p.weekdays:
@@ -182,17 +183,17 @@ class BruteForce:
                         got = self.candidate(anchor, nominals, minutes)
                         if got is None:
                             continue
-                        metrics, starts, meetings = got
-                        key = (-metrics["held"], metrics["moved"], metrics["drift"],
-                               metrics["max_burden"], metrics["total_burden"], ai,
-                               NTH_ORDER.index(nth), wd, minutes)
+                        metrics, burdens, starts, meetings = got
+                        key = RankKey.of(held=metrics["held"], moved=metrics["moved"],
+                                         drift=metrics["drift"], burdens=burdens,
+                                         anchor_index=ai, nth=nth, weekday=wd, time=minutes)
                         found.append((key, starts, {
                             "nth": nth, "weekday": wd_code, "time": minutes, "anchor": anchor,
                             "metrics": metrics, "meetings": meetings}))
         return found
 
     def candidate(self, anchor: str, nominals: list[dt.date], minutes: int,
-                  ) -> tuple[dict[str, int], tuple[dt.datetime, ...],
+                  ) -> tuple[dict[str, int], list[int], tuple[dt.datetime, ...],
                              list[tuple[str, str, dt.datetime | None]]] | None:
         meetings: list[tuple[str, str, dt.datetime | None]] = []
         held: list[Judged] = []
@@ -221,7 +222,8 @@ class BruteForce:
         metrics = {"held": len(held), "scheduled": counts["scheduled"],
                    "moved": counts["moved"], "skipped": counts["skipped"], "drift": drift,
                    "max_burden": max(burdens), "total_burden": sum(burdens)}
-        return metrics, tuple(j.start for j in held if j.start is not None), meetings
+        return (metrics, burdens, tuple(j.start for j in held if j.start is not None),
+                meetings)
 
 
 def reference_plan(p: Partnership, top: int | None = None) -> list[Summary]:

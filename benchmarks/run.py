@@ -8,6 +8,9 @@ scaling tables. A plain script using only the public API (``load``, ``from_dict`
     python benchmarks/run.py --smoke          # seconds: every path once on tiny workloads
     python benchmarks/run.py --profile        # cProfile of the 10-school 3-year plan only
 
+To compare the speed of a change with an older revision in one run (both measured
+side by side, interleaved), see ``benchmarks/compare.py``.
+
 In-process timings are of ``twinschedule.plan`` alone: each call gets a freshly loaded
 partnership (loading is not timed), runs after a warm-up call (so the modules, the zone
 data and the process-wide caches are warm; the warm-up time is printed as "first"), with

@@ -38,6 +38,7 @@ JSON plan is documented.
 
 from __future__ import annotations
 
+import ast
 import doctest
 import os
 import re
@@ -250,7 +251,9 @@ def test_file_format_lists_every_key() -> None:
 
 
 def test_cli_page_lists_every_option_and_code() -> None:
-    from twinschedule._vocab import REASONS, STATUSES
+    from typing import get_args
+
+    from twinschedule._vocab import REASONS, Status
     from twinschedule.cli import _parser
 
     text = _text("cli.md")
@@ -261,7 +264,7 @@ def test_cli_page_lists_every_option_and_code() -> None:
         assert f"twinschedule {sub.prog.split()[-1]}" in text
     assert {o for o in options if o not in ("-h", "--help")} <= set(
         re.findall(r"`(--[a-z]+)", text))
-    for word in (*REASONS, *STATUSES):
+    for word in (*REASONS, *get_args(Status)):
         assert f"`{word}`" in text, word
 
 
@@ -285,29 +288,71 @@ def test_every_page_is_in_the_nav() -> None:
 
 
 
-def test_design_module_table_matches_the_imports() -> None:
-    """docs/design.md lists every module, and each imports only modules in rows above."""
-    import ast
-
+def _layers(text: str) -> dict[str, int]:
+    """Module name -> row of the module table of docs/design.md (0 = top)."""
     rows: list[set[str]] = []
-    for line in _text("design.md").splitlines():
+    for line in text.splitlines():
         first = line.split("|")[1] if line.startswith("| `") else ""
         names = re.findall(r"`([\w]+)\.py`", first)
         if names:
             rows.append(set(names))
-    level = {name: i for i, row in enumerate(rows) for name in row}
+    return {name: i for i, row in enumerate(rows) for name in row}
+
+
+def _imported(source: str, modules: set[str]) -> set[str]:
+    """The package's modules that ``source`` (a module of the package) imports: relative
+    imports (``from . import x``, ``from .x import y``) and absolute ones
+    (``import twinschedule.x``, ``from twinschedule import x``, ``from twinschedule.x
+    import y``), also inside functions (lazy imports count too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                parts = a.name.split(".")
+                if parts[0] == "twinschedule":
+                    found.add(parts[1] if len(parts) > 1 else "__init__")
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level == 1 or (node.level == 0 and module.split(".")[0] == "twinschedule"):
+                parts = module.split(".")[1:] if node.level == 0 else (
+                    module.split(".") if module else [])
+                if parts:
+                    found.add(parts[0])
+                else:
+                    found |= {a.name if a.name in modules else "__init__" for a in node.names}
+    return found
+
+
+def _layer_violations(sources: dict[str, str], level: dict[str, int]) -> list[str]:
+    modules = set(sources)
+    return [f"{name} imports {t}" for name in sorted(sources)
+            for t in sorted(_imported(sources[name], modules))
+            if t in level and level[t] >= level[name]]
+
+
+def test_design_module_table_matches_the_imports() -> None:
+    """docs/design.md lists every module, and each imports only modules in rows above."""
+    level = _layers(_text("design.md"))
     package = ROOT / "src" / "twinschedule"
-    modules = {path.stem for path in package.glob("*.py")}
-    assert modules == set(level), "docs/design.md's module table is not the package"
-    wrong = []
-    for name in sorted(modules):
-        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                targets = ([node.module.split(".")[0]] if node.module else
-                           [a.name if a.name in modules else "__init__" for a in node.names])
-                wrong += [f"{name} imports {t}" for t in targets if level[t] >= level[name]]
+    sources = {path.stem: path.read_text(encoding="utf-8") for path in package.glob("*.py")}
+    assert set(sources) == set(level), "docs/design.md's module table is not the package"
+    wrong = _layer_violations(sources, level)
     assert not wrong, wrong
+
+
+def test_the_import_direction_check_can_fail() -> None:
+    level = {"_vocab": 0, "calendar": 1, "planner": 2, "__init__": 3}
+    ok = {"_vocab": "", "calendar": "from ._vocab import X\n",
+          "planner": "from . import calendar\nimport twinschedule._vocab\n",
+          "__init__": "from .planner import plan\n"}
+    assert _layer_violations(ok, level) == []
+    for source, culprit in [("from .planner import plan\n", "planner"),
+                            ("from . import planner\n", "planner"),
+                            ("def f():\n    from twinschedule.planner import plan\n", "planner"),
+                            ("import twinschedule.calendar\n", "calendar"),
+                            ("from twinschedule import plan\n", "__init__")]:
+        bad = {**ok, "calendar": source}
+        assert _layer_violations(bad, level) == [f"calendar imports {culprit}"], source
 
 
 def test_toml_and_json_blocks_parse() -> None:

@@ -1,7 +1,8 @@
 """Golden files for the readable outputs (``twinschedule plan`` and ``check`` text).
 
 Regenerate after an intended change with ``pytest tests/test_golden.py --update-golden``
-and review the diff.
+and review the diff. A missing golden file fails the test (it is written only with
+``--update-golden``), so a deleted file cannot pass silently.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def test_golden(name: str, request: pytest.FixtureRequest) -> None:
     assert out.returncode in (0, 1), out.stderr
     text = out.stdout
     path = GOLDEN / f"{name}.txt"
-    if request.config.getoption("--update-golden") or not path.exists():
+    if request.config.getoption("--update-golden"):
         path.write_text(text)
+    assert path.exists(), f"{path} is missing: run pytest {__file__} --update-golden"
     assert text == path.read_text()

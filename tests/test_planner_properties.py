@@ -18,8 +18,8 @@ from twinschedule.calendar import build_calendars
 from twinschedule.errors import ConfigError
 from twinschedule.model import Partnership
 from twinschedule.outputs import Plan
+from twinschedule.ranking import RankKey
 
-NTH_ORDER = [1, 2, 3, 4, -1]
 WD = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
@@ -94,9 +94,10 @@ def _check_invariants(p: Partnership, plan: Plan) -> None:
         assert mt.drift == drift
         assert mt.max_burden == max(burdens.values())
         assert mt.total_burden == sum(burdens.values())
-        keys.append((-mt.held, mt.moved, mt.drift, mt.max_burden, mt.total_burden,
-                     anchors.index(opt.rule.anchor), NTH_ORDER.index(opt.rule.nth),
-                     WD.index(opt.rule.weekday), opt.rule.time))
+        keys.append(RankKey.of(held=mt.held, moved=mt.moved, drift=mt.drift,
+                               burdens=list(burdens.values()),
+                               anchor_index=anchors.index(opt.rule.anchor), nth=opt.rule.nth,
+                               weekday=WD.index(opt.rule.weekday), time=opt.rule.time))
     assert keys == sorted(keys)
     starts = [tuple(m.start for m in o.meetings if m.start) for o in plan.options]
     assert len(set(starts)) == len(starts), "duplicate options"

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, OutputError, Problem, TwinScheduleError
 
 if TYPE_CHECKING:  # the model and plan types are imported on first use (fast import)
+    from concurrent.futures import Executor
+
     from ._zones import IANA_VERSION as TZDATA_VERSION
+    from .matching import Match, Partner
     from .model import (
         Busy,
         Conflict,
@@ -40,6 +43,8 @@ _LAZY = {
         "Busy", "Conflict", "DateRange", "Partnership", "Rule", "School", "TimedEvent",
         "Window")},
     "Network": (".model", "Network"),
+    "Match": (".matching", "Match"),
+    "Partner": (".matching", "Partner"),
     **{name: (".network_outputs", name) for name in (
         "NetworkOption", "NetworkPlan", "Session")},
     **{name: (".outputs", name) for name in (
@@ -65,6 +70,7 @@ __all__ = [
     "Conflict",
     "DateRange",
     "Diagnostics",
+    "Match",
     "Meeting",
     "Metrics",
     "Network",
@@ -72,6 +78,7 @@ __all__ = [
     "NetworkPlan",
     "Option",
     "OutputError",
+    "Partner",
     "Partnership",
     "Plan",
     "Problem",
@@ -87,9 +94,12 @@ __all__ = [
     "from_dict",
     "load",
     "load_network",
+    "match",
+    "match_all",
     "network_feeds",
     "network_from_dict",
     "plan",
+    "plan_many",
     "plan_network",
     "to_dict",
     "write_feeds",
@@ -268,3 +278,35 @@ def write_network_feeds(plan: NetworkPlan, out_dir: str | Path, *, option: int =
     if stamp is None:
         stamp = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
     return _io.write_files(network_feeds(plan, option=option, stamp=stamp), Path(out_dir))
+
+
+def match(network: Network, school_id: str, *, top: int = 10) -> Match:
+    """The ``top`` partners school ``school_id`` can meet most easily among the other
+    schools of ``network``: ranked by the first five keys of the best option of each
+    two-school plan (``-held, moved, drift, max_burden, total_burden``), then by file
+    order, exactly as planning every pair with :func:`plan` would rank them. Partners
+    with no option are not listed. Raises ``ConfigError`` for an unknown school.
+    """
+    from .matching import match as _match
+
+    return _match(network, school_id, top=top)
+
+
+def match_all(network: Network, *, top: int = 10, executor: Executor | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[Match]:
+    """:func:`match` for every school of the network, in file order, through any
+    ``concurrent.futures.Executor`` (a process pool, a ``dask.distributed`` client's
+    ``get_executor()``); the same results whichever runs them. ``progress(done, total)``
+    is called as schools complete."""
+    from .batch import match_all as _match_all
+
+    return _match_all(network, top=top, executor=executor, progress=progress)
+
+
+def plan_many(partnerships: Iterable[Partnership], *, executor: Executor | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[Plan]:
+    """:func:`plan` for each partnership, in input order, through any
+    ``concurrent.futures.Executor``; the same plans whichever runs them."""
+    from .batch import plan_many as _plan_many
+
+    return _plan_many(partnerships, executor=executor, progress=progress)

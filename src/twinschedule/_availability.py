@@ -1,27 +1,67 @@
 """Bulk availability: each school's valid meeting starts as UTC minute intervals, and
 bit masks of an anchor zone's start-time grid, one integer per anchor date.
 
-Everything here is integer minutes since the Unix epoch (UTC) or wall-clock minutes;
-no datetime objects in the loops. It computes the same answers as
-``SchoolCalendar.conflicts`` for every start on the grid (the tests check this).
+Everything here is integer minutes (see ``_units``: :data:`UtcMinute`,
+:data:`WallMinute`, :data:`DayNumber`, :data:`GridMask`); no datetime objects in the
+loops. It computes the same answers as ``SchoolCalendar.conflicts`` for every start on
+the grid (the tests check this).
+
+What is where:
+
+- :func:`local_days` cuts a UTC range into :data:`LocalSpan` pieces of constant
+  offset and one local date; :func:`window_span` places a wall-clock window on one.
+- :func:`school_availability` gives a school's valid starts (:class:`SchoolAvailability`).
+- :func:`anchor_days` gives the anchor's start-time grid of each date
+  (:class:`AnchorDay`, made of :data:`Piece` s, one or two per date).
+- :class:`Grid` is the UTC grid of one phase; :class:`GridStarts` reads a set of UTC
+  starts on the grids of every phase and gives an anchor date's :data:`GridMask`;
+  :func:`selection` marks anchor dates' grid times on those grids (diagnostics).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import _zones
-from ._vocab import WEEKDAYS
-from .calendar import SchoolCalendar
+from ._units import (
+    CALENDAR_MARGIN_DAYS,
+    MINUTES_PER_DAY,
+    OFFSET_SPREAD,
+    TIMELINE_MARGIN_DAYS,
+    DayNumber,
+    GridMask,
+    UtcMinute,
+    weekday_of_day,
+)
+from ._vocab import WEEKDAYS, Reason
+from .calendar import DayConflict, SchoolCalendar
+from .model import Window
 
-Intervals = list[tuple[int, int]]  # sorted, disjoint, inclusive [a, b] of UTC minutes
+Interval = tuple[UtcMinute, UtcMinute]  # inclusive [a, b]
+
+Intervals = list[Interval]  # sorted, disjoint
 
 
-def local_days(tl: _zones.Timeline, first: int, last: int) -> Iterator[tuple[int, int, int, int]]:
-    """Split UTC minutes ``[first, last)`` into ``(u0, u1, day, offset)`` pieces in which
-    the offset is constant and the local wall date is ``day`` (days since the epoch)."""
+#: ``(start, end, day, offset)``: UTC minutes ``[start, end)`` with one UTC ``offset``
+#: and one local date ``day``. (Plain tuples, unpacked by name where used: they are
+#: made for every day of every school, and a NamedTuple costs 50% more to make here.)
+#: Wall minute ``w`` of ``day`` is UTC minute ``day * MINUTES_PER_DAY - offset + w``.
+LocalSpan = tuple[UtcMinute, UtcMinute, DayNumber, int]
+
+
+def utc_range(first_day: DayNumber, last_day: DayNumber) -> Interval:
+    """UTC minutes that hold every instant whose local date, in any zone, lies in
+    ``first_day..last_day`` (see ``_units.OFFSET_SPREAD``)."""
+    return (first_day * MINUTES_PER_DAY - OFFSET_SPREAD,
+            (last_day + 1) * MINUTES_PER_DAY + OFFSET_SPREAD)
+
+
+def local_days(tl: _zones.Timeline, first: UtcMinute, last: UtcMinute) -> Iterator[LocalSpan]:
+    """Split UTC minutes ``[first, last)`` into pieces in which the offset is constant and
+    the local wall date is one day."""
     cuts = [first, *tl.changes_between(first, last), last]
     for lo, hi in itertools.pairwise(cuts):
         if lo >= hi:
@@ -29,10 +69,20 @@ def local_days(tl: _zones.Timeline, first: int, last: int) -> Iterator[tuple[int
         off = tl.offset(lo)
         u = lo
         while u < hi:
-            day = (u + off) // 1440
-            nxt = min(hi, (day + 1) * 1440 - off)
+            day = (u + off) // MINUTES_PER_DAY
+            nxt = min(hi, (day + 1) * MINUTES_PER_DAY - off)
             yield u, nxt, day, off
             u = nxt
+
+
+def window_span(span: LocalSpan, window: Window) -> Interval:
+    """``(lo, end)``: ``lo`` the first UTC minute of ``span`` at or after the window's
+    wall-clock start, ``end`` the window's wall-clock end as a UTC minute at the span's
+    offset (not clipped; ``lo >= end of span`` when the window starts after the span).
+    :func:`_fit` inlines this (it runs for every window of every day)."""
+    u0, _, day, off = span
+    midnight = day * MINUTES_PER_DAY - off
+    return max(u0, midnight + window.start), midnight + window.end
 
 
 def merge(intervals: Intervals) -> Intervals:
@@ -82,28 +132,36 @@ def subtract(x: Intervals, y: Intervals) -> Intervals:
 
 @dataclass(slots=True)
 class SchoolAvailability:
-    """One school's valid starts (and, for diagnostics, each failed condition) in UTC."""
+    """One school's valid starts (and, for diagnostics, each failed condition) in UTC.
+
+    ``first``/``last``: the UTC range scanned (:func:`utc_range` of the calendar's
+    dates); ``valid``: the starts valid for the school. Only with
+    ``with_reasons=True``: ``by_reason``, for each reason code the starts that fail that
+    condition; ``in_windows``, the UTC minutes inside one of the school's windows on its
+    school days (its week only: no holidays or terms) of the horizon (the calendar's
+    dates without their margin), merged.
+    """
 
     cal: SchoolCalendar
     tl: _zones.Timeline
-    first: int
-    last: int
+    first: UtcMinute
+    last: UtcMinute
     valid: Intervals
-    by_reason: dict[str, Intervals] = field(default_factory=dict)
+    by_reason: dict[Reason, Intervals] = field(default_factory=dict)
+    in_windows: Intervals = field(default_factory=list)
 
 
-
-def _fit(tl: _zones.Timeline, u0: int, u1: int, day: int, off: int, a: int, b: int,
-         duration: int) -> Intervals:
-    """Starts s in [u0, u1) (local date ``day``, offset ``off``) whose wall-clock start is
-    at least ``a`` and whose wall-clock end, counted from the day's midnight, is at most
-    ``b`` minutes."""
-    ml = day * 1440
-    lo = max(u0, ml + a - off)
+def _fit(tl: _zones.Timeline, span: LocalSpan, window: Window, duration: int) -> Intervals:
+    """Starts s in ``span`` whose wall-clock start is at least ``window.start`` and whose
+    wall-clock end, counted from the day's midnight, is at most ``window.end``."""
+    u0, u1, day, off = span
+    midnight = day * MINUTES_PER_DAY - off
+    lo = max(u0, midnight + window.start)  # window_span(span, window), inlined
+    end = midnight + window.end
     if lo >= u1:
         return []
     if not tl.changes_between(lo + duration - 1, u1 + duration):  # the usual day
-        hi = min(u1 - 1, ml + b - duration - off)
+        hi = min(u1 - 1, end - duration)
         return [(lo, hi)] if hi >= lo else []
     out: Intervals = []
     # The end s + duration crosses offset changes at T - duration.
@@ -111,202 +169,256 @@ def _fit(tl: _zones.Timeline, u0: int, u1: int, day: int, off: int, a: int, b: i
     for p, q in itertools.pairwise(cuts):
         if p >= q:
             continue
-        o2 = tl.offset(p + duration)
-        hi = min(q - 1, ml + b - duration - o2)
+        # The end's offset differs from the span's: the window's end in UTC moves too.
+        hi = min(q - 1, end + off - tl.offset(p + duration) - duration)
         if hi >= p:
             out.append((p, hi))
     return out
+
+
+def _in_window(span: LocalSpan, windows: tuple[Window, ...], out: Intervals) -> None:
+    """Add the UTC minutes of ``span`` inside one of ``windows`` to ``out``."""
+    for w in windows:
+        lo, end = window_span(span, w)
+        end = min(span[1], end)
+        if lo < end:
+            out.append((lo, end - 1))
 
 
 def school_availability(cal: SchoolCalendar, *, with_reasons: bool = False) -> SchoolAvailability:
     """The valid start minutes of a school over its calendar's local dates."""
     first_day = _zones.day_number(cal.first)
     last_day = _zones.day_number(cal.last)
-    tl = _zones.timeline_for_dates(cal.zone, cal.first, cal.last)
-    # UTC range whose local dates may fall in [first_day, last_day]: offsets are < 26 h.
-    first = first_day * 1440 - 26 * 60
-    last = (last_day + 1) * 1440 + 26 * 60
+    tl = _zones.timeline_for_dates(cal.zone, cal.first, cal.last,
+                                   margin_days=TIMELINE_MARGIN_DAYS)
+    first, last = utc_range(first_day, last_day)
     duration = cal.duration
     fit: Intervals = []
     openv: Intervals = []
-    day_fail: dict[str, Intervals] = {}
-    day_cache: dict[int, list[tuple[str, str]]] = {}
-    for u0, u1, day, off in local_days(tl, first, last):
+    day_fail: dict[Reason, Intervals] = {}
+    in_windows: Intervals = []
+    horizon = range(first_day + CALENDAR_MARGIN_DAYS, last_day - CALENDAR_MARGIN_DAYS + 1)
+    day_cache: dict[DayNumber, tuple[list[DayConflict], tuple[Window, ...]]] = {}
+    for span in local_days(tl, first, last):
+        u0, u1, day = span[:3]
         if day < first_day or day > last_day:
             continue
-        d = _zones.from_day_number(day)
-        conflicts = day_cache.get(day)
-        if conflicts is None:
-            conflicts = day_cache[day] = cal.day_conflicts(d)
+        got = day_cache.get(day)
+        if got is None:  # a date of a clock change has two spans
+            d = _zones.from_day_number(day)
+            conflicts = cal.day_conflicts(d)
+            got = day_cache[day] = (conflicts, cal.windows(d) if with_reasons or not conflicts
+                                    else ())
+        conflicts, windows = got
         if not conflicts:
             openv.append((u0, u1 - 1))
         elif with_reasons:
-            for code, _ in conflicts:
-                day_fail.setdefault(code, []).append((u0, u1 - 1))
+            for reason, _ in conflicts:
+                day_fail.setdefault(reason, []).append((u0, u1 - 1))
         if conflicts and not with_reasons:
             continue
-        for w in cal.school.windows_on(WEEKDAYS[d.weekday()]):
-            fit.extend(_fit(tl, u0, u1, day, off, w.start, w.end, duration))
+        for w in windows:
+            fit.extend(_fit(tl, span, w, duration))
+        if with_reasons and day in horizon and WEEKDAYS[weekday_of_day(day)] in cal.days:
+            _in_window(span, windows, in_windows)
     fit = merge(fit)
-    busy = merge([(_zones.to_minutes(bs) - duration + 1, -(-int((be - _zones.EPOCH)
-                   .total_seconds()) // 60) - 1) for bs, be, _ in cal.busy])
+    busy = merge([(_zones.to_minutes(b.start) - duration + 1, _ceil_minutes(b.end) - 1)
+                  for b in cal.busy])
     valid = subtract(intersect(fit, merge(openv)), busy)
     av = SchoolAvailability(cal=cal, tl=tl, first=first, last=last, valid=valid)
     if with_reasons:
-        av.by_reason = {code: merge(iv) for code, iv in day_fail.items()}
+        av.by_reason = {reason: merge(iv) for reason, iv in day_fail.items()}
         av.by_reason["outside-hours"] = subtract([(first, last)], fit)
         av.by_reason["busy"] = busy
+        av.in_windows = merge(in_windows)
     return av
+
+
+def _ceil_minutes(instant: dt.datetime) -> UtcMinute:
+    """Whole minutes since the epoch, rounded up, of an aware datetime (whole seconds)."""
+    return -(-int((instant - _zones.EPOCH).total_seconds()) // 60)
+
+
+#: ``(lo, hi, origin)``: grid times ``lo..hi`` of an anchor date start at UTC minute
+#: ``origin + k * step`` (a plain tuple, for the reason given at :data:`LocalSpan`).
+Piece = tuple[int, int, UtcMinute]
 
 
 @dataclass(frozen=True, slots=True)
 class AnchorDay:
-    """An anchor date's start-time grid: ``pieces`` of ``(k_lo, k_hi, c)`` with start
-    ``s = c + k * step`` for ``k_lo <= k <= k_hi``; ``bad`` the mask of grid times that
-    do not exist, exist twice or whose meeting spans an offset change of the anchor."""
+    """An anchor date's start-time grid: grid time ``k`` (``k * step`` wall minutes
+    after the anchor's midnight) starts at the UTC minute given by the ``pieces`` (one,
+    or two on clock-change days); ``bad`` the mask of grid times that do not exist,
+    exist twice or whose meeting spans an offset change of the anchor."""
 
-    day: int
-    pieces: tuple[tuple[int, int, int], ...]
-    bad: int
+    day: DayNumber
+    pieces: tuple[Piece, ...]
+    bad: GridMask
 
-    def start(self, k: int, step: int) -> int:
-        for lo, hi, c in self.pieces:
+    def start(self, k: int, step: int) -> UtcMinute:
+        for lo, hi, origin in self.pieces:
             if lo <= k <= hi:
-                return c + k * step
+                return origin + k * step
         raise KeyError(k)
 
 
-def anchor_days(tl: _zones.Timeline, first_day: int, last_day: int, step: int,
-                duration: int) -> list[AnchorDay]:
-    """The grid of every anchor date ``first_day..last_day``."""
-    n = 1440 // step
-    full = (1 << n) - 1
-    covered: dict[int, list[tuple[int, int, int]]] = {}
-    for u0, u1, day, off in local_days(tl, first_day * 1440 - 26 * 60,
-                                       (last_day + 1) * 1440 + 26 * 60):
+def _bits_between(lo: int, hi: int) -> GridMask:
+    """The mask of grid times ``lo..hi``."""
+    return (1 << (hi + 1)) - (1 << lo)
+
+
+def _pieces(tl: _zones.Timeline, first_day: DayNumber, last_day: DayNumber,
+            step: int) -> dict[DayNumber, list[Piece]]:
+    """The grid times of each anchor date covered by each span of constant offset."""
+    covered: dict[DayNumber, list[Piece]] = {}
+    for u0, u1, day, off in local_days(tl, *utc_range(first_day, last_day)):
         if day < first_day or day > last_day:
             continue
-        ml = day * 1440
-        w0, w1 = u0 + off - ml, u1 + off - ml  # wall minutes covered: [w0, w1)
+        midnight = day * MINUTES_PER_DAY - off
+        w0, w1 = u0 - midnight, u1 - midnight  # wall minutes covered: [w0, w1)
         k_lo = -(-w0 // step)
         k_hi = (w1 - 1) // step
         if k_lo <= k_hi:
-            covered.setdefault(day, []).append((k_lo, k_hi, ml - off))
+            covered.setdefault(day, []).append((k_lo, k_hi, midnight))
+    return covered
+
+
+def anchor_days(tl: _zones.Timeline, first_day: DayNumber, last_day: DayNumber, step: int,
+                duration: int) -> list[AnchorDay]:
+    """The grid of every anchor date ``first_day..last_day``; ``bad``: the grid times
+    that do not exist, exist twice, or whose meeting strictly contains an offset change
+    of the anchor."""
+    full = (1 << (MINUTES_PER_DAY // step)) - 1
+    covered = _pieces(tl, first_day, last_day, step)
     out: list[AnchorDay] = []
     for day in range(first_day, last_day + 1):
         pieces = sorted(covered.get(day, []))
-        seen = 0
-        twice = 0
+        seen = twice = 0
         for lo, hi, _ in pieces:
-            m = ((1 << (hi + 1)) - (1 << lo))
+            m = (1 << (hi + 1)) - (1 << lo)  # _bits_between(lo, hi)
             twice |= seen & m
             seen |= m
         bad = (full & ~seen) | twice
-        clean: list[tuple[int, int, int]] = []
-        for lo, hi, c in pieces:
-            # Meetings whose [s, s + duration) strictly contains an offset change.
-            for t in tl.changes_between(c + lo * step - duration, c + hi * step + duration):
-                k_from = max(lo, (t - duration - c) // step + 1)
-                k_to = min(hi, -(-(t - c) // step) - 1)
+        for lo, hi, origin in pieces:
+            for t in tl.changes_between(origin + lo * step - duration,
+                                        origin + hi * step + duration):
+                k_from = max(lo, (t - duration - origin) // step + 1)
+                k_to = min(hi, -(-(t - origin) // step) - 1)
                 if k_from <= k_to:
-                    bad |= (1 << (k_to + 1)) - (1 << k_from)
-            clean.append((lo, hi, c))
-        out.append(AnchorDay(day=day, pieces=tuple(clean), bad=bad & full))
+                    bad |= _bits_between(k_from, k_to)
+        out.append(AnchorDay(day=day, pieces=tuple(pieces), bad=bad & full))
     return out
 
 
-class CombinedGrid:
-    """The starts valid for every school, on the UTC grid of one phase (UTC minutes
-    ``phase + n * step``), as a string of ``'0'``/``'1'`` indexed by ``n - base``.
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """The UTC grid of one phase: start minutes ``phase + n * step`` for
+    ``base <= n < base + size``; position ``n - base`` is bit ``n - base`` of a mask."""
 
-    Built once per phase with C-speed string and integer operations, and shared by
-    every anchor: an anchor date's mask is a slice of it.
-    """
+    phase: int
+    step: int
+    base: int
+    size: int
 
-    def __init__(self, valid: list[Intervals], phase: int, step: int, lo: int, hi: int) -> None:
-        self.phase = phase
+    @classmethod
+    def covering(cls, phase: int, step: int, lo: UtcMinute, hi: UtcMinute) -> Grid:
+        """The grid of ``phase`` over UTC minutes ``lo..hi``."""
+        base = (lo - phase) // step
+        return cls(phase=phase, step=step, base=base, size=(hi - phase) // step - base + 1)
+
+    def index(self, minute: UtcMinute) -> int:
+        """The position of UTC minute ``minute`` (of this phase) on the grid."""
+        return (minute - self.phase) // self.step - self.base
+
+    def encode(self, intervals: Intervals) -> GridMask:
+        """The grid positions inside ``intervals``, built as a string of bits (C speed)."""
+        parts: list[str] = []
+        pos = 0
+        size = self.size
+        for a, b in intervals:
+            ia = max(pos, -((self.phase - a) // self.step) - self.base)  # first at or after a
+            ib = min(size - 1, (b - self.phase) // self.step - self.base)  # self.index(b)
+            if ia > ib:
+                continue
+            parts.append("0" * (ia - pos))
+            parts.append("1" * (ib - ia + 1))
+            pos = ib + 1
+        parts.append("0" * (size - pos))
+        return int("".join(parts)[::-1], 2)
+
+
+class GridStarts:
+    """The UTC starts in every one of ``valid`` (interval lists), read on the UTC grid of
+    each phase over ``lo..hi``; a phase's grid is built on first use with C-speed string
+    and integer operations, and shared by every anchor date (a date's mask is a slice)."""
+
+    __slots__ = ("_bits", "_valid", "hi", "lo", "step", "values")
+
+    def __init__(self, valid: list[Intervals], step: int, lo: UtcMinute, hi: UtcMinute) -> None:
+        self._valid = valid
         self.step = step
-        self.base = (lo - phase) // step
-        size = (hi - phase) // step - self.base + 1
-        acc = -1
-        for intervals in valid:
-            parts: list[str] = []
-            pos = 0
-            for a, b in intervals:
-                ia = max(pos, -((phase - a) // step) - self.base)
-                ib = min(size - 1, (b - phase) // step - self.base)
-                if ia > ib:
-                    continue
-                parts.append("0" * (ia - pos))
-                parts.append("1" * (ib - ia + 1))
-                pos = ib + 1
-            parts.append("0" * (size - pos))
-            acc &= int("".join(parts)[::-1], 2)
-            if not acc:
-                break
-        self.size = size
-        self.value = acc & ((1 << size) - 1)  # bit i: grid index base + i
-        self.bits = format(self.value, "b").zfill(size)[::-1]
+        self.lo = lo
+        self.hi = hi
+        self.values: dict[int, tuple[Grid, GridMask]] = {}  # phase -> (grid, starts)
+        self._bits: dict[int, str] = {}  # phase -> '0'/'1' per grid position
 
-    def index(self, first: int) -> int:
-        """The position in this grid of UTC minute ``first`` (same phase)."""
-        return (first - self.phase) // self.step - self.base
+    def on(self, phase: int) -> tuple[Grid, GridMask]:
+        """The grid of ``phase`` and the mask of its positions in every ``valid``."""
+        got = self.values.get(phase)
+        if got is None:
+            grid = Grid.covering(phase, self.step, self.lo, self.hi)
+            acc = -1
+            for intervals in self._valid:
+                acc &= grid.encode(intervals)
+                if not acc:
+                    break
+            value = acc & ((1 << grid.size) - 1)
+            got = self.values[phase] = (grid, value)
+            self._bits[phase] = format(value, "b").zfill(grid.size)[::-1]
+        return got
 
-    def mask(self, first: int, count: int) -> int:
-        """Bits for the ``count`` grid starts from UTC minute ``first`` (same phase)."""
-        n0 = self.index(first)
-        if n0 < 0 or n0 + count > self.size:
-            return 0  # outside the span every school covers: no school is open there
-        return int(self.bits[n0:n0 + count][::-1], 2)
-
-
-def selection(days: list[tuple[AnchorDay, int]], step: int, lo: int, hi: int
-              ) -> dict[int, dict[int, int]]:
-    """Big-integer selections of anchor dates' grid starts: for each phase and weight,
-    the bits (positions as in ``CombinedGrid``) of the dates given with that weight.
-    ``(grid.value & selection).bit_count()`` then counts a condition over all those
-    dates at C speed."""
-    chars: dict[tuple[int, int], bytearray] = {}
-    sizes: dict[int, tuple[int, int]] = {}
-    for day, weight in days:
-        for k_lo, k_hi, c in day.pieces:
-            first = c + k_lo * step
-            phase = first % step
-            if phase not in sizes:
-                base = (lo - phase) // step
-                sizes[phase] = (base, (hi - phase) // step - base + 1)
-            base, size = sizes[phase]
-            buf = chars.get((phase, weight))
-            if buf is None:
-                buf = chars[(phase, weight)] = bytearray(b"0" * size)
-            n0 = (first - phase) // step - base
-            n1 = min(size, n0 + k_hi - k_lo + 1)
-            n0 = max(0, n0)
-            if n0 < n1:
-                buf[n0:n1] = b"1" * (n1 - n0)
-    out: dict[int, dict[int, int]] = {}
-    for (phase, weight), buf in chars.items():
-        out.setdefault(phase, {})[weight] = int(bytes(buf[::-1]), 2)
-    return out
-
-
-def partnership_masks(avs: list[SchoolAvailability], days: list[AnchorDay], step: int,
-                      grids: dict[int, CombinedGrid]) -> list[int]:
-    """For every anchor date, the mask of grid times valid for every school (before the
-    anchor's own exclusions). ``grids`` caches the combined grid of each phase; share
-    it between the anchors of one search."""
-    valid = [av.valid for av in avs]
-    lo = max(av.first for av in avs)
-    hi = min(av.last for av in avs)
-    out = []
-    for day in days:
+    def mask(self, pieces: tuple[Piece, ...]) -> GridMask:
+        """The anchor date's grid times (given by its ``pieces``) that are starts here;
+        none of a piece that leaves the range ``lo..hi`` (where no school is open)."""
         m = 0
-        for k_lo, k_hi, c in day.pieces:
-            first = c + k_lo * step
+        step = self.step
+        values = self.values
+        for lo, hi, origin in pieces:
+            first = origin + lo * step
+            phase = first % step
+            grid = (values.get(phase) or self.on(phase))[0]
+            n0 = (first - phase) // step - grid.base  # grid.index(first), inlined
+            count = hi - lo + 1
+            if n0 < 0 or n0 + count > grid.size:
+                continue
+            m |= int(self._bits[phase][n0:n0 + count][::-1], 2) << lo
+        return m
+
+
+def selection(days: list[tuple[AnchorDay, int]], step: int, lo: UtcMinute, hi: UtcMinute
+              ) -> dict[int, dict[int, GridMask]]:
+    """Big-integer selections of anchor dates' grid starts: for each phase and weight,
+    the positions (on the :class:`Grid` of that phase over ``lo..hi``) of the grid times
+    of the dates given with that weight. ``(starts & selection).bit_count()`` then counts
+    a condition over all those dates at C speed."""
+    chars: dict[tuple[int, int], bytearray] = {}
+    grids: dict[int, Grid] = {}
+    for day, weight in days:
+        for k_lo, k_hi, origin in day.pieces:
+            first = origin + k_lo * step
             phase = first % step
             grid = grids.get(phase)
             if grid is None:
-                grid = grids[phase] = CombinedGrid(valid, phase, step, lo, hi)
-            m |= grid.mask(first, k_hi - k_lo + 1) << k_lo
-        out.append(m)
+                grid = grids[phase] = Grid.covering(phase, step, lo, hi)
+            buf = chars.get((phase, weight))
+            if buf is None:
+                buf = chars[(phase, weight)] = bytearray(b"0" * grid.size)
+            n0 = grid.index(first)
+            n1 = min(grid.size, n0 + k_hi - k_lo + 1)
+            n0 = max(0, n0)
+            if n0 < n1:
+                buf[n0:n1] = b"1" * (n1 - n0)
+    out: dict[int, dict[int, GridMask]] = {}
+    for (phase, weight), buf in chars.items():
+        out.setdefault(phase, {})[weight] = int(bytes(buf[::-1]), 2)
     return out

@@ -60,6 +60,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import _windows_zones, _zones
+from ._units import CALENDAR_MARGIN_DAYS
 from .errors import ConfigError, Problem
 from .model import DateRange, TimedEvent
 
@@ -74,7 +75,7 @@ MAX_OCCURRENCES = 50_000
 USES = ("closures", "open-days", "busy")
 _TOO_FINE = ("SECONDLY", "MINUTELY", "HOURLY")
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-_MARGIN = 2  # days of margin around the horizon
+_MARGIN = CALENDAR_MARGIN_DAYS  # the calendar's margin around the horizon (``_units``)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

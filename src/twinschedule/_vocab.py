@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final, Literal
 
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -19,11 +20,18 @@ for _code in WEEKDAYS:
         WEEKDAY_SPELLINGS[_spelling] = _code
 
 Nth = Literal[1, 2, 3, 4, -1]
-NTHS: Final[tuple[int, ...]] = (1, 2, 3, 4, -1)
+#: The fixed order of nth in the ranking key (planning.md).
+NTHS: Final[tuple[Nth, ...]] = (1, 2, 3, 4, -1)
+
+
+def nth_of(value: int) -> Nth:
+    """An ``int`` that is a valid nth (1, 2, 3, 4 or -1) as an ``Nth``; ValueError else."""
+    return NTHS[NTHS.index(value)]
+
+
 NTH_WORDS: Final[dict[int, str]] = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
 
 Status = Literal["scheduled", "moved", "skipped"]
-STATUSES: Final[tuple[Status, ...]] = ("scheduled", "moved", "skipped")
 
 Reason = Literal["not-school-day", "outside-term", "closure", "holiday", "outside-hours", "busy"]
 REASONS: Final[tuple[Reason, ...]] = (
@@ -34,9 +42,14 @@ OnConflict = Literal["move", "skip"]
 ON_CONFLICT: Final[tuple[OnConflict, ...]] = ("move", "skip")
 
 
-def weekday_code(index: int) -> Weekday:
-    """The code of a weekday index, 0 for Monday."""
-    return WEEKDAYS[index]
+def weekday_of(d: dt.date) -> Weekday:
+    """The code of a date's weekday: ``date(2026, 9, 7)`` (a Monday) -> ``'MO'``."""
+    return WEEKDAYS[d.weekday()]
+
+
+def weekday_index(code: Weekday) -> int:
+    """0 for ``'MO'`` .. 6 for ``'SU'`` (as ``date.weekday()``)."""
+    return WEEKDAYS.index(code)
 
 
 def parse_weekday(text: str) -> Weekday | None:

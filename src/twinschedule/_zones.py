@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 import tzdata
 
+from ._units import TIMELINE_MARGIN_DAYS
+
 IANA_VERSION: str = tzdata.IANA_VERSION
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -295,7 +297,8 @@ def timeline(name: str, first: int, last: int) -> Timeline:
                     transitions=tuple(found), _times=times, _offsets=offsets)
 
 
-def timeline_for_dates(name: str, start: date, end: date, *, margin_days: int = 3) -> Timeline:
+def timeline_for_dates(name: str, start: date, end: date, *,
+                       margin_days: int = TIMELINE_MARGIN_DAYS) -> Timeline:
     """A timeline covering local dates ``start``..``end`` with a margin on both sides."""
     first = (day_number(start) - margin_days) * 1440
     last = (day_number(end) + 1 + margin_days) * 1440

@@ -12,13 +12,19 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import cast
+from typing import NamedTuple, cast
 
 from . import _zones
-from ._vocab import WEEKDAY_NAMES, WEEKDAYS, Weekday
-from .model import Conflict, DateRange, Partnership, School, Window, hhmm
+from ._units import CALENDAR_MARGIN_DAYS, MINUTES_PER_DAY, WallMinute
+from ._vocab import WEEKDAY_NAMES, WEEKDAYS, Reason, Weekday, weekday_of
+from .model import Conflict, DateRange, Partnership, School, TimedEvent, Window, hhmm
 
-MARGIN_DAYS = 2  # local dates of a school can be this far outside the horizon's dates
+
+class DayConflict(NamedTuple):
+    """A condition (1-3 of planning.md) that a whole local date fails."""
+
+    reason: Reason
+    detail: str
 
 
 def _load_holidays(school: School, years: Iterable[int]) -> dict[dt.date, str]:
@@ -55,44 +61,42 @@ class SchoolCalendar:
 
     school: School
     duration: int
-    first: dt.date  # first local date covered (horizon start - margin)
-    last: dt.date
+    first: dt.date  # first local date covered (horizon start - CALENDAR_MARGIN_DAYS)
+    last: dt.date  # last local date covered (horizon end + CALENDAR_MARGIN_DAYS)
     days: frozenset[Weekday]
     holidays: Mapping[dt.date, str]  # read-only
-    busy: tuple[tuple[dt.datetime, dt.datetime, str], ...]  # aware UTC, sorted
+    busy: tuple[TimedEvent, ...]  # aware UTC, sorted by (start, end, name); names set
 
     @property
     def zone(self) -> str:
         return self.school.timezone
 
-    def holiday(self, d: dt.date) -> str | None:
-        return self.holidays.get(d)
-
     def windows(self, d: dt.date) -> tuple[Window, ...]:
-        return self.school.windows_on(WEEKDAYS[d.weekday()])
+        return self.school.windows_on(weekday_of(d))
 
-    def prefer(self, d: dt.date) -> int:
+    def prefer(self, d: dt.date) -> WallMinute:
         """The preferred local start (minutes) on local date ``d``."""
         if self.school.prefer is not None:
             return self.school.prefer
         ws = self.windows(d)
         return (ws[0].start + ws[-1].end - self.duration) // 2
 
-    def day_conflicts(self, d: dt.date) -> list[tuple[str, str]]:
-        """Conditions 1-3 for local date ``d``: ``[(code, detail), ...]``."""
-        out: list[tuple[str, str]] = []
+    def day_conflicts(self, d: dt.date) -> list[DayConflict]:
+        """Conditions 1-3 for local date ``d`` (empty: the date is open)."""
+        out: list[DayConflict] = []
         s = self.school
-        code = WEEKDAYS[d.weekday()]
+        code = weekday_of(d)
         if code not in self.days:
-            out.append(("not-school-day", f"{WEEKDAY_NAMES[code]} is not a school day"))
-        if s.terms and not any(d in t for t in s.terms):
-            out.append(("outside-term", f"{d.isoformat()} is outside every term"))
-        closed = [r for r in (*s.closures, *s.imported_closures) if d in r]
+            out.append(DayConflict("not-school-day", f"{WEEKDAY_NAMES[code]} is not a school day"))
+        # (r.first <= d <= r.last is ``d in r``, without a Python call per range)
+        if s.terms and not any(t.first <= d <= t.last for t in s.terms):
+            out.append(DayConflict("outside-term", f"{d.isoformat()} is outside every term"))
+        closed = [r for r in (*s.closures, *s.imported_closures) if r.first <= d <= r.last]
         if closed:
-            out.append(("closure", _names(closed, "Closed")))
+            out.append(DayConflict("closure", _names(closed, "Closed")))
         name = self.holidays.get(d)
         if name is not None:
-            out.append(("holiday", name))
+            out.append(DayConflict("holiday", name))
         return out
 
     def conflicts(self, start: dt.datetime, end: dt.datetime) -> list[Conflict]:
@@ -108,7 +112,7 @@ class SchoolCalendar:
         out = [Conflict(school=self.school.id, reason=c, detail=d)
                for c, d in self.day_conflicts(day)]
         a = ls.hour * 60 + ls.minute
-        b = (le.date() - day).days * 1440 + le.hour * 60 + le.minute
+        b = (le.date() - day).days * MINUTES_PER_DAY + le.hour * 60 + le.minute
         if le.second or le.microsecond:
             b += 1
         windows = self.windows(day)
@@ -116,24 +120,24 @@ class SchoolCalendar:
             shown = ", ".join(str(w) for w in windows)
             out.append(Conflict(
                 school=self.school.id, reason="outside-hours",
-                detail=f"local {hhmm(a)}-{hhmm(b % 1440) if b > 1440 else hhmm(b)} "
-                       f"is outside {shown}"))
-        hits = [name for bs, be, name in self.busy if bs < end and be > start]
+                detail=f"local {hhmm(a)}-{hhmm(b % MINUTES_PER_DAY if b > MINUTES_PER_DAY else b)}"
+                       f" is outside {shown}"))
+        hits = [b.name for b in self.busy if b.start < end and b.end > start]
         if hits:
             out.append(Conflict(school=self.school.id, reason="busy",
-                                detail="; ".join(dict.fromkeys(n or "Busy" for n in hits))))
+                                detail="; ".join(dict.fromkeys(hits))))
         return out
 
 
 def build_calendar(school: School, *, start: dt.date, end: dt.date,
                    duration: int) -> SchoolCalendar:
     """A school's calendar over the horizon ``start..end`` (with a margin of local dates)."""
-    first = start - dt.timedelta(days=MARGIN_DAYS)
-    last = end + dt.timedelta(days=MARGIN_DAYS)
+    first = start - dt.timedelta(days=CALENDAR_MARGIN_DAYS)
+    last = end + dt.timedelta(days=CALENDAR_MARGIN_DAYS)
     days = frozenset(school.days if school.days is not None else default_days(school.country))
     found = _load_holidays(school, range(first.year, last.year + 1))
     zone = _zones.get_zone(school.timezone)
-    busy: list[tuple[dt.datetime, dt.datetime, str]] = []
+    busy: list[TimedEvent] = []
     for b in school.busy:
         # one date, or every local date of the covered range on the given weekdays
         dates = [b.on] if b.on is not None else [
@@ -142,23 +146,25 @@ def build_calendar(school: School, *, start: dt.date, end: dt.date,
         for on in dates:
             bs = wall_time(zone, on, b.start)
             be = wall_time(zone, on, b.end)
-            busy.append((bs.astimezone(dt.UTC), be.astimezone(dt.UTC), b.name or "Busy"))
+            busy.append(TimedEvent(start=bs.astimezone(dt.UTC), end=be.astimezone(dt.UTC),
+                                   name=b.name or "Busy"))
     for ev in school.imported_busy:
-        busy.append((ev.start, ev.end, ev.name or "Busy"))
-    busy.sort()
+        busy.append(TimedEvent(start=ev.start, end=ev.end, name=ev.name or "Busy"))
+    busy.sort(key=lambda e: (e.start, e.end, e.name))
     return SchoolCalendar(
         school=school, duration=duration, first=first, last=last, days=days,
         holidays=MappingProxyType({d: n for d, n in found.items() if first <= d <= last}),
         busy=tuple(busy))
 
 
-def wall_time(zone: dt.tzinfo, day: dt.date, minutes: int) -> dt.datetime:
+def wall_time(zone: dt.tzinfo, day: dt.date, minutes: WallMinute) -> dt.datetime:
     """The aware datetime at wall-clock ``minutes`` after midnight of ``day``."""
-    d = day + dt.timedelta(days=minutes // 1440)
-    m = minutes % 1440
+    d = day + dt.timedelta(days=minutes // MINUTES_PER_DAY)
+    m = minutes % MINUTES_PER_DAY
     return dt.datetime(d.year, d.month, d.day, m // 60, m % 60, tzinfo=zone)
 
 
 def build_calendars(p: Partnership) -> tuple[SchoolCalendar, ...]:
+    """The calendar of every school of ``p``, in the order the schools are listed."""
     return tuple(build_calendar(s, start=p.start, end=p.end, duration=p.duration)
                  for s in p.schools)

@@ -1,5 +1,5 @@
-"""The command line: ``twinschedule check FILE``, ``twinschedule plan FILE`` and
-``twinschedule network FILE``.
+"""The command line: ``twinschedule check FILE``, ``twinschedule plan FILE``,
+``twinschedule network FILE`` and ``twinschedule match FILE``.
 
 Exit status: 0 a valid file / feasible plan; 1 no feasible option; 2 bad input or usage.
 """
@@ -63,6 +63,21 @@ def _parser() -> argparse.ArgumentParser:
     net.add_argument("--out", type=Path, metavar="DIR", help="write iCalendar feeds into DIR")
     net.add_argument("--option", type=int, default=1, metavar="K",
                      help="which option's feeds to write (default 1)")
+    match = sub.add_parser("match", help="the partners a school of a network can meet most "
+                                         "easily (--school), or every school's (--all)")
+    match.add_argument("file", type=Path)
+    who = match.add_mutually_exclusive_group(required=True)
+    who.add_argument("--school", metavar="ID", help="the school looking for partners")
+    who.add_argument("--all", action="store_true", help="the partners of every school")
+    match.add_argument("--top", type=int, default=10, metavar="N",
+                       help="how many partners per school (default 10)")
+    match.add_argument("--json", action="store_true", help="print the result as JSON")
+    where = match.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N",
+                       help="with --all: run on N local processes")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="with --all: run on a running dask.distributed scheduler "
+                            "(needs twinschedule[dask])")
     return ap
 
 
@@ -262,6 +277,88 @@ def _write_report(result: Plan, path: Path) -> None:
     _io.write_files({path.name: html.encode("utf-8")}, path.parent)
 
 
+class _Bar:
+    """A progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 30
+        full = width * done // max(total, 1)
+        sys.stderr.write(f"\r{self.label} [{'#' * full}{'.' * (width - full)}] "
+                         f"{done}/{total}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _match(args: argparse.Namespace) -> int:
+    from . import load_network, match, match_all
+    from .errors import ConfigError, Problem
+    from .render_match_text import render, render_all
+
+    def bad(path: str, message: str) -> ConfigError:
+        return ConfigError([Problem(path=path, message=message)], source=str(args.file))
+
+    if args.top < 1:
+        raise bad("--top", f"{args.top} is not at least 1")
+    if not args.all and (args.workers is not None or args.scheduler is not None):
+        raise bad("--workers" if args.workers is not None else "--scheduler",
+                  "runs a batch: use it with --all")
+    if args.workers is not None and args.workers < 1:
+        raise bad("--workers", f"{args.workers} is not at least 1")
+    network = load_network(args.file)
+    if not args.all:
+        try:
+            result = match(network, args.school, top=args.top)
+        except ConfigError as exc:
+            raise ConfigError(exc.problems, source=str(args.file)) from None
+        if args.json:
+            sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(render(result, network))
+        return 0
+    bar = _Bar("matching") if sys.stderr.isatty() else None
+    try:
+        if args.scheduler is not None:
+            try:
+                import importlib
+
+                distributed: Any = importlib.import_module("distributed")
+            except ImportError:
+                raise bad("--scheduler", "needs dask.distributed: pip install "
+                          "'twinschedule[dask]'") from None
+            try:
+                client = distributed.Client(args.scheduler, timeout=15)
+            except (OSError, TimeoutError) as exc:
+                raise bad("--scheduler", f"cannot reach {args.scheduler}: {exc}") from None
+            with client:
+                results = match_all(network, top=args.top, executor=client.get_executor(),
+                                    progress=bar)
+        elif args.workers is not None and args.workers > 1:
+            from .batch import process_pool
+
+            with process_pool(network, args.workers) as pool:
+                results = match_all(network, top=args.top, executor=pool, progress=bar)
+        else:
+            results = match_all(network, top=args.top, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.json:
+        sys.stdout.write(json.dumps([m.to_dict() for m in results], indent=2,
+                                    ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_all(results, network))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -269,6 +366,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args.file, args.json)
         if args.command == "network":
             return _network(args)
+        if args.command == "match":
+            return _match(args)
         return _plan(args)
     except TwinScheduleError as exc:
         print(exc.report(), file=sys.stderr)

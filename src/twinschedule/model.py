@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ._vocab import NTH_WORDS, WEEKDAY_NAMES, OnConflict, Weekday
+from ._vocab import NTH_WORDS, WEEKDAY_NAMES, Nth, OnConflict, Reason, Weekday
 
 
 def hhmm(minutes: int) -> str:
@@ -30,11 +30,11 @@ class Window:
         return f"{hhmm(self.start)}-{hhmm(self.end)}"
 
 
-# Defaults of a partnership or network file, defined here once (config.py applies them).
+#: Defaults of the file format, defined once (the loader and the CLI use them too).
 DEFAULT_HOURS: tuple[Window, ...] = (Window(start=540, end=900),)  # 09:00-15:00
-DEFAULT_STEP = 15  # minutes between candidate start times
-DEFAULT_TOP = 5  # options shown
-MAX_TOP = 50  # most options a file (or ``--top``) may ask for
+DEFAULT_STEP = 15
+DEFAULT_TOP = 5
+MAX_TOP = 50
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,7 +131,7 @@ class School:
 class Rule:
     """The nth weekday of every month at ``time`` minutes wall-clock in ``anchor``."""
 
-    nth: int
+    nth: Nth
     weekday: Weekday
     time: int
     anchor: str
@@ -182,7 +182,7 @@ class Conflict:
     """Why a meeting is not valid for a school: a reason code and a human detail."""
 
     school: str
-    reason: str
+    reason: Reason
     detail: str
 
 

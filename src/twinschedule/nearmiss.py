@@ -17,8 +17,8 @@ import datetime as dt
 from operator import add
 
 from . import _zones
-from ._availability import anchor_days, partnership_masks, school_availability
-from ._vocab import NTHS, WEEKDAYS
+from ._availability import GridStarts, anchor_days, school_availability
+from ._vocab import NTHS, WEEKDAYS, nth_of
 from .calendar import SchoolCalendar, build_calendars
 from .model import Conflict, Rule
 from .outputs import NearMiss, Plan
@@ -41,11 +41,12 @@ def near_miss(plan: Plan) -> NearMiss | None:
     full = (1 << n) - 1
     names = [p.anchor] if p.anchor else list(dict.fromkeys(s.timezone for s in p.schools))
     best: tuple[tuple[int, int, int, int, int, int], Rule, list[int], int] | None = None
+    starts = [GridStarts([av.valid], p.step, av.first, av.last) for av in avs]
     for ai, anchor in enumerate(names):
         tl = _zones.timeline_for_dates(anchor, p.start, p.end)
         days = anchor_days(tl, first_day, last_day, p.step, p.duration)
         # Per school, the grid times of every anchor date that the school accepts.
-        masks = [partnership_masks([av], days, p.step, {}) for av in avs]
+        masks = [[s.mask(day.pieces) for day in days] for s in starts]
         for nth in p.weeks:
             for wd_code in p.weekdays:
                 wd = WEEKDAYS.index(wd_code)
@@ -76,7 +77,7 @@ def near_miss(plan: Plan) -> NearMiss | None:
                         continue
                     key = (any_school[k], totals[k], ai, NTHS.index(nth), wd, k)
                     if best is None or key < best[0]:
-                        rule = Rule(nth=nth, weekday=wd_code, time=k * p.step,
+                        rule = Rule(nth=nth_of(nth), weekday=wd_code, time=k * p.step,
                                     anchor=anchor, duration=p.duration)
                         best = (key, rule, [c[k] for c in per_school], len(idxs))
     if best is None:

@@ -37,7 +37,7 @@ from ._availability import (
     merge,
     school_availability,
 )
-from ._vocab import NTHS, WEEKDAYS
+from ._vocab import NTHS, WEEKDAYS, nth_of
 from .calendar import SchoolCalendar, build_calendar
 from .model import Network, Rule, School
 from .network_outputs import NetworkMetrics, NetworkMonth, NetworkOption, NetworkPlan, Session
@@ -300,7 +300,7 @@ class _Search:
 
     def rule(self, fi: int, k: int) -> Rule:
         f = self.fams[fi]
-        return Rule(nth=f.nth, weekday=WEEKDAYS[f.weekday], time=k * self.step,
+        return Rule(nth=nth_of(f.nth), weekday=WEEKDAYS[f.weekday], time=k * self.step,
                     anchor=self.n.anchor, duration=self.n.duration)
 
     def session_months(self, fi: int, k: int) -> tuple[tuple[NetworkMonth, ...], set[int]]:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._vocab import Status
+from ._vocab import Status, Weekday
 from .model import Conflict, Partnership, Rule, hhmm
 
 PLAN_FORMAT_VERSION = "0.1.0"
@@ -102,7 +102,7 @@ class WeeklyOverlap:
     """The longest stretch when every school is inside a window on a school day (UTC)."""
 
     minutes: int
-    weekday: str | None
+    weekday: Weekday | None
     start: int | None  # UTC minutes after midnight
     end: int | None
 

@@ -1,0 +1,194 @@
+"""Compare the planner's speed at another revision with the working tree, in ONE run.
+
+    python benchmarks/compare.py --base fd87157            # all cases, 5 rounds
+    python benchmarks/compare.py --base fd87157 --rounds 9 --runs 5 --only example,four
+
+The base revision's ``src/`` is exported with ``git archive`` into a temporary
+directory. Each case (the planning workloads and scaling rows of ``benchmarks/run.py``,
+built from this tree's ``workloads.py``, so both sides plan the same data) is timed in
+fresh child processes, one per (round, case, side): the child puts its side's ``src/``
+first on ``sys.path``, makes one warm-up call of ``twinschedule.plan`` and then
+``--runs`` timed calls (a freshly loaded partnership each, a garbage collection before
+each; loading is not timed), and prints the times and a digest of the plan's JSON.
+Within a round the two sides alternate which goes first, so load from other processes
+on a shared machine falls on both alike. The table gives, per case, the median of all
+timed calls of each side and the ratio new / base, of wall-clock time and of the
+process's CPU time (less disturbed by other processes on a busy machine), and the
+ratio of the smallest CPU times (the least disturbed call of each side); the two
+sides' plans must be
+identical (else the exit status is 1).
+
+``import`` is the wall time of ``python -c "import twinschedule"`` (median over the
+rounds, alternating sides likewise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+CHILD = r"""
+import gc, hashlib, json, sys, time, warnings
+src, here, root, case, runs = sys.argv[1:6]
+sys.path.insert(0, src)
+sys.path.insert(1, here)
+warnings.filterwarnings("ignore", message="Requested Holidays are available only")
+import twinschedule
+assert twinschedule.__file__.startswith(src), (twinschedule.__file__, src)
+from compare import make
+build = make(case, root)
+twinschedule.plan(build())
+times, cpu = [], []
+for _ in range(int(runs)):
+    p = build()
+    gc.collect()
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    plan = twinschedule.plan(p)
+    times.append((time.perf_counter() - t0) * 1000)
+    cpu.append((time.process_time() - c0) * 1000)
+digest = hashlib.sha256(json.dumps(plan.to_dict(), sort_keys=True).encode()).hexdigest()
+print(json.dumps({"times": times, "cpu": cpu, "digest": digest}))
+"""
+
+# (key, description, partnership() arguments; None: the England-Kenya example)
+CASES: list[tuple[str, str, dict[str, Any] | None]] = [
+    ("example", "England-Kenya example (2 schools, 1 year)", None),
+    ("four", "4 schools, 1 year, step 15", {"n_schools": 4}),
+    ("four5", "4 schools, 1 year, step 5", {"n_schools": 4, "step": 5}),
+    ("ten", "10 schools, 3 years, step 15", {"n_schools": 10, "years": 3}),
+    ("infeasible", "12 schools, 3 years (diagnostics)", {"n_schools": 12, "years": 3}),
+    ("wide15", "stress: 4 schools, wide windows, step 15", {"wide": True, "n_schools": 4}),
+    ("wide5", "stress: 4 schools, wide windows, step 5",
+     {"wide": True, "n_schools": 4, "step": 5}),
+    ("s2", "scaling: 2 schools, 1 year", {"n_schools": 2, "years": 1, "step": 15}),
+    ("s8", "scaling: 8 schools, 1 year", {"n_schools": 8, "years": 1, "step": 15}),
+    ("s16", "scaling: 16 schools, 1 year (diagnostics)",
+     {"n_schools": 16, "years": 1, "step": 15}),
+    ("s32", "scaling: 32 schools, 1 year (diagnostics)",
+     {"n_schools": 32, "years": 1, "step": 15}),
+    ("y3", "scaling: 4 schools, 3 years", {"n_schools": 4, "years": 3, "step": 15}),
+    ("y10", "scaling: 4 schools, 10 years", {"n_schools": 4, "years": 10, "step": 15}),
+    ("st60", "scaling: 4 schools, 1 year, step 60", {"n_schools": 4, "years": 1, "step": 60}),
+]
+
+
+def make(case: str, root: str) -> Any:
+    """A function returning a freshly loaded partnership of ``case`` (used in the child)."""
+    from workloads import partnership, wide
+
+    import twinschedule
+
+    spec = next(c[2] for c in CASES if c[0] == case)
+    if spec is None:
+        return lambda: twinschedule.load(Path(root) / "examples" / "england-kenya.toml")
+    args = dict(spec)
+    data = wide(**{k: v for k, v in args.items() if k != "wide"}) if args.pop(
+        "wide", False) else partnership(**args)
+    return lambda: twinschedule.from_dict(data)
+
+
+def child(src: Path, case: str, runs: int) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run([sys.executable, "-c", CHILD, str(src), str(HERE), str(ROOT), case,
+                           str(runs)], capture_output=True, text=True, cwd=ROOT, env=env)
+    if done.returncode:
+        raise RuntimeError(f"{case} with {src} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def import_ms(src: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import twinschedule"], check=True, cwd=ROOT,
+                   env=env)
+    return (time.perf_counter() - t0) * 1000
+
+
+def export(rev: str, into: Path) -> Path:
+    """``src/`` of revision ``rev``, extracted under ``into``."""
+    archive = into / "base.tar"
+    with archive.open("wb") as fh:
+        subprocess.run(["git", "archive", rev, "src"], check=True, cwd=ROOT, stdout=fh)
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    return into / "src"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", required=True, help="the git revision to compare with")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=5, help="timed calls per child process")
+    ap.add_argument("--only", help="comma-separated case keys")
+    args = ap.parse_args(argv)
+    cases = [c for c in CASES if not args.only or c[0] in args.only.split(",")]
+    new_src = ROOT / "src"
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=ROOT).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], capture_output=True,
+                           text=True, cwd=ROOT).stdout.strip()
+    times: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
+    digests: dict[tuple[str, str], set[str]] = {}
+    imports: dict[str, list[float]] = {"base": [], "new": []}
+    load0 = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        base_src = export(args.base, Path(tmp))
+        sides = {"base": base_src, "new": new_src}
+        for r in range(args.rounds):
+            order = ["base", "new"] if r % 2 == 0 else ["new", "base"]
+            for key, _, _ in cases:
+                for side in order:
+                    got = child(sides[side], key, args.runs)
+                    times.setdefault((key, side), []).extend(got["times"])
+                    cpu.setdefault((key, side), []).extend(got["cpu"])
+                    digests.setdefault((key, side), set()).add(got["digest"])
+            for side in order:
+                imports[side].append(import_ms(sides[side]))
+            print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    load1 = os.getloadavg()
+    print(f"python benchmarks/compare.py --base {args.base} --rounds {args.rounds} "
+          f"--runs {args.runs}" + (f" --only {args.only}" if args.only else ""))
+    print(f"base {args.base}, new {head}{' + uncommitted changes in src/' if dirty else ''}; "
+          f"load average {load0[0]:.2f} at start, {load1[0]:.2f} at end "
+          f"({os.cpu_count()} CPUs)")
+    print("medians of wall-clock (perf_counter) and CPU (process_time) milliseconds, and "
+          "the ratio of the smallest CPU times:")
+    print(f"{'case':<44} {'base ms':>9} {'new ms':>9} {'new/base':>9} {'base cpu':>9} "
+          f"{'new cpu':>9} {'new/base':>9} {'min cpu':>8}  n   same plan")
+    ok = True
+    for key, name, _ in cases:
+        b = statistics.median(times[(key, "base")])
+        n = statistics.median(times[(key, "new")])
+        bc = statistics.median(cpu[(key, "base")])
+        nc = statistics.median(cpu[(key, "new")])
+        same = digests[(key, "base")] == digests[(key, "new")] and len(
+            digests[(key, "new")]) == 1
+        ok &= same
+        low = min(cpu[(key, "new")]) / min(cpu[(key, "base")])
+        print(f"{name:<44} {b:9.1f} {n:9.1f} {n / b:9.2f} {bc:9.1f} {nc:9.1f} {nc / bc:9.2f} "
+              f"{low:8.2f}  {len(times[(key, 'new')]):<3} {'yes' if same else 'NO'}")
+    b = statistics.median(imports["base"])
+    n = statistics.median(imports["new"])
+    label = 'python -c "import twinschedule" (wall)'
+    print(f"{label:<44} {b:9.1f} {n:9.1f} {n / b:9.2f}  {len(imports['new'])}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
