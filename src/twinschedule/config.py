@@ -29,13 +29,17 @@ import datetime as dt
 import difflib
 import functools
 import re
-from collections.abc import Callable, Mapping
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple, cast
 
 from . import _zones
 from ._vocab import NTHS, ON_CONFLICT, WEEKDAY_SPELLINGS, WEEKDAYS, Weekday, parse_weekday
 from .errors import ConfigError, Problem
 from .model import (
+    DEFAULT_HOURS,
+    DEFAULT_STEP,
+    DEFAULT_TOP,
+    MAX_TOP,
     Busy,
     DateRange,
     IcsImport,
@@ -78,13 +82,46 @@ ICS_USES = ("closures", "open-days", "busy")
 
 
 class _Collector:
-    """Collects problems while a dict is turned into a model."""
+    """Collects problems while a dict is turned into a model, under a path prefix.
 
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
+    ``c.at("schools[3]")`` is a collector on the same list of problems whose
+    ``add("timezone", message)`` records ``schools[3].timezone``: each step of the
+    validation is handed the collector of its own table and names only its own keys.
+    """
 
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path=path, message=message))
+    __slots__ = ("path", "problems")
+
+    def __init__(self, problems: list[Problem] | None = None, path: str = "") -> None:
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.path = path
+
+    def _join(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def at(self, key: str) -> _Collector:
+        """The collector of the key ``key`` below this path (``path.key``)."""
+        return _Collector(self.problems, self._join(key))
+
+    def item(self, index: int) -> _Collector:
+        """The collector of the list item ``index`` of this path (``path[index]``)."""
+        return _Collector(self.problems, f"{self.path}[{index}]")
+
+    def add(self, key: str, message: str) -> None:
+        """A problem with the key ``key`` below this path."""
+        self.problems.append(Problem(path=self._join(key), message=message))
+
+    def under(self, key: str | None) -> _Collector:
+        """``at(key)``, or this collector for None (steps that may be given their
+        parent's collector and a key, so as to make a collector only for a problem)."""
+        return self if key is None else self.at(key)
+
+    def add_here(self, message: str) -> None:
+        """A problem with this path itself."""
+        self.problems.append(Problem(path=self.path, message=message))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Problems found below this path (e.g. in an imported calendar), re-rooted here."""
+        self.problems.extend(q.with_prefix(self.path) for q in problems)
 
     @property
     def hinting(self) -> bool:
@@ -130,6 +167,13 @@ def _did_you_mean(word: str, choices: list[str], *, cutoff: float = 0.6) -> str:
     return f" (did you mean '{found[0]}'?)" if found else ""
 
 
+def _weekday_hint(c: _Collector, word: str) -> str:
+    """' (did you mean 'TU'?)' for a misspelt weekday, else ''."""
+    close = difflib.get_close_matches(word.lower(), list(WEEKDAY_SPELLINGS), n=1) \
+        if len(word) <= 100 and c.hinting else []
+    return f" (did you mean '{WEEKDAY_SPELLINGS[close[0]]}'?)" if close else ""
+
+
 def _type_name(value: object) -> str:
     return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
             list: "a list", tuple: "a tuple", dict: "a table", dt.date: "a date",
@@ -137,137 +181,134 @@ def _type_name(value: object) -> str:
             type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-def _check_keys(c: _Collector, data: Mapping[str, Any], allowed: tuple[str, ...],
-                path: str) -> None:
+def _check_keys(c: _Collector, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     for key in data:
         if key not in allowed:
             name = _show(str(key))
-            c.add(f"{path}.{name}" if path else name,
-                  f"unknown key '{name}'"
-                  f"{_did_you_mean(str(key), list(allowed)) if c.hinting else ''}")
+            c.add(name, f"unknown key '{name}'"
+                        f"{_did_you_mean(str(key), list(allowed)) if c.hinting else ''}")
 
 
-def _table(c: _Collector, value: object, path: str) -> Mapping[str, Any] | None:
+def _table(c: _Collector, value: object) -> Mapping[str, Any] | None:
     if not isinstance(value, Mapping):
-        c.add(path, f"expected a table, got {_type_name(value)}")
+        c.add_here(f"expected a table, got {_type_name(value)}")
         return None
     return cast(Mapping[str, Any], value)
 
 
-def _str(c: _Collector, data: Mapping[str, Any], key: str, path: str, *,
+def _str(c: _Collector, data: Mapping[str, Any], key: str, *,
          required: bool = False) -> str | None:
     if key not in data:
         if required:
-            c.add(f"{path}.{key}", "required")
+            c.add(key, "required")
         return None
     value = data[key]
     if not isinstance(value, str):
-        c.add(f"{path}.{key}", f"expected a string, got {_type_name(value)}")
+        c.add(key, f"expected a string, got {_type_name(value)}")
         return None
     if required and not value.strip():
-        c.add(f"{path}.{key}", "must not be empty")
+        c.add(key, "must not be empty")
         return None
     bad = _bad_text(value)
     if bad is not None:
-        c.add(f"{path}.{key}", bad)
+        c.add(key, bad)
         return None
     return value
 
 
-def _int(c: _Collector, data: Mapping[str, Any], key: str, path: str, *, lo: int,
+def _int(c: _Collector, data: Mapping[str, Any], key: str, *, lo: int,
          hi: int | None, required: bool = False, unit: str = "") -> int | None:
     if key not in data:
         if required:
-            c.add(f"{path}.{key}", "required")
+            c.add(key, "required")
         return None
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, int):
-        c.add(f"{path}.{key}", f"expected an integer, got {_type_name(value)}")
+        c.add(key, f"expected an integer, got {_type_name(value)}")
         return None
     what = _number(value) + (unit if value.bit_length() <= 64 else "")
     if value < lo:
-        c.add(f"{path}.{key}", f"{what} is less than the {lo}{unit} allowed")
+        c.add(key, f"{what} is less than the {lo}{unit} allowed")
         return None
     if hi is not None and value > hi:
-        c.add(f"{path}.{key}", f"{what} is {'longer' if unit else 'more'} than the "
-                               f"{hi}{unit} allowed")
+        c.add(key, f"{what} is {'longer' if unit else 'more'} than the {hi}{unit} allowed")
         return None
     return value
 
 
-def _date(c: _Collector, value: object, path: str) -> dt.date | None:
+def _date(c: _Collector, value: object, key: str | None = None) -> dt.date | None:
+    """A date (problems at ``key`` of ``c``, or at ``c`` itself)."""
     if isinstance(value, dt.datetime):
-        c.add(path, f"expected a date (YYYY-MM-DD), got a date-time '{value.isoformat()}'")
+        c.under(key).add_here(f"expected a date (YYYY-MM-DD), got a date-time "
+                              f"'{value.isoformat()}'")
         return None
     if isinstance(value, str):
         if not DATE.fullmatch(value):
-            c.add(path, f"'{_show(value)}' is not a date (YYYY-MM-DD)")
+            c.under(key).add_here(f"'{_show(value)}' is not a date (YYYY-MM-DD)")
             return None
         try:
             value = dt.date.fromisoformat(value)
         except ValueError as exc:
-            c.add(path, f"'{value}' is not a date: {exc}")
+            c.under(key).add_here(f"'{value}' is not a date: {exc}")
             return None
     if not isinstance(value, dt.date):
-        c.add(path, f"expected a date (YYYY-MM-DD), got {_type_name(value)}")
+        c.under(key).add_here(f"expected a date (YYYY-MM-DD), got {_type_name(value)}")
         return None
     if not MIN_DATE <= value <= MAX_DATE:
-        c.add(path, f"{value} is outside the supported dates {MIN_DATE} to {MAX_DATE}")
+        c.under(key).add_here(f"{value} is outside the supported dates {MIN_DATE} to {MAX_DATE}")
         return None
     return value
 
 
-def _time(c: _Collector, value: object, path: str, *, allow_24: bool) -> int | None:
+def _time(c: _Collector, value: object, key: str | None = None, *,
+          allow_24: bool) -> int | None:
+    """Minutes of a time 'HH:MM' (problems at ``key`` of ``c``, or at ``c`` itself)."""
     if not isinstance(value, str):
-        c.add(path, f"expected a time 'HH:MM', got {_type_name(value)}")
+        c.under(key).add_here(f"expected a time 'HH:MM', got {_type_name(value)}")
         return None
     m = TIME.fullmatch(value.strip())
     if not m:
-        c.add(path, f"'{_show(value)}' is not a time 'HH:MM' (24-hour)")
+        c.under(key).add_here(f"'{_show(value)}' is not a time 'HH:MM' (24-hour)")
         return None
     h, mi = int(m.group(1)), int(m.group(2))
     if mi > 59 or h > 24 or (h == 24 and (mi != 0 or not allow_24)):
         limit = "00:00 to 24:00" if allow_24 else "00:00 to 23:59"
-        c.add(path, f"'{value.strip()}' is not a time of day ({limit})")
+        c.under(key).add_here(f"'{value.strip()}' is not a time of day ({limit})")
         return None
     return h * 60 + mi
 
 
-def _list(c: _Collector, data: Mapping[str, Any], key: str, path: str) -> list[Any] | None:
+def _list(c: _Collector, data: Mapping[str, Any], key: str) -> list[Any] | None:
     if key not in data:
         return None
     value = data[key]
     if not isinstance(value, list):
-        c.add(f"{path}.{key}", f"expected a list, got {_type_name(value)}")
+        c.add(key, f"expected a list, got {_type_name(value)}")
         return None
     if not value:
-        c.add(f"{path}.{key}", "must not be an empty list (leave the key out instead)")
+        c.add(key, "must not be an empty list (leave the key out instead)")
         return None
     return value
 
 
-def _weekdays(c: _Collector, data: Mapping[str, Any], key: str,
-              path: str) -> tuple[Weekday, ...] | None:
-    items = _list(c, data, key, path)
+def _weekdays(c: _Collector, data: Mapping[str, Any], key: str) -> tuple[Weekday, ...] | None:
+    items = _list(c, data, key)
     if items is None:
         return None
     out: list[Weekday] = []
     ok = True
     for i, item in enumerate(items):
-        where = f"{path}.{key}[{i}]"
         if not isinstance(item, str):
-            c.add(where, f"expected a weekday name, got {_type_name(item)}")
+            c.at(key).item(i).add_here(f"expected a weekday name, got {_type_name(item)}")
             ok = False
             continue
         code = parse_weekday(item)
         if code is None:
-            close = difflib.get_close_matches(item.lower(), list(WEEKDAY_SPELLINGS), n=1) \
-                if len(item) <= 100 and c.hinting else []
-            hint = f" (did you mean '{WEEKDAY_SPELLINGS[close[0]]}'?)" if close else ""
-            c.add(where, f"unknown weekday '{_show(item)}'{hint}; use MO TU WE TH FR SA SU")
+            c.at(key).item(i).add_here(f"unknown weekday '{_show(item)}'"
+                                       f"{_weekday_hint(c, item)}; use MO TU WE TH FR SA SU")
             ok = False
         elif code in out:
-            c.add(where, f"weekday '{code}' is listed twice")
+            c.at(key).item(i).add_here(f"weekday '{code}' is listed twice")
             ok = False
         else:
             out.append(code)
@@ -276,34 +317,39 @@ def _weekdays(c: _Collector, data: Mapping[str, Any], key: str,
     return tuple(sorted(out, key=WEEKDAYS.index))
 
 
-def _windows(c: _Collector, value: object, path: str) -> tuple[Window, ...] | None:
+def _window(c: _Collector, item: object) -> Window | None:
+    """One window 'HH:MM-HH:MM' of a list of windows (``c`` at the item)."""
+    if not isinstance(item, str) or item.count("-") != 1:
+        c.add_here(f"expected a window 'HH:MM-HH:MM', got "
+                   f"{repr(_show(item)) if isinstance(item, str) else _type_name(item)}")
+        return None
+    a_text, b_text = item.split("-")
+    a = _time(c, a_text, allow_24=False)
+    b = _time(c, b_text, allow_24=True)
+    if a is None or b is None:
+        return None
+    if b <= a:
+        c.add_here(f"window '{_show(item)}' ends before it starts" if b < a
+                   else f"window '{_show(item)}' is empty")
+        return None
+    return Window(start=a, end=b)
+
+
+def _windows(c: _Collector, value: object) -> tuple[Window, ...] | None:
     if not isinstance(value, list):
-        c.add(path, f"expected a list of windows 'HH:MM-HH:MM', got {_type_name(value)}")
+        c.add_here(f"expected a list of windows 'HH:MM-HH:MM', got {_type_name(value)}")
         return None
     if not value:
-        c.add(path, "must not be an empty list (leave the key out instead)")
+        c.add_here("must not be an empty list (leave the key out instead)")
         return None
     windows: list[tuple[Window, int]] = []
     ok = True
     for i, item in enumerate(value):
-        where = f"{path}[{i}]"
-        if not isinstance(item, str) or item.count("-") != 1:
-            c.add(where, f"expected a window 'HH:MM-HH:MM', got "
-                         f"{repr(_show(item)) if isinstance(item, str) else _type_name(item)}")
+        w = _window(c.item(i), item)
+        if w is None:
             ok = False
-            continue
-        a_text, b_text = item.split("-")
-        a = _time(c, a_text, where, allow_24=False)
-        b = _time(c, b_text, where, allow_24=True)
-        if a is None or b is None:
-            ok = False
-            continue
-        if b <= a:
-            c.add(where, f"window '{_show(item)}' ends before it starts" if b < a
-                  else f"window '{_show(item)}' is empty")
-            ok = False
-            continue
-        windows.append((Window(start=a, end=b), i))
+        else:
+            windows.append((w, i))
     if not ok:
         return None
     windows.sort()
@@ -311,8 +357,8 @@ def _windows(c: _Collector, value: object, path: str) -> tuple[Window, ...] | No
     for k, (w, i) in enumerate(windows):
         if merged and w.start < merged[-1].end:
             other = windows[k - 1][1]
-            c.add(f"{path}[{i}]", f"window '{w}' overlaps window '{windows[k - 1][0]}' "
-                                  f"({path}[{other}])")
+            c.item(i).add_here(f"window '{w}' overlaps window '{windows[k - 1][0]}' "
+                               f"({c.item(other).path})")
             return None
         if merged and w.start == merged[-1].end:
             merged[-1] = Window(start=merged[-1].start, end=w.end)
@@ -321,155 +367,165 @@ def _windows(c: _Collector, value: object, path: str) -> tuple[Window, ...] | No
     return tuple(merged)
 
 
-def _id(c: _Collector, data: Mapping[str, Any], path: str) -> str | None:
+def _id(c: _Collector, data: Mapping[str, Any]) -> str | None:
     """A required slug ``id``: it names files and UIDs, so nothing else is allowed."""
     if isinstance(data.get("id"), str) and data["id"] and not SLUG.fullmatch(data["id"]):
         value = data["id"]
-        c.add(f"{path}.id", f"'{_show(value)}' is not a valid id: use 1 to 64 characters "
-                            f"a-z, 0-9 and '-', starting with a letter or digit")
+        c.add("id", f"'{_show(value)}' is not a valid id: use 1 to 64 characters "
+                    f"a-z, 0-9 and '-', starting with a letter or digit")
         return None
-    return _str(c, data, "id", path, required=True)
+    return _str(c, data, "id", required=True)
 
 
-def _zone(c: _Collector, value: object, path: str) -> str | None:
+def _zone(c: _Collector, value: object) -> str | None:
     """A school's zone or the anchor: a location zone, kept exactly as written."""
     if not isinstance(value, str):
-        c.add(path, f"expected an IANA time zone name, got {_type_name(value)}")
+        c.add_here(f"expected an IANA time zone name, got {_type_name(value)}")
         return None
     if (len(value) > 100 or not c.hinting) and _zones.canonical(value) is None:
-        c.add(path, f"unknown time zone '{_show(value)}'")
+        c.add_here(f"unknown time zone '{_show(value)}'")
         return None
     why = _zones.refusal(value)
     if why is not None:
-        c.add(path, why)
+        c.add_here(why)
         return None
     return value
 
 
-def _language(c: _Collector, data: Mapping[str, Any], path: str) -> str | None:
+def _language(c: _Collector, data: Mapping[str, Any]) -> str | None:
     """A BCP 47 language tag (``de``, ``pt-BR``) that CLDR knows, with a did-you-mean."""
-    tag = _str(c, data, "language", path)
+    tag = _str(c, data, "language")
     if tag is None:
         return None
     from .i18n import known_tag
 
     canonical, hint = known_tag(tag)
     if canonical is None:
-        c.add(f"{path}.language", f"unknown language tag '{_show(tag)}' (a BCP 47 tag such "
-                                  f"as 'en', 'de', 'pt-BR'){hint if c.hinting else ''}")
+        c.add("language", f"unknown language tag '{_show(tag)}' (a BCP 47 tag such "
+                          f"as 'en', 'de', 'pt-BR'){hint if c.hinting else ''}")
     return canonical
 
 
-def _ranges(c: _Collector, data: Mapping[str, Any], key: str, path: str, *,
+def _range(c: _Collector, t: Mapping[str, Any], *, allow_on: bool) -> DateRange | None:
+    """One item ``{from, to, name}`` (or ``{on, name}``) of ``terms`` or ``closures``."""
+    allowed = ("from", "to", "name", "on") if allow_on else ("from", "to", "name")
+    _check_keys(c, t, allowed)
+    name = _str(c, t, "name") or ""
+    if allow_on and "on" in t:
+        if "from" in t or "to" in t:
+            c.add_here("give either 'on' or 'from' and 'to', not both")
+            return None
+        d = _date(c, t["on"], "on")
+        return None if d is None else DateRange(first=d, last=d, name=name)
+    missing = [k for k in ("from", "to") if k not in t]
+    for k in missing:
+        c.add(k, "required" + (" (or give 'on' for one day)" if allow_on else ""))
+    if missing:
+        return None
+    a = _date(c, t["from"], "from")
+    b = _date(c, t["to"], "to")
+    if a is None or b is None:
+        return None
+    if b < a:
+        c.add("to", f"{b} is before 'from' {a}")
+        return None
+    return DateRange(first=a, last=b, name=name)
+
+
+def _ranges(c: _Collector, data: Mapping[str, Any], key: str, *,
             allow_on: bool) -> tuple[DateRange, ...]:
-    items = _list(c, data, key, path)
+    items = _list(c, data, key)
     if items is None:
         return ()
     out: list[DateRange] = []
+    at = c.at(key)
     for i, item in enumerate(items):
-        where = f"{path}.{key}[{i}]"
-        t = _table(c, item, where)
-        if t is None:
-            continue
-        allowed = ("from", "to", "name", "on") if allow_on else ("from", "to", "name")
-        _check_keys(c, t, allowed, where)
-        name = _str(c, t, "name", where) or ""
-        if allow_on and "on" in t:
-            if "from" in t or "to" in t:
-                c.add(where, "give either 'on' or 'from' and 'to', not both")
-                continue
-            d = _date(c, t["on"], f"{where}.on")
-            if d is not None:
-                out.append(DateRange(first=d, last=d, name=name))
-            continue
-        missing = [k for k in ("from", "to") if k not in t]
-        for k in missing:
-            c.add(f"{where}.{k}", "required" + (" (or give 'on' for one day)" if allow_on else ""))
-        if missing:
-            continue
-        a = _date(c, t["from"], f"{where}.from")
-        b = _date(c, t["to"], f"{where}.to")
-        if a is not None and b is not None:
-            if b < a:
-                c.add(f"{where}.to", f"{b} is before 'from' {a}")
-                continue
-            out.append(DateRange(first=a, last=b, name=name))
+        where = at.item(i)
+        t = _table(where, item)
+        if t is not None and (r := _range(where, t, allow_on=allow_on)) is not None:
+            out.append(r)
     return tuple(out)
 
 
-def _busy(c: _Collector, data: Mapping[str, Any], path: str) -> tuple[Busy, ...]:
-    items = _list(c, data, "busy", path)
+def _busy_item(c: _Collector, t: Mapping[str, Any]) -> Busy | None:
+    """One item of ``busy``: ``{on | every, from, to, name}``."""
+    _check_keys(c, t, ("on", "every", "from", "to", "name"))
+    if "on" in t and "every" in t:
+        c.add_here("give either 'on' (one date) or 'every' (weekdays), not both")
+        return None
+    if "on" not in t and "every" not in t:
+        c.add("on", "required (a date), or give 'every' with weekdays")
+    for k in ("from", "to"):
+        if k not in t:
+            c.add(k, "required")
+    if any(k not in t for k in ("from", "to")) or ("on" not in t and "every" not in t):
+        return None
+    d = _date(c, t["on"], "on") if "on" in t else None
+    every = _weekdays(c, t, "every") if "every" in t else ()
+    a = _time(c, t["from"], "from", allow_24=False)
+    b = _time(c, t["to"], "to", allow_24=True)
+    name = _str(c, t, "name") or ""
+    if (d is None and not every) or a is None or b is None:
+        return None
+    if b <= a:
+        c.add("to", f"'{hhmm(b)}' is not after 'from' '{hhmm(a)}'")
+        return None
+    return Busy(on=d, start=a, end=b, name=name, every=every or ())
+
+
+def _busy(c: _Collector, data: Mapping[str, Any]) -> tuple[Busy, ...]:
+    items = _list(c, data, "busy")
     if items is None:
         return ()
     out: list[Busy] = []
+    at = c.at("busy")
     for i, item in enumerate(items):
-        where = f"{path}.busy[{i}]"
-        t = _table(c, item, where)
-        if t is None:
-            continue
-        _check_keys(c, t, ("on", "every", "from", "to", "name"), where)
-        if "on" in t and "every" in t:
-            c.add(where, "give either 'on' (one date) or 'every' (weekdays), not both")
-            continue
-        if "on" not in t and "every" not in t:
-            c.add(f"{where}.on", "required (a date), or give 'every' with weekdays")
-        for k in ("from", "to"):
-            if k not in t:
-                c.add(f"{where}.{k}", "required")
-        if any(k not in t for k in ("from", "to")) or ("on" not in t and "every" not in t):
-            continue
-        d = _date(c, t["on"], f"{where}.on") if "on" in t else None
-        every = _weekdays(c, t, "every", where) if "every" in t else ()
-        a = _time(c, t["from"], f"{where}.from", allow_24=False)
-        b = _time(c, t["to"], f"{where}.to", allow_24=True)
-        name = _str(c, t, "name", where) or ""
-        if (d is None and not every) or a is None or b is None:
-            continue
-        if b <= a:
-            c.add(f"{where}.to", f"'{hhmm(b)}' is not after 'from' '{hhmm(a)}'")
-            continue
-        out.append(Busy(on=d, start=a, end=b, name=name, every=every or ()))
+        where = at.item(i)
+        t = _table(where, item)
+        if t is not None and (b := _busy_item(where, t)) is not None:
+            out.append(b)
     return tuple(out)
 
 
-def _ics_entry(c: _Collector, item: object, where: str) -> IcsImport | None:
+def _patterns(c: _Collector, t: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """The regular expressions of ``include`` or ``exclude`` of a ``closures_ics`` table."""
+    ok: list[str] = []
+    for k, pat in enumerate(_list(c, t, key) or []):
+        if not isinstance(pat, str):
+            c.at(key).item(k).add_here(f"expected a regular expression, got "
+                                       f"{_type_name(pat)}")
+            continue
+        try:
+            re.compile(pat)
+        except (re.error, RecursionError, OverflowError) as exc:
+            c.at(key).item(k).add_here(f"'{_show(pat)}' is not a regular expression: {exc}")
+            continue
+        ok.append(pat)
+    return tuple(ok)
+
+
+def _ics_entry(c: _Collector, item: object) -> IcsImport | None:
     """A ``closures_ics`` entry: a file name or ``{file, as, include, exclude}``."""
     if isinstance(item, Mapping):
         t = cast(Mapping[str, Any], item)
         before = len(c.problems)
-        _check_keys(c, t, ICS_KEYS, where)
-        name = _str(c, t, "file", where, required=True)
-        use = _str(c, t, "as", where) or "closures"
+        _check_keys(c, t, ICS_KEYS)
+        name = _str(c, t, "file", required=True)
+        use = _str(c, t, "as") or "closures"
         if use not in ICS_USES:
-            c.add(f"{where}.as", f"'{_show(use)}' is not one of {', '.join(ICS_USES)}")
-        patterns: dict[str, tuple[str, ...]] = {}
-        for key in ("include", "exclude"):
-            items = _list(c, t, key, where) or []
-            ok: list[str] = []
-            for k, pat in enumerate(items):
-                if not isinstance(pat, str):
-                    c.add(f"{where}.{key}[{k}]", f"expected a regular expression, got "
-                                                 f"{_type_name(pat)}")
-                    continue
-                try:
-                    re.compile(pat)
-                except (re.error, RecursionError, OverflowError) as exc:
-                    c.add(f"{where}.{key}[{k}]", f"'{_show(pat)}' is not a regular "
-                                                 f"expression: {exc}")
-                    continue
-                ok.append(pat)
-            patterns[key] = tuple(ok)
+            c.add("as", f"'{_show(use)}' is not one of {', '.join(ICS_USES)}")
+        include = _patterns(c, t, "include")
+        exclude = _patterns(c, t, "exclude")
         if len(c.problems) > before or name is None:
             return None
-        return IcsImport(file=name, use=use, include=patterns["include"],
-                         exclude=patterns["exclude"])
+        return IcsImport(file=name, use=use, include=include, exclude=exclude)
     if not isinstance(item, str):
-        c.add(where, f"expected a file name or a table {{file, as, include, exclude}}, "
-                     f"got {_type_name(item)}")
+        c.add_here(f"expected a file name or a table {{file, as, include, exclude}}, "
+                   f"got {_type_name(item)}")
     elif not item.strip():
-        c.add(where, "expected a file name, got an empty string")
+        c.add_here("expected a file name, got an empty string")
     elif (why := _bad_text(item)) is not None:
-        c.add(where, f"the file name {why}")
+        c.add_here(f"the file name {why}")
     else:
         return IcsImport(file=item)
     return None
@@ -565,156 +621,217 @@ class _Imports:
             return exc
 
 
-def _school(c: _Collector, raw: object, path: str, start: dt.date | None,
-            end: dt.date | None, duration: int | None, ics: _Imports | None) -> School | None:
-    data = _table(c, raw, path)
+class _Imported(NamedTuple):
+    """What a school's ``closures_ics`` gave: its entries, and (when they could be read)
+    their closures, busy times and import reports."""
+
+    entries: tuple[IcsImport, ...] = ()
+    closures: tuple[DateRange, ...] = ()
+    busy: tuple[TimedEvent, ...] = ()
+    reports: tuple[ImportReport, ...] = ()
+
+
+def _school_zone(c: _Collector, data: Mapping[str, Any]) -> str | None:
+    """The required ``timezone`` of a school."""
+    if "timezone" not in data:
+        c.add("timezone", "required (an IANA time zone such as 'Europe/London')")
+        return None
+    return _zone(c.at("timezone"), data["timezone"])
+
+
+def _holiday_categories(c: _Collector, items: list[Any] | None) -> tuple[str, ...]:
+    """The categories listed in ``holidays`` (each once, in order), () if any is bad."""
+    if items is None:
+        return ()
+    bad = [i for i, x in enumerate(items) if not isinstance(x, str)]
+    for i in bad:
+        c.add(f"holidays[{i}]", f"expected a category name, got {_type_name(items[i])}")
+    return () if bad else tuple(dict.fromkeys(cast(list[str], items)))
+
+
+def _subdivision(c: _Collector, country: str, subdivision: str | None,
+                 aliases: dict[str, str]) -> str | None:
+    """``subdivision`` of a known country, an alias replaced by its code."""
+    if subdivision is None:
+        return None
+    subdivs = list(_subdivisions(country))
+    if subdivision in subdivs:
+        return subdivision
+    if subdivision in aliases:
+        return aliases[subdivision]
+    listing = ", ".join(subdivs[:12]) + (", ..." if len(subdivs) > 12 else "")
+    hint = _did_you_mean(subdivision, list(subdivs) + list(aliases)) if c.hinting else ""
+    c.add("subdivision", f"unknown subdivision '{_show(subdivision)}' of {country}{hint}; "
+                         f"known: {listing or 'none'}")
+    return subdivision
+
+
+def _holiday_settings(c: _Collector, data: Mapping[str, Any]
+                      ) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """A school's ``country``, ``subdivision`` and holiday categories (``holidays``,
+    by default the public holidays of the country)."""
+    country = _str(c, data, "country")
+    subdivision = _str(c, data, "subdivision")
+    cat_items = _list(c, data, "holidays")
+    categories = _holiday_categories(c, cat_items)
+    if country is None:
+        if "country" not in data:
+            if subdivision is not None:
+                c.add("subdivision", "needs 'country'")
+            if cat_items is not None:
+                c.add("holidays", "needs 'country' (holidays come from the country)")
+        return None, subdivision, categories
+    supported = _countries()
+    if country not in supported:
+        hint = _country_hint(country, list(supported)) if c.hinting else ""
+        c.add("country", f"unknown or unsupported country code '{_show(country)}'"
+                         f"{hint}; use an ISO 3166-1 alpha-2 code such as 'GB'")
+        return None, subdivision, categories
+    cats, aliases = _country_info(country)
+    subdivision = _subdivision(c, country, subdivision, aliases)
+    if not categories:
+        categories = ("public",) if cat_items is None else ()
+    for i, cat in enumerate(categories):
+        if cat not in cats:
+            c.add(f"holidays[{i}]", f"unknown holiday category '{_show(cat)}' for {country}"
+                                    f"{_did_you_mean(cat, list(cats)) if c.hinting else ''}; "
+                                    f"known: {', '.join(cats)}")
+    return country, subdivision, categories
+
+
+def _hours(c: _Collector, data: Mapping[str, Any]) -> tuple[Window, ...]:
+    """A school's ``hours`` (``DEFAULT_HOURS`` if not given or bad)."""
+    if "hours" not in data:
+        return DEFAULT_HOURS
+    return _windows(c.at("hours"), data["hours"]) or DEFAULT_HOURS
+
+
+def _hours_by_day(c: _Collector, data: Mapping[str, Any]
+                  ) -> tuple[tuple[Weekday, tuple[Window, ...]], ...]:
+    """A school's ``hours_by_day``: (weekday, windows) in weekday order."""
+    if "hours_by_day" not in data:
+        return ()
+    table = _table(c.at("hours_by_day"), data["hours_by_day"])
+    by_day: list[tuple[Weekday, tuple[Window, ...]]] = []
+    for key, value in (table or {}).items():
+        code = parse_weekday(str(key))
+        where = c.at("hours_by_day").at(_show(str(key)))
+        if code is None:
+            where.add_here(f"unknown weekday '{_show(str(key))}'{_weekday_hint(c, str(key))}; "
+                           f"use MO TU WE TH FR SA SU")
+            continue
+        if any(code == d for d, _ in by_day):
+            where.add_here(f"weekday '{code}' is given twice")
+            continue
+        ws = _windows(where, value)
+        if ws is not None:
+            by_day.append((code, ws))
+    by_day.sort(key=lambda p: WEEKDAYS.index(p[0]))
+    return tuple(by_day)
+
+
+def _check_long_enough(c: _Collector, windows: list[tuple[Window, ...]],
+                       duration: int | None) -> None:
+    """Problem at ``hours`` if no window of the school fits a meeting."""
+    if duration is None:
+        return
+    longest = max(w.end - w.start for ws in windows for w in ws)
+    if longest < duration:
+        c.add("hours", f"no window is long enough for a {duration}-minute meeting "
+                       f"(the longest is {longest} minutes)")
+
+
+def _closed_dates(closures: tuple[DateRange, ...], start: dt.date,
+                  end: dt.date) -> tuple[dt.date, ...]:
+    """The dates of ``closures`` within ``start..end``, sorted, each once."""
+    return tuple(sorted({r.first + dt.timedelta(days=k) for r in closures
+                         for k in range((r.last - r.first).days + 1)
+                         if start <= r.first + dt.timedelta(days=k) <= end}))
+
+
+def _import_all(c: _Collector, entries: list[IcsImport], zone: str, start: dt.date,
+                end: dt.date, ics: _Imports) -> _Imported:
+    """Reads and imports the ``closures_ics`` entries (``c`` at ``closures_ics``)."""
+    closures: list[DateRange] = []
+    busy: list[TimedEvent] = []
+    reports: list[ImportReport] = []
+    for i, entry in enumerate(entries):
+        try:
+            got = ics.load(entry, zone, start, end)
+        except ConfigError as exc:
+            c.item(i).extend(exc.problems)
+            continue
+        closures.extend(got.closures)
+        busy.extend(got.busy)
+        reports.append(ImportReport(file=entry.file, use=entry.use, events=got.events,
+                                    used=got.used, not_used=got.not_used,
+                                    closed_dates=_closed_dates(got.closures, start, end)))
+    return _Imported(entries=tuple(entries), closures=tuple(closures), busy=tuple(busy),
+                     reports=tuple(reports))
+
+
+def _imported_calendars(c: _Collector, data: Mapping[str, Any], zone: str | None,
+                        start: dt.date | None, end: dt.date | None,
+                        ics: _Imports | None) -> _Imported:
+    """A school's ``closures_ics``: the entries, and what they give when they can be
+    read (a zone, a horizon and every entry valid)."""
+    items = _list(c, data, "closures_ics")
+    if items is None:
+        return _Imported()
+    at = c.at("closures_ics")
+    entries: list[IcsImport] = []
+    ok = True
+    for i, item in enumerate(items):
+        entry = _ics_entry(at.item(i), item)
+        if entry is None:
+            ok = False
+        else:
+            entries.append(entry)
+    if len(items) > MAX_ICS_FILES:
+        at.add_here(f"{len(items)} files is more than the {MAX_ICS_FILES} allowed")
+    if ics is None:
+        if entries:
+            at.add_here("imported calendars need a way to read files: "
+                        "use twinschedule.load() or pass read_ics=")
+    elif zone is not None and start is not None and end is not None and ok \
+            and len(items) <= MAX_ICS_FILES:
+        return _import_all(at, entries, zone, start, end, ics)
+    return _Imported(entries=tuple(entries))
+
+
+def _school(c: _Collector, raw: object, start: dt.date | None, end: dt.date | None,
+            duration: int | None, ics: _Imports | None) -> School | None:
+    """One ``[[schools]]`` table (``c`` at ``schools[i]``), None if it has problems."""
+    data = _table(c, raw)
     if data is None:
         return None
     before = len(c.problems)
-    _check_keys(c, data, SCHOOL_KEYS, path)
-    sid = _id(c, data, path)
-    name = _str(c, data, "name", path, required=True)
-    zone = _zone(c, data["timezone"], f"{path}.timezone") if "timezone" in data else None
-    if "timezone" not in data:
-        c.add(f"{path}.timezone", "required (an IANA time zone such as 'Europe/London')")
-
-    country = _str(c, data, "country", path)
-    subdivision = _str(c, data, "subdivision", path)
-    categories: tuple[str, ...] = ()
-    cat_items = _list(c, data, "holidays", path)
-    if cat_items is not None:
-        bad = [i for i, x in enumerate(cat_items) if not isinstance(x, str)]
-        for i in bad:
-            c.add(f"{path}.holidays[{i}]", f"expected a category name, got "
-                                           f"{_type_name(cat_items[i])}")
-        if not bad:
-            categories = tuple(dict.fromkeys(cast(list[str], cat_items)))
-    if country is not None:
-        supported = _countries()
-        if country not in supported:
-            hint = _country_hint(country, list(supported)) if c.hinting else ""
-            c.add(f"{path}.country", f"unknown or unsupported country code '{_show(country)}'"
-                                     f"{hint}; use an ISO 3166-1 alpha-2 code such as 'GB'")
-            country = None
-        else:
-            cats, aliases = _country_info(country)
-            subdivs = list(_subdivisions(country))
-            if subdivision is not None and subdivision not in subdivs:
-                if subdivision in aliases:
-                    subdivision = aliases[subdivision]
-                else:
-                    listing = ", ".join(subdivs[:12]) + (", ..." if len(subdivs) > 12 else "")
-                    hint = _did_you_mean(subdivision, list(subdivs) + list(aliases)) \
-                        if c.hinting else ""
-                    c.add(f"{path}.subdivision",
-                          f"unknown subdivision '{_show(subdivision)}' of {country}{hint}; "
-                          f"known: {listing or 'none'}")
-            if not categories:
-                categories = ("public",) if cat_items is None else ()
-            for i, cat in enumerate(categories):
-                if cat not in cats:
-                    c.add(f"{path}.holidays[{i}]",
-                          f"unknown holiday category '{_show(cat)}' for {country}"
-                          f"{_did_you_mean(cat, list(cats)) if c.hinting else ''}; "
-                          f"known: {', '.join(cats)}")
-    elif "country" not in data:
-        if subdivision is not None:
-            c.add(f"{path}.subdivision", "needs 'country'")
-        if cat_items is not None:
-            c.add(f"{path}.holidays", "needs 'country' (holidays come from the country)")
-
-    days = _weekdays(c, data, "days", path)
-    hours: tuple[Window, ...] = (Window(start=540, end=900),)
-    if "hours" in data:
-        hours = _windows(c, data["hours"], f"{path}.hours") or hours
-    by_day: list[tuple[Weekday, tuple[Window, ...]]] = []
-    if "hours_by_day" in data:
-        table = _table(c, data["hours_by_day"], f"{path}.hours_by_day")
-        for key, value in (table or {}).items():
-            code = parse_weekday(str(key))
-            where = f"{path}.hours_by_day.{_show(str(key))}"
-            if code is None:
-                close = difflib.get_close_matches(str(key).lower(), list(WEEKDAY_SPELLINGS),
-                                                  n=1) if len(str(key)) <= 100 and c.hinting \
-                    else []
-                hint = f" (did you mean '{WEEKDAY_SPELLINGS[close[0]]}'?)" if close else ""
-                c.add(where, f"unknown weekday '{_show(str(key))}'{hint}; use MO TU WE TH FR "
-                             f"SA SU")
-                continue
-            if any(code == d for d, _ in by_day):
-                c.add(where, f"weekday '{code}' is given twice")
-                continue
-            ws = _windows(c, value, where)
-            if ws is not None:
-                by_day.append((code, ws))
-    by_day.sort(key=lambda p: WEEKDAYS.index(p[0]))
-    prefer = _time(c, data["prefer"], f"{path}.prefer", allow_24=False) \
+    _check_keys(c, data, SCHOOL_KEYS)
+    sid = _id(c, data)
+    name = _str(c, data, "name", required=True)
+    zone = _school_zone(c, data)
+    country, subdivision, categories = _holiday_settings(c, data)
+    days = _weekdays(c, data, "days")
+    hours = _hours(c, data)
+    by_day = _hours_by_day(c, data)
+    prefer = _time(c, data["prefer"], "prefer", allow_24=False) \
         if "prefer" in data else None
-
-    entries: list[IcsImport] = []
-    reports: list[ImportReport] = []
-    imported_closures: tuple[DateRange, ...] = ()
-    imported_busy: tuple[TimedEvent, ...] = ()
-    ics_items = _list(c, data, "closures_ics", path)
-    if ics_items is not None:
-        ok = True
-        for i, item in enumerate(ics_items):
-            entry = _ics_entry(c, item, f"{path}.closures_ics[{i}]")
-            if entry is None:
-                ok = False
-            else:
-                entries.append(entry)
-        if len(ics_items) > MAX_ICS_FILES:
-            c.add(f"{path}.closures_ics", f"{len(ics_items)} files is more than the "
-                                          f"{MAX_ICS_FILES} allowed")
-        if ics is None:
-            if entries:
-                c.add(f"{path}.closures_ics", "imported calendars need a way to read files: "
-                                              "use twinschedule.load() or pass read_ics=")
-        elif zone is not None and start is not None and end is not None and ok \
-                and len(ics_items) <= MAX_ICS_FILES:
-            closures: list[DateRange] = []
-            busy_events: list[TimedEvent] = []
-            for i, entry in enumerate(entries):
-                try:
-                    got = ics.load(entry, zone, start, end)
-                except ConfigError as exc:
-                    c.problems.extend(q.with_prefix(f"{path}.closures_ics[{i}]")
-                                      for q in exc.problems)
-                    continue
-                closures.extend(got.closures)
-                busy_events.extend(got.busy)
-                closed = sorted({r.first + dt.timedelta(days=k) for r in got.closures
-                                 for k in range((r.last - r.first).days + 1)
-                                 if start <= r.first + dt.timedelta(days=k) <= end})
-                reports.append(ImportReport(file=entry.file, use=entry.use,
-                                            events=got.events, used=got.used,
-                                            not_used=got.not_used,
-                                            closed_dates=tuple(closed)))
-            imported_closures, imported_busy = tuple(closures), tuple(busy_events)
-
-    terms = _ranges(c, data, "terms", path, allow_on=False)
-    closure_ranges = _ranges(c, data, "closures", path, allow_on=True)
-    busy = _busy(c, data, path)
-
-    if duration is not None:
-        all_windows = [hours, *(ws for _, ws in by_day)]
-        longest = max(w.end - w.start for ws in all_windows for w in ws)
-        if longest < duration:
-            c.add(f"{path}.hours", f"no window is long enough for a {duration}-minute meeting "
-                                   f"(the longest is {longest} minutes)")
-    language = _language(c, data, path)
+    imported = _imported_calendars(c, data, zone, start, end, ics)
+    terms = _ranges(c, data, "terms", allow_on=False)
+    closures = _ranges(c, data, "closures", allow_on=True)
+    busy = _busy(c, data)
+    _check_long_enough(c, [hours, *(ws for _, ws in by_day)], duration)
+    language = _language(c, data)
     if len(c.problems) > before:
         return None
     assert sid is not None and name is not None and zone is not None
     return School(
         id=sid, name=name, timezone=zone, country=country, subdivision=subdivision,
-        holidays=categories, days=days, hours=hours, hours_by_day=tuple(by_day),
-        prefer=prefer, terms=terms, closures=closure_ranges, busy=busy,
-        closures_ics=tuple(e.file for e in entries), imports=tuple(entries),
-        imported_closures=imported_closures, imported_busy=imported_busy,
-        import_reports=tuple(reports),
-        language=language,
+        holidays=categories, days=days, hours=hours, hours_by_day=by_day,
+        prefer=prefer, terms=terms, closures=closures, busy=busy,
+        closures_ics=tuple(e.file for e in imported.entries), imports=imported.entries,
+        imported_closures=imported.closures, imported_busy=imported.busy,
+        import_reports=imported.reports, language=language,
     )
 
 
@@ -723,6 +840,157 @@ def _add_years(d: dt.date, years: int) -> dt.date:
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
         return d.replace(year=d.year + years, day=28)
+
+
+def _horizon(c: _Collector, p: Mapping[str, Any], max_years: int
+             ) -> tuple[dt.date | None, dt.date | None]:
+    """``start`` and ``end`` (``end`` None if the horizon is backwards or too long)."""
+    start = _date(c, p["start"], "start") if "start" in p else None
+    end = _date(c, p["end"], "end") if "end" in p else None
+    for k in ("start", "end"):
+        if k not in p:
+            c.add(k, "required (a date YYYY-MM-DD)")
+    if start is None or end is None:
+        return start, end
+    if end < start:
+        c.add("end", f"{end} is before start {start}")
+        return start, None
+    if end > _add_years(start, max_years):
+        c.add("end", f"the horizon {start}..{end} is longer than the {max_years} years "
+                     f"allowed")
+        return start, None
+    return start, end
+
+
+def _weeks(c: _Collector, p: Mapping[str, Any]) -> tuple[int, ...] | None:
+    """The ``weeks`` of the month (in ``NTHS`` order), None if not given or bad."""
+    items = _list(c, p, "weeks")
+    if items is None:
+        return None
+    ok = True
+    for i, w in enumerate(items):
+        if isinstance(w, bool) or not isinstance(w, int) or w not in NTHS:
+            shown = _number(w) if isinstance(w, int) and not isinstance(w, bool) \
+                else f"'{_show(w)}'" if isinstance(w, str) else _type_name(w)
+            c.add(f"weeks[{i}]", f"{shown} is not one of 1, 2, 3, 4, -1 (last)")
+            ok = False
+    if not ok:
+        return None
+    if len(set(items)) != len(items):
+        c.add("weeks", "a week is listed twice")
+        return None
+    return tuple(sorted(items, key=NTHS.index))
+
+
+def _step(c: _Collector, p: Mapping[str, Any]) -> int | None:
+    """The ``step`` of the start times: 5 to 1440 minutes, dividing a day."""
+    step = _int(c, p, "step", lo=5, hi=1440, unit=" minutes")
+    if step is not None and 1440 % step:
+        c.add("step", f"{step} does not divide 1440 (a day's minutes); try "
+                      f"{max(d for d in range(5, step + 1) if 1440 % d == 0)}")
+    return step
+
+
+class _Head(NamedTuple):
+    """The checked keys of the ``[partnership]`` (or ``[network]``) table."""
+
+    id: str | None
+    name: str | None
+    start: dt.date | None
+    end: dt.date | None
+    duration: int | None
+    title: str | None
+    location: str | None
+    description: str | None
+    anchor: str | None
+    weekdays: tuple[Weekday, ...] | None
+    weeks: tuple[int, ...] | None
+    step: int | None
+    on_conflict: str | None
+    max_move_days: int | None
+    top: int | None
+    sequence: int | None
+    language: str | None
+
+
+def _head(c: _Collector, p: Mapping[str, Any], keys: tuple[str, ...],
+          max_years: int) -> _Head:
+    """The partnership table: identity, horizon, meeting texts and the rule space."""
+    _check_keys(c, p, keys)
+    pid = _id(c, p)
+    name = _str(c, p, "name", required=True)
+    start, end = _horizon(c, p, max_years)
+    duration = _int(c, p, "duration", lo=5, hi=720, required=True, unit=" minutes")
+    title = _str(c, p, "title")
+    location = _str(c, p, "location")
+    description = _str(c, p, "description")
+    anchor = _zone(c.at("anchor"), p["anchor"]) if "anchor" in p else None
+    weekdays = _weekdays(c, p, "weekdays")
+    weeks = _weeks(c, p)
+    step = _step(c, p)
+    on_conflict = _str(c, p, "on_conflict")
+    if on_conflict is not None and on_conflict not in ON_CONFLICT:
+        c.add("on_conflict", f"'{_show(on_conflict)}' is not 'move' or 'skip'")
+    return _Head(
+        id=pid, name=name, start=start, end=end, duration=duration, title=title,
+        location=location, description=description, anchor=anchor, weekdays=weekdays,
+        weeks=weeks, step=step, on_conflict=on_conflict,
+        max_move_days=_int(c, p, "max_move_days", lo=0, hi=31),
+        top=_int(c, p, "top", lo=1, hi=MAX_TOP),
+        sequence=_int(c, p, "sequence", lo=0, hi=2**31 - 1),
+        language=_language(c, p))
+
+
+def _schools(c: _Collector, raw: object, table: str, max_schools: int, head: _Head,
+             ics: _Imports | None) -> list[School]:
+    """The ``[[schools]]`` list (``c`` at the root): 2 to ``max_schools``, ids unique."""
+    if raw is None:
+        c.add("schools", "required: at least two [[schools]]")
+    elif not isinstance(raw, list):
+        c.add("schools", f"expected a list of [[schools]] tables, got {_type_name(raw)}")
+    elif len(raw) < 2:
+        c.add("schools", f"a {table} needs at least 2 schools, got {len(raw)}")
+    elif len(raw) > max_schools:
+        c.add("schools", f"{len(raw)} schools is more than the {max_schools} allowed")
+    else:
+        return _school_list(c.at("schools"), raw, head, ics)
+    return []
+
+
+def _school_list(c: _Collector, raw: list[Any], head: _Head,
+                 ics: _Imports | None) -> list[School]:
+    seen: dict[str, int] = {}
+    schools: list[School] = []
+    for i, item in enumerate(raw):
+        at = c.item(i)
+        s = _school(at, item, head.start, head.end, head.duration, ics)
+        if s is None:
+            continue
+        if s.id in seen:
+            at.add("id", f"'{s.id}' is already the id of {c.item(seen[s.id]).path}")
+            continue
+        seen[s.id] = i
+        schools.append(s)
+    return schools
+
+
+def _root(c: _Collector, data: object, table: str, source: str | None
+          ) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """The file's top level and its ``table`` ({} if missing or not a table); raises if
+    the file is not a table at all."""
+    if not isinstance(data, Mapping):
+        c.add_here(f"expected a table with [{table}] and [[schools]], got {_type_name(data)}")
+        raise ConfigError(c.problems, source=source)
+    top = cast(Mapping[str, Any], data)
+    _check_keys(c, top, (table, "schools"))
+    p = top.get(table)
+    if p is None:
+        c.add(table, f"required: a [{table}] table")
+        return top, {}
+    if not isinstance(p, Mapping):
+        c.add(table, f"expected a table, got {_type_name(p)}")
+        return top, {}
+    return top, cast(Mapping[str, Any], p)
 
 
 def from_dict(data: object, *, read_ics: ReadIcs | None = None,
@@ -735,108 +1003,31 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
 
     Raises ``ConfigError`` carrying every problem found. ``table``, ``keys``,
     ``max_schools``, ``max_years`` and ``extra`` (a check of the table's own further
-    keys, adding its problems to the same collector) let network files
-    (``network_config``) share this validation.
+    keys, adding its problems to the same collector, at the root path) let network
+    files (``network_config``) share this validation.
     """
     c = _Collector()
-    if not isinstance(data, Mapping):
-        c.add("", f"expected a table with [{table}] and [[schools]], got {_type_name(data)}")
-        raise ConfigError(c.problems, source=source)
-    _check_keys(c, data, (table, "schools"), "")
-    p = data.get(table)
-    if p is None:
-        c.add(table, f"required: a [{table}] table")
-        p = {}
-    elif not isinstance(p, Mapping):
-        c.add(table, f"expected a table, got {_type_name(p)}")
-        p = {}
-    path = table
-    _check_keys(c, p, keys, path)
-    pid = _id(c, p, path)
-    name = _str(c, p, "name", path, required=True)
-    start = _date(c, p["start"], f"{path}.start") if "start" in p else None
-    end = _date(c, p["end"], f"{path}.end") if "end" in p else None
-    for k in ("start", "end"):
-        if k not in p:
-            c.add(f"{path}.{k}", "required (a date YYYY-MM-DD)")
-    if start is not None and end is not None:
-        if end < start:
-            c.add(f"{path}.end", f"{end} is before start {start}")
-            end = None
-        elif end > _add_years(start, max_years):
-            c.add(f"{path}.end", f"the horizon {start}..{end} is longer than the "
-                                 f"{max_years} years allowed")
-            end = None
-    duration = _int(c, p, "duration", path, lo=5, hi=720, required=True, unit=" minutes")
-    title = _str(c, p, "title", path)
-    location = _str(c, p, "location", path)
-    description = _str(c, p, "description", path)
-    anchor = _zone(c, p["anchor"], f"{path}.anchor") if "anchor" in p else None
-    weekdays = _weekdays(c, p, "weekdays", path)
-    weeks_items = _list(c, p, "weeks", path)
-    weeks: tuple[int, ...] | None = None
-    if weeks_items is not None:
-        ok = True
-        for i, w in enumerate(weeks_items):
-            if isinstance(w, bool) or not isinstance(w, int) or w not in NTHS:
-                shown = _number(w) if isinstance(w, int) and not isinstance(w, bool) \
-                    else f"'{_show(w)}'" if isinstance(w, str) else _type_name(w)
-                c.add(f"{path}.weeks[{i}]", f"{shown} is not one of 1, 2, 3, 4, -1 (last)")
-                ok = False
-        if ok:
-            if len(set(weeks_items)) != len(weeks_items):
-                c.add(f"{path}.weeks", "a week is listed twice")
-            else:
-                weeks = tuple(sorted(weeks_items, key=NTHS.index))
-    step = _int(c, p, "step", path, lo=5, hi=1440, unit=" minutes")
-    if step is not None and 1440 % step:
-        c.add(f"{path}.step", f"{step} does not divide 1440 (a day's minutes); try "
-                              f"{max(d for d in range(5, step + 1) if 1440 % d == 0)}")
-    on_conflict = _str(c, p, "on_conflict", path)
-    if on_conflict is not None and on_conflict not in ON_CONFLICT:
-        c.add(f"{path}.on_conflict", f"'{_show(on_conflict)}' is not 'move' or 'skip'")
-    max_move = _int(c, p, "max_move_days", path, lo=0, hi=31)
-    top = _int(c, p, "top", path, lo=1, hi=50)
-    sequence = _int(c, p, "sequence", path, lo=0, hi=2**31 - 1)
-    language = _language(c, p, path)
+    top, p = _root(c, data, table, source)
+    head = _head(c.at(table), p, keys, max_years)
     if extra is not None:
         extra(c, p)
-
-    schools_raw = data.get("schools")
-    schools: list[School] = []
-    if schools_raw is None:
-        c.add("schools", "required: at least two [[schools]]")
-    elif not isinstance(schools_raw, list):
-        c.add("schools", f"expected a list of [[schools]] tables, got {_type_name(schools_raw)}")
-    elif len(schools_raw) < 2:
-        c.add("schools", f"a {table} needs at least 2 schools, got {len(schools_raw)}")
-    elif len(schools_raw) > max_schools:
-        c.add("schools", f"{len(schools_raw)} schools is more than the {max_schools} allowed")
-    else:
-        seen: dict[str, int] = {}
-        ics = _Imports(read_ics, import_ics) if read_ics is not None \
-            and import_ics is not None else None
-        for i, raw in enumerate(schools_raw):
-            s = _school(c, raw, f"schools[{i}]", start, end, duration, ics)
-            if s is None:
-                continue
-            if s.id in seen:
-                c.add(f"schools[{i}].id", f"'{s.id}' is already the id of schools[{seen[s.id]}]")
-                continue
-            seen[s.id] = i
-            schools.append(s)
+    ics = _Imports(read_ics, import_ics) if read_ics is not None \
+        and import_ics is not None else None
+    schools = _schools(c, top.get("schools"), table, max_schools, head, ics)
     if c.problems:
         raise ConfigError(c.problems, source=source)
-    assert pid is not None and name is not None and start is not None and end is not None
-    assert duration is not None
+    assert head.id is not None and head.name is not None
+    assert head.start is not None and head.end is not None and head.duration is not None
     return Partnership(
-        id=pid, name=name, start=start, end=end, duration=duration, schools=tuple(schools),
-        title=title, location=location, description=description, anchor=anchor,
-        weekdays=weekdays or WEEKDAYS, weeks=weeks or NTHS,
-        step=step if step is not None else 15,
-        on_conflict="skip" if on_conflict == "skip" else "move",
-        max_move_days=max_move, top=top if top is not None else 5,
-        sequence=sequence or 0, language=language or "en",
+        id=head.id, name=head.name, start=head.start, end=head.end, duration=head.duration,
+        schools=tuple(schools), title=head.title, location=head.location,
+        description=head.description, anchor=head.anchor,
+        weekdays=head.weekdays or WEEKDAYS, weeks=head.weeks or NTHS,
+        step=head.step if head.step is not None else DEFAULT_STEP,
+        on_conflict="skip" if head.on_conflict == "skip" else "move",
+        max_move_days=head.max_move_days,
+        top=head.top if head.top is not None else DEFAULT_TOP,
+        sequence=head.sequence or 0, language=head.language or "en",
     )
 
 

@@ -38,17 +38,18 @@ def from_dict(data: object, *, read_ics: config.ReadIcs | None = None,
     """
     sessions = 1
 
-    def extra(c: Any, table: Mapping[str, Any]) -> None:
+    def extra(root: config._Collector, table: Mapping[str, Any]) -> None:
         nonlocal sessions
+        c = root.at("network")
         if "anchor" not in table:
-            c.add("network.anchor", "required: the organiser's IANA time zone, in which "
-                                    "the clock time is fixed (such as 'Europe/Brussels')")
+            c.add("anchor", "required: the organiser's IANA time zone, in which "
+                            "the clock time is fixed (such as 'Europe/Brussels')")
         if "sessions" in table:
             value = table["sessions"]
             if isinstance(value, bool) or not isinstance(value, int) or value not in (1, 2):
                 shown = config._number(value) if isinstance(value, int) \
                     and not isinstance(value, bool) else config._type_name(value)
-                c.add("network.sessions", f"{shown} is not 1 or 2 (a repeat session)")
+                c.add("sessions", f"{shown} is not 1 or 2 (a repeat session)")
             else:
                 sessions = int(value)
 
