@@ -209,14 +209,22 @@ def _utc_offset(minutes: int) -> str:
     return f"UTC{sign}{m // 60:02d}:{m % 60:02d}"
 
 
+def _check_top(args: argparse.Namespace) -> None:
+    """``--top`` between 1 and ``MAX_TOP`` (the file's own limit)."""
+    from .errors import ConfigError, Problem
+    from .model import MAX_TOP
+
+    if args.top is not None and not 1 <= args.top <= MAX_TOP:
+        raise ConfigError([Problem(path="--top", message=f"{args.top} is not between 1 and "
+                                   f"{MAX_TOP}")], source=str(args.file))
+
+
 def _plan(args: argparse.Namespace) -> int:
     from . import load, plan, write_feeds
     from .errors import ConfigError, Problem
     from .render_text import render
 
-    if args.top is not None and not 1 <= args.top <= 50:
-        raise ConfigError([Problem(path="--top", message=f"{args.top} is not between 1 and 50")],
-                          source=str(args.file))
+    _check_top(args)
     if args.lang is not None:
         from .i18n import known_tag
 
@@ -246,9 +254,7 @@ def _network(args: argparse.Namespace) -> int:
     from .errors import ConfigError, Problem
     from .render_network_text import render
 
-    if args.top is not None and not 1 <= args.top <= 50:
-        raise ConfigError([Problem(path="--top", message=f"{args.top} is not between 1 and 50")],
-                          source=str(args.file))
+    _check_top(args)
     result = plan_network(load_network(args.file), top=args.top)
     if args.out is not None and result.feasible:
         if not 1 <= args.option <= len(result.options):
