@@ -15,7 +15,7 @@ from collections import Counter
 from . import _zones
 from .calendar import wall_time
 from .i18n import FSI, PDI, REASONS, Words, words
-from .model import Partnership
+from .model import Conflict, Partnership
 from .outputs import Diagnostics, Meeting, Option, Plan
 
 DEFAULT_WIDTH = 100
@@ -161,10 +161,17 @@ def near_miss_lines(plan: Plan, w: Words) -> tuple[str, list[str]]:
     names = _names(plan.partnership)
     head = w._("Closest: {rule}, ruled out in {failed} of {months} months:",
                rule=w.rule(nm.rule), failed=w.number(nm.failed), months=w.number(nm.months))
+
+    def reason(c: Conflict) -> str:
+        # A detail is a name (holiday, closure, busy event: shown as written) or, for
+        # the other reasons, an English sentence: shown to English readers only.
+        if c.detail and (c.reason in NAMED_REASONS or w.lang == "en"):
+            return w._("{reason}: {detail}", reason=w.reason(c.reason), detail=c.detail)
+        return w.reason(c.reason)
+
     lines = [w._("{school}: ruled out in {count} of {months} months ({reasons})",
                  school=names[sid], count=w.number(n), months=w.number(nm.months),
-                 reasons="; ".join(w._("{reason}: {detail}", reason=w.reason(c.reason),
-                                       detail=c.detail) for c in why) or "-")
+                 reasons="; ".join(reason(c) for c in why) or "-")
              for sid, n, why in nm.failures if n]
     return head, lines
 
