@@ -5,39 +5,20 @@ candidate rule, every month, every school judged one by one with
 
 from __future__ import annotations
 
-import calendar as pycal
 import datetime as dt
 from typing import Any
 
+# The partnership brute force's own date helpers (one oracle, not the package's code).
+from bruteforce import ONE_MICROSECOND as EPS
+from bruteforce import WEEKDAY_CODES as WEEKDAYS
+from bruteforce import months_between, nth_weekday
+from bruteforce import preferred_start as prefer
+
 from twinschedule._zones import get_zone
 from twinschedule.calendar import build_calendar
-from twinschedule.model import Network, School
+from twinschedule.model import Network
 
-WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 NTHS = [1, 2, 3, 4, -1]
-EPS = dt.timedelta(microseconds=1)
-
-
-def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
-    days = [dt.date(year, month, d) for d in range(1, pycal.monthrange(year, month)[1] + 1)
-            if dt.date(year, month, d).weekday() == weekday]
-    return days[nth - 1] if nth > 0 else days[-1]
-
-
-def months_between(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
-    out = []
-    y, m = start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        out.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
-def prefer(school: School, local: dt.date, duration: int) -> int:
-    if school.prefer is not None:
-        return school.prefer
-    ws = school.windows_on(WEEKDAYS[local.weekday()])  # type: ignore[arg-type]
-    return (ws[0].start + ws[-1].end - duration) // 2
 
 
 def _utc(t: dt.datetime) -> str:
