@@ -10,24 +10,22 @@ and ``twinschedule._ics_import``; ``test_documented`` checks the values stated t
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
 import json
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import WORK, bounded_work
 
 import twinschedule
 from twinschedule import _ics_import, _io, config
 from twinschedule._ics_import import import_ics
 from twinschedule.errors import ConfigError
 
-WORK = 3_000_000  # Python function calls: every answer must take fewer
 START, END = dt.date(2026, 9, 1), dt.date(2027, 7, 31)
 LONG_END = dt.date(2036, 8, 31)  # a ten-year horizon: the most expansion work
 
@@ -48,23 +46,7 @@ def vevent(body: bytes, uid: int = 1) -> bytes:
     return b"BEGIN:VEVENT\r\nUID:%d\r\n" % uid + body + b"END:VEVENT\r\n"
 
 
-@contextlib.contextmanager
-def fast(budget: int = WORK) -> Iterator[None]:
-    """The block must make fewer than ``budget`` Python function calls (C functions such
-    as ``re`` or ``str`` methods are not counted: their work is linear in the input)."""
-    calls = 0
-
-    def count(frame: Any, event: str, arg: Any) -> None:
-        nonlocal calls
-        calls += 1  # a global trace function sees "call" events only; no line tracing
-
-    previous = sys.gettrace()
-    sys.settrace(count)
-    try:
-        yield
-    finally:
-        sys.settrace(previous)
-    assert calls < budget, f"{calls} calls"
+fast = bounded_work  # the shared call-counting budget (tests/helpers.py)
 
 
 def refused(content: bytes, message: str, *, end: dt.date = END) -> str:

@@ -32,16 +32,14 @@ from ._availability import (
     AnchorDay,
     Intervals,
     anchor_days,
-    intersect,
-    local_days,
-    merge,
     school_availability,
 )
 from ._vocab import NTHS, WEEKDAYS, nth_of
 from .calendar import SchoolCalendar, build_calendar
 from .model import Network, Rule, School
 from .network_outputs import NetworkMetrics, NetworkMonth, NetworkOption, NetworkPlan, Session
-from .outputs import Diagnostics, WeeklyOverlap
+from .outputs import Diagnostics
+from .planner import weekly_overlap
 from .rules import months as horizon_months
 from .rules import nth_weekday
 
@@ -446,8 +444,10 @@ def _diagnostics(search: _Search) -> Diagnostics:
     """How often each condition ruled out each school, over every candidate rule and
     month's nominal meeting; and the longest weekly overlap of all schools' windows."""
     by_group: list[tuple[tuple[str, int], ...]] = []
+    avs = []
     for g in search.groups:
         av = school_availability(g.cal, with_reasons=True)
+        avs.append(av)
         counts: dict[str, int] = {}
         for code, intervals in av.by_reason.items():
             if not intervals:
@@ -458,40 +458,4 @@ def _diagnostics(search: _Search) -> Diagnostics:
         by_group.append(tuple(sorted(counts.items())))
     ruled = tuple((s.id, by_group[search.group_of[i]])
                   for i, s in enumerate(search.n.schools))
-    return Diagnostics(ruled_out=ruled, weekly_overlap=_weekly_overlap(search))
-
-
-def _weekly_overlap(search: _Search) -> WeeklyOverlap:
-    """The longest stretch (UTC) when every school is inside a window on a school day."""
-    common: list[tuple[int, int]] | None = None
-    first_day, last_day = search.first_day, search.last_day
-    for g in search.groups:
-        cal = g.cal
-        lo = first_day * 1440 - 26 * 60
-        hi = (last_day + 1) * 1440 + 26 * 60
-        spans: list[tuple[int, int]] = []
-        for u0, u1, day, off in local_days(g.tl, lo, hi):
-            if not first_day <= day <= last_day:
-                continue
-            d = _zones.from_day_number(day)
-            if WEEKDAYS[d.weekday()] not in cal.days:
-                continue
-            ml = day * 1440
-            for w in cal.windows(d):
-                a = max(u0, ml + w.start - off)
-                b = min(u1, ml + w.end - off)
-                if a < b:
-                    spans.append((a, b - 1))
-        merged = merge(spans)
-        common = merged if common is None else intersect(common, merged)
-    best: tuple[int, int] | None = None
-    for a, b in common or []:
-        if best is None or b - a > best[1] - best[0]:
-            best = (a, b)
-    if best is None:
-        return WeeklyOverlap(minutes=0, weekday=None, start=None, end=None)
-    a, b = best
-    return WeeklyOverlap(minutes=b + 1 - a, weekday=WEEKDAYS[(a // 1440 + 3) % 7],
-                         start=a % 1440, end=(b + 1) % 1440)
-
-
+    return Diagnostics(ruled_out=ruled, weekly_overlap=weekly_overlap(avs))

@@ -455,24 +455,6 @@ class _Search:
 
     # -- diagnostics
 
-    @staticmethod
-    def weekly_overlap(avs: list[SchoolAvailability]) -> WeeklyOverlap:
-        """The longest stretch when every school is inside a window on a school day (from
-        the ``in_windows`` of availabilities computed ``with_reasons``)."""
-        common: Intervals | None = None
-        for av in avs:
-            common = av.in_windows if common is None else intersect(common, av.in_windows)
-        best: tuple[UtcMinute, UtcMinute] | None = None
-        for a, b in common or []:
-            if best is None or b - a > best[1] - best[0]:
-                best = (a, b)
-        if best is None:
-            return WeeklyOverlap(minutes=0, weekday=None, start=None, end=None)
-        a, b = best
-        return WeeklyOverlap(minutes=b + 1 - a,
-                             weekday=WEEKDAYS[weekday_of_day(a // MINUTES_PER_DAY)],
-                             start=a % MINUTES_PER_DAY, end=(b + 1) % MINUTES_PER_DAY)
-
     def _weights(self, fams: list[_Family]) -> tuple[list[Counter[int]],
                                                      list[list[tuple[int, GridMask]]]]:
         """How many times each anchor date is the nominal date of a family all of whose
@@ -516,7 +498,7 @@ class _Search:
                 if total:
                     counts[reason] = total
             ruled.append((cal.school.id, tuple(sorted(counts.items()))))
-        return Diagnostics(ruled_out=tuple(ruled), weekly_overlap=self.weekly_overlap(avs))
+        return Diagnostics(ruled_out=tuple(ruled), weekly_overlap=weekly_overlap(avs))
 
 
 class _Counted(NamedTuple):
@@ -575,6 +557,24 @@ def _ranked(search: _Search, fams: list[_Family], want: int) -> list[Option]:
         if len(options) >= want:
             break
     return options
+
+
+def weekly_overlap(avs: list[SchoolAvailability]) -> WeeklyOverlap:
+    """The longest stretch when every school is inside a window on a school day (from
+    the ``in_windows`` of availabilities computed ``with_reasons``)."""
+    common: Intervals | None = None
+    for av in avs:
+        common = av.in_windows if common is None else intersect(common, av.in_windows)
+    best: tuple[UtcMinute, UtcMinute] | None = None
+    for a, b in common or []:
+        if best is None or b - a > best[1] - best[0]:
+            best = (a, b)
+    if best is None:
+        return WeeklyOverlap(minutes=0, weekday=None, start=None, end=None)
+    a, b = best
+    return WeeklyOverlap(minutes=b + 1 - a,
+                         weekday=WEEKDAYS[weekday_of_day(a // MINUTES_PER_DAY)],
+                         start=a % MINUTES_PER_DAY, end=(b + 1) % MINUTES_PER_DAY)
 
 
 def plan(partnership: Partnership, *, top: int | None = None,
