@@ -21,13 +21,29 @@ identical (else the exit status is 1).
 
 ``import`` is the wall time of ``python -c "import twinschedule"`` (median over the
 rounds, alternating sides likewise).
+
+``--measure instructions`` counts instead of timing: every child runs under
+``valgrind --tool=callgrind`` and the figure is the number of instructions the search
+core executes per call. Each (case, side) runs twice with the same hash seed: once
+building ``--runs`` partnerships, making the warm-up call and a garbage collection per
+partnership, once also planning each partnership after its collection; the difference
+divided by ``--runs`` is the cost of one call, loading, start-up and the collections
+excluded (as in the timed mode, which also collects before each call, so that a full
+collection of the modules' objects, whose number differs between the revisions, does
+not fall inside a call by chance). The counts repeat to within a few dozen instructions from one run to
+the next and do not depend on what else the machine is doing, so ``--jobs`` children
+may run at once. They are a proxy for time (an instruction is not a fixed time: cache
+misses and allocation differ), used because wall-clock and CPU times of the same
+program on this shared 2-CPU machine differ by up to 40% from one process to the next.
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -68,6 +84,34 @@ if data.get("diagnostics"):
 digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 print(json.dumps({"times": times, "cpu": cpu, "digest": digest}))
 """
+
+COUNT_CHILD = r"""
+import gc, hashlib, json, sys, warnings
+src, here, root, case, runs, plans = sys.argv[1:7]
+sys.path.insert(0, src)
+sys.path.insert(1, here)
+warnings.filterwarnings("ignore", message="Requested Holidays are available only")
+import twinschedule
+from twinschedule.planner import plan as search
+assert twinschedule.__file__.startswith(src), (twinschedule.__file__, src)
+from compare import make
+build = make(case, root)
+search(build())
+built = [build() for _ in range(int(runs))]
+digest = None
+for p in built:
+    gc.collect()  # as the timed calls do, in both runs: the difference is the search
+    if plans == "yes":
+        plan = search(p)
+if plans == "yes":
+    data = plan.to_dict()
+    data.pop("suggestions", None)
+    if data.get("diagnostics"):
+        data["diagnostics"].pop("near_miss", None)
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+print(json.dumps({"digest": digest}))
+"""
+COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.M)
 
 # (key, description, partnership() arguments; None: the England-Kenya example)
 CASES: list[tuple[str, str, dict[str, Any] | None]] = [
@@ -116,6 +160,53 @@ def child(src: Path, case: str, runs: int) -> dict[str, Any]:
     return result
 
 
+def counted(src: Path, case: str, runs: int, plans: bool) -> tuple[int, str | None]:
+    """Instructions executed by a child under callgrind, and its plan's digest."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+         "-c", COUNT_CHILD, str(src), str(HERE), str(ROOT), case, str(runs),
+         "yes" if plans else "no"], capture_output=True, text=True, cwd=ROOT, env=env)
+    found = COLLECTED.search(done.stderr)
+    if done.returncode or not found:
+        raise RuntimeError(f"{case} with {src} failed under callgrind:\n{done.stderr}")
+    digest: str | None = json.loads(done.stdout.strip().splitlines()[-1])["digest"]
+    return int(found[1]), digest
+
+
+def instructions(sides: dict[str, Path], cases: list[str], runs: int,
+                 jobs: int) -> dict[tuple[str, str], tuple[float, str | None]]:
+    """Per (case, side): instructions per search call, and the plan's digest."""
+    work = [(key, side, plans) for key in cases for side in sides for plans in (False, True)]
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        futures = {w: pool.submit(counted, sides[w[1]], w[0], runs, w[2]) for w in work}
+        got = {w: f.result() for w, f in futures.items()}
+    return {(key, side): ((got[(key, side, True)][0] - got[(key, side, False)][0]) / runs,
+                          got[(key, side, True)][1])
+            for key in cases for side in sides}
+
+
+def report_instructions(args: argparse.Namespace, cases: list[tuple[str, str, Any]],
+                        sides: dict[str, Path], head: str) -> int:
+    counts = instructions(sides, [c[0] for c in cases], args.runs, args.jobs)
+    print(f"python benchmarks/compare.py --base {args.base} --measure instructions "
+          f"--runs {args.runs}" + (f" --only {args.only}" if args.only else ""))
+    print(f"base {args.base}, new {head}; millions of instructions per call of the search "
+          f"core (callgrind, PYTHONHASHSEED=0)")
+    print(f"{'case':<44} {'base Mi':>9} {'new Mi':>9} {'new/base':>9}  same plan")
+    ok = True
+    worst = 0.0
+    for key, name, _ in cases:
+        (b, bd), (n, nd) = counts[(key, "base")], counts[(key, "new")]
+        same = bd == nd
+        ok &= same
+        worst = max(worst, n / b)
+        print(f"{name:<44} {b / 1e6:9.1f} {n / 1e6:9.1f} {n / b:9.3f}  "
+              f"{'yes' if same else 'NO'}")
+    print(f"largest ratio new/base: {worst:.3f}")
+    return 0 if ok else 1
+
+
 def import_ms(src: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(src)}
     t0 = time.perf_counter()
@@ -141,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--runs", type=int, default=5, help="timed calls per child process")
     ap.add_argument("--only", help="comma-separated case keys")
+    ap.add_argument("--measure", choices=["time", "instructions"], default="time")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="children at once with --measure instructions")
     args = ap.parse_args(argv)
     cases = [c for c in CASES if not args.only or c[0] in args.only.split(",")]
     new_src = ROOT / "src"
@@ -156,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         base_src = export(args.base, Path(tmp))
         sides = {"base": base_src, "new": new_src}
+        if args.measure == "instructions":
+            return report_instructions(args, cases, sides,
+                                       head + (" + uncommitted changes in src/" if dirty else ""))
         for r in range(args.rounds):
             order = ["base", "new"] if r % 2 == 0 else ["new", "base"]
             for key, _, _ in cases:

@@ -55,9 +55,9 @@ import importlib
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import _windows_zones, _zones
 from ._units import CALENDAR_MARGIN_DAYS
@@ -525,16 +525,7 @@ def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
     hi = dt.datetime.combine(end + dt.timedelta(days=_MARGIN + 1), dt.time(), dt.UTC)
     result = _Result()
     walk = _Walk(MAX_WALK)
-    recurring = [e for e in events if e.first("RRULE") or e.first("RDATE")]
-    if len(recurring) > MAX_RECURRING:
-        raise _fail(f"the file has {len(recurring)} recurring events; at most "
-                    f"{MAX_RECURRING} are allowed")
-    masters = {(_text(e.first("UID")).strip()) for e in recurring if e.first("UID")}
-    overrides: dict[str, list[_Component]] = {}
-    for e in events:
-        uid = _text(e.first("UID")).strip()
-        if e.first("RECURRENCE-ID") is not None and uid in masters:
-            overrides.setdefault(uid, []).append(e)
+    masters, overrides = _series(events)
     with _bounded_walks(walk):
         for ev in events:
             try:
@@ -555,6 +546,22 @@ def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
                 raise _fail(f"more than {MAX_OCCURRENCES} event occurrences fall in the "
                             f"horizon; simplify the calendar")
     return _finish(result, use, start, end)
+
+
+def _series(events: list[_Component]) -> tuple[set[str], dict[str, list[_Component]]]:
+    """The UIDs of the recurring events, and the events overriding one of their
+    occurrences (with a RECURRENCE-ID) by UID; refuses too many recurring events."""
+    recurring = [e for e in events if e.first("RRULE") or e.first("RDATE")]
+    if len(recurring) > MAX_RECURRING:
+        raise _fail(f"the file has {len(recurring)} recurring events; at most "
+                    f"{MAX_RECURRING} are allowed")
+    masters = {(_text(e.first("UID")).strip()) for e in recurring if e.first("UID")}
+    overrides: dict[str, list[_Component]] = {}
+    for e in events:
+        uid = _text(e.first("UID")).strip()
+        if e.first("RECURRENCE-ID") is not None and uid in masters:
+            overrides.setdefault(uid, []).append(e)
+    return masters, overrides
 
 
 def _rrule_text(ev: _Component) -> str:
@@ -672,6 +679,28 @@ def _day(value: DateOrTime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+class _Frame(NamedTuple):
+    """Where a recurring event is expanded: the wall time of its DTSTART's zone (the
+    school's for all-day events), from ``lo`` to ``stop`` (naive, in that zone)."""
+
+    first: dt.datetime  # DTSTART, naive
+    zone: dt.tzinfo
+    all_day: bool
+    span: dt.timedelta  # each occurrence's length
+    lo: dt.datetime
+    stop: dt.datetime
+
+
+def _touches(a: DateOrTime, b: DateOrTime, lo: dt.datetime, hi: dt.datetime,
+             start: dt.date, end: dt.date) -> bool:
+    """Whether an occurrence from ``a`` to ``b`` reaches into the horizon."""
+    if isinstance(a, dt.datetime):
+        assert isinstance(b, dt.datetime)
+        return a < hi and b >= lo
+    assert not isinstance(b, dt.datetime)
+    return a <= end and b > start
+
+
 def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.datetime,
                  hi: dt.datetime, start: dt.date, end: dt.date,
                  overrides: dict[str, list[_Component]], masters: set[str],
@@ -685,55 +714,62 @@ def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.dateti
     if not rules and not rdates and _outside(ev, start, end):
         return []
     first = _when(dtstart, zones, school)
-    uid = _text(ev.first("UID")).strip()
-
-    def touches(a: DateOrTime, b: DateOrTime) -> bool:
-        if isinstance(a, dt.datetime):
-            assert isinstance(b, dt.datetime)
-            return a < hi and b >= lo
-        assert not isinstance(b, dt.datetime)
-        return a <= end and b > start
-
-    if (not rules and not rdates) or (all(not _parts(x)[1].strip() for x in rules) \
-            and not rdates):
+    if not rdates and all(not _parts(x)[1].strip() for x in rules):
         # a single event (an empty "RRULE:" line included)
-        if isinstance(first, dt.datetime) and not (first < hi):
+        if (first >= hi) if isinstance(first, dt.datetime) else (first > end):
             return []
-        if not isinstance(first, dt.datetime) and first > end:
-            return []
-        span = _span(ev, first, zones, school)
-        last = first + span
-        return [(first, last)] if touches(first, last) else []
+        last = first + _span(ev, first, zones, school)
+        return [(first, last)] if _touches(first, last, lo, hi, start, end) else []
+    frame = _frame(ev, dtstart, first, zones, school, lo, hi, start, end)
+    found = _expanded(frame, rules, rdates, zones, school, walk)
+    uid = _text(ev.first("UID")).strip()
+    removed = _removed(ev, frame.zone, zones, school, overrides.get(uid, ())
+                       if uid in masters else ())
+    out: list[tuple[DateOrTime, DateOrTime]] = []
+    for occ in sorted(found - removed):
+        if frame.all_day:
+            a: DateOrTime = occ.date()
+            b: DateOrTime = occ.date() + frame.span
+        else:
+            a = _aware(occ, frame.zone)
+            b = a + frame.span
+        if _touches(a, b, lo, hi, start, end):
+            out.append((a, b))
+        if len(out) > MAX_OCCURRENCES:
+            break
+    return out
 
-    # a recurring event: expanded in the wall time of its DTSTART's zone
-    first_date = first.date() if isinstance(first, dt.datetime) else first
+
+def _frame(ev: _Component, dtstart: _Line, first: DateOrTime, zones: _Zones,
+           school: dt.tzinfo, lo: dt.datetime, hi: dt.datetime, start: dt.date,
+           end: dt.date) -> _Frame:
+    """The :class:`_Frame` of a recurring event; refuses one starting far too early."""
+    first_date = _day(first)
     if first_date.year < start.year - MAX_YEARS_BEFORE:
         raise _Fault(f"a recurring event starting in {first_date.year} is more than "
                      f"{MAX_YEARS_BEFORE} years before the plan; give it a later DTSTART")
     span = _span(ev, first, zones, school)
-    all_day = not isinstance(first, dt.datetime)
-    if all_day:
-        assert not isinstance(first, dt.datetime)
-        zone: dt.tzinfo = school
-        naive = dt.datetime.combine(first, dt.time())
-    else:
-        assert isinstance(first, dt.datetime)
-        params, _ = _parts(dtstart)
-        raw_zone = params.get("TZID")
-        value = _parts(dtstart)[1].strip()
-        zone = dt.UTC if value.upper().endswith("Z") else (
-            zones.get(raw_zone) if raw_zone else school)
-        naive = first.astimezone(zone).replace(tzinfo=None)
+    margin = dt.timedelta(days=1) + max(span, dt.timedelta(0))
+    if not isinstance(first, dt.datetime):
+        return _Frame(dt.datetime.combine(first, dt.time()), school, True, span,
+                      dt.datetime.combine(start, dt.time()) - margin,
+                      dt.datetime.combine(end, dt.time()))
+    params, value = _parts(dtstart)
+    raw_zone = params.get("TZID")
+    zone = dt.UTC if value.strip().upper().endswith("Z") else (
+        zones.get(raw_zone) if raw_zone else school)
+    return _Frame(first.astimezone(zone).replace(tzinfo=None), zone, False, span,
+                  lo.astimezone(zone).replace(tzinfo=None) - margin,
+                  hi.astimezone(zone).replace(tzinfo=None))
 
-    margin = dt.timedelta(days=1) + (span if span > dt.timedelta(0) else dt.timedelta(0))
-    lo_naive = (lo.astimezone(zone).replace(tzinfo=None) if not all_day else
-                dt.datetime.combine(start, dt.time())) - margin
-    hi_naive = hi.astimezone(zone).replace(tzinfo=None) if not all_day else \
-        dt.datetime.combine(end, dt.time())
-    stop = hi_naive
-    found: set[dt.datetime] = {naive} if lo_naive <= naive <= stop else set()
+
+def _expanded(frame: _Frame, rules: list[_Line], rdates: list[_Line], zones: _Zones,
+              school: dt.tzinfo, walk: _Walk) -> set[dt.datetime]:
+    """The naive starts of the RRULE and RDATE occurrences (and DTSTART) in the frame."""
+    stop = frame.stop
+    found: set[dt.datetime] = {frame.first} if frame.lo <= frame.first <= stop else set()
     for line in rules:
-        rule = _rule(line, naive, zone, all_day)
+        rule = _rule(line, frame.first, frame.zone, frame.all_day)
         if rule is None:
             continue
         # One pass up to the horizon's end: the walk stops in the year after it instead
@@ -743,7 +779,7 @@ def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.dateti
             for occ in rule:
                 if occ > stop:
                     break
-                if occ >= lo_naive:
+                if occ >= frame.lo:
                     found.add(occ)
                     if len(found) > MAX_OCCURRENCES:
                         break
@@ -754,31 +790,21 @@ def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.dateti
         finally:
             walk.stop_year = 10_000
     for line in rdates:
-        for value_ in _many(line, zones, school):
-            occ = _naive(value_, zone)
-            if lo_naive <= occ <= stop:
+        for value in _many(line, zones, school):
+            occ = _naive(value, frame.zone)
+            if frame.lo <= occ <= stop:
                 found.add(occ)
-    excluded = {_naive(v, zone) for line in ev.every("EXDATE")
-                for v in _many(line, zones, school)}
-    replaced: set[object] = set()
-    for o in overrides.get(uid, ()) if uid in masters else ():
+    return found
+
+
+def _removed(ev: _Component, zone: dt.tzinfo, zones: _Zones, school: dt.tzinfo,
+             overrides: Iterable[_Component]) -> set[dt.datetime]:
+    """The naive starts removed by EXDATE or replaced by an override (RECURRENCE-ID)."""
+    out = {_naive(v, zone) for line in ev.every("EXDATE") for v in _many(line, zones, school)}
+    for o in overrides:
         rid = o.first("RECURRENCE-ID")
         if rid is not None:
-            replaced.add(_naive(_when(rid, zones, school), zone))
-    out: list[tuple[DateOrTime, DateOrTime]] = []
-    for occ in sorted(found):
-        if occ in excluded or occ in replaced:
-            continue
-        if all_day:
-            a: DateOrTime = occ.date()
-            b: DateOrTime = occ.date() + span
-        else:
-            a = _aware(occ, zone)
-            b = a + span
-        if touches(a, b):
-            out.append((a, b))
-        if len(out) > MAX_OCCURRENCES:
-            break
+            out.add(_naive(_when(rid, zones, school), zone))
     return out
 
 
