@@ -30,11 +30,12 @@ partnership, once also planning each partnership after its collection; the diffe
 divided by ``--runs`` is the cost of one call, loading, start-up and the collections
 excluded (as in the timed mode, which also collects before each call, so that a full
 collection of the modules' objects, whose number differs between the revisions, does
-not fall inside a call by chance). The counts repeat to within a few dozen instructions from one run to
-the next and do not depend on what else the machine is doing, so ``--jobs`` children
-may run at once. They are a proxy for time (an instruction is not a fixed time: cache
-misses and allocation differ), used because wall-clock and CPU times of the same
-program on this shared 2-CPU machine differ by up to 40% from one process to the next.
+not fall inside a call by chance). The counts repeat to within a few dozen
+instructions from one run to the next and do not depend on what else the machine is
+doing, so ``--jobs`` children may run at once. They are a proxy for time (an
+instruction is not a fixed time: cache misses and allocation differ), used because
+wall-clock and CPU times of the same program on this shared 2-CPU machine differ by
+up to 40% from one process to the next.
 """
 
 from __future__ import annotations
