@@ -36,10 +36,10 @@ def _flat(text: str) -> str:
 def test_german_suggestions_in_the_text_output(madrid: twinschedule.Plan) -> None:
     out = _flat(render(madrid, lang="de", width=100))
     assert "Was mehr Treffen ermöglichen würde (jeweils eine Änderung):" in out
-    assert ("Wenn sich IES San Isidro bis 15:00 statt bis 14:30 treffen könnte, fänden 6 von "
-            "10 Treffen statt: jeden 4. Dienstag im Monat um 14:00 (Europe/Madrid).") in out
-    assert ("Wenn das Treffen 30 Minuten statt 45 Minuten dauerte, fänden 6 von 10 Treffen "
-            "statt:") in out
+    assert ("Wenn sich IES San Isidro bis 15:00 statt bis 14:30 treffen könnte, käme man auf 6 "
+            "von 10 Treffen: jeden 4. Dienstag im Monat um 14:00 (Europe/Madrid).") in out
+    assert ("Wenn das Treffen 30 Minuten statt 45 Minuten dauerte, käme man auf 6 von 10 "
+            "Treffen:") in out
     assert "Closest" not in out and "What would" not in out and "If " not in out
     assert "Am nächsten kommt: jeden 1. Dienstag im Monat um 08:30 (Europe/Madrid)" in out
 

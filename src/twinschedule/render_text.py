@@ -159,8 +159,9 @@ def near_miss_lines(plan: Plan, w: Words) -> tuple[str, list[str]]:
     if nm is None:
         return "", []
     names = _names(plan.partnership)
-    head = w._("Closest: {rule}, ruled out in {failed} of {months} months:",
-               rule=w.rule(nm.rule), failed=w.number(nm.failed), months=w.number(nm.months))
+    head = w.n_("Closest: {rule}, ruled out in {failed} of {months} month:",
+                "Closest: {rule}, ruled out in {failed} of {months} months:", nm.months,
+                rule=w.rule(nm.rule), failed=w.number(nm.failed), months=w.number(nm.months))
 
     def reason(c: Conflict) -> str:
         # A detail is a name (holiday, closure, busy event: shown as written) or, for
@@ -169,9 +170,10 @@ def near_miss_lines(plan: Plan, w: Words) -> tuple[str, list[str]]:
             return w._("{reason}: {detail}", reason=w.reason(c.reason), detail=c.detail)
         return w.reason(c.reason)
 
-    lines = [w._("{school}: ruled out in {count} of {months} months ({reasons})",
-                 school=names[sid], count=w.number(n), months=w.number(nm.months),
-                 reasons="; ".join(reason(c) for c in why) or "-")
+    lines = [w.n_("{school}: ruled out in {count} of {months} month ({reasons})",
+                  "{school}: ruled out in {count} of {months} months ({reasons})", nm.months,
+                  school=names[sid], count=w.number(n), months=w.number(nm.months),
+                  reasons="; ".join(reason(c) for c in why) or "-")
              for sid, n, why in nm.failures if n]
     return head, lines
 

@@ -26,7 +26,7 @@ from . import _zones, config
 from ._availability import AnchorDay, SchoolAvailability, intersect, school_availability
 from ._vocab import NTHS, WEEKDAYS, Weekday
 from .calendar import SchoolCalendar, build_calendar, build_calendars
-from .i18n import N_, Words, words
+from .i18n import Words, words
 from .model import Partnership, Rule, School, Window
 from .outputs import Plan, Suggestion
 from .planner import plan as _plan
@@ -284,21 +284,41 @@ def held_bound(q: Partnership, avs: Sequence[SchoolAvailability]) -> int:
     return count
 
 
-#: The suggestion in words, one sentence per kind of change (msgids of the catalogs).
-SENTENCES: dict[str, str] = {
-    "earlier": N_("If {school} could meet from {time} instead of {before}, {held} of "
-                  "{months} meetings would be held: {rule}."),
-    "later": N_("If {school} could meet until {time} instead of {before}, {held} of "
-                "{months} meetings would be held: {rule}."),
-    "duration": N_("If the meeting lasted {duration} instead of {before}, {held} of "
-                   "{months} meetings would be held: {rule}."),
-    "weekdays": N_("If the meeting could be on any day of the week, {held} of {months} "
-                   "meetings would be held: {rule}."),
-    "weeks": N_("If the meeting could be in any week of the month, {held} of {months} "
-                "meetings would be held: {rule}."),
-    "moves": N_("If a meeting could move to any day of its month, {held} of {months} "
-                "meetings would be held: {rule}."),
-}
+def _sentence(kind: str, w: Words, of: int, values: dict[str, Any]) -> str:
+    """The sentence of one kind of change (one plural pair of the catalogs each; the
+    plural form follows ``of``, the number of meetings in the horizon)."""
+    match kind:
+        case "earlier":
+            return w.n_("If {school} could meet from {time} instead of {before}, {held} of "
+                        "{months} meeting would be held: {rule}.",
+                        "If {school} could meet from {time} instead of {before}, {held} of "
+                        "{months} meetings would be held: {rule}.", of, **values)
+        case "later":
+            return w.n_("If {school} could meet until {time} instead of {before}, {held} of "
+                        "{months} meeting would be held: {rule}.",
+                        "If {school} could meet until {time} instead of {before}, {held} of "
+                        "{months} meetings would be held: {rule}.", of, **values)
+        case "duration":
+            return w.n_("If the meeting lasted {duration} instead of {before}, {held} of "
+                        "{months} meeting would be held: {rule}.",
+                        "If the meeting lasted {duration} instead of {before}, {held} of "
+                        "{months} meetings would be held: {rule}.", of, **values)
+        case "weekdays":
+            return w.n_("If the meeting could be on any day of the week, {held} of {months} "
+                        "meeting would be held: {rule}.",
+                        "If the meeting could be on any day of the week, {held} of {months} "
+                        "meetings would be held: {rule}.", of, **values)
+        case "weeks":
+            return w.n_("If the meeting could be in any week of the month, {held} of "
+                        "{months} meeting would be held: {rule}.",
+                        "If the meeting could be in any week of the month, {held} of "
+                        "{months} meetings would be held: {rule}.", of, **values)
+        case "moves":
+            return w.n_("If a meeting could move to any day of its month, {held} of {months} "
+                        "meeting would be held: {rule}.",
+                        "If a meeting could move to any day of its month, {held} of {months} "
+                        "meetings would be held: {rule}.", of, **values)
+    raise ValueError(f"unknown kind of change {kind!r}")
 
 
 def text(change: Change, rule: Rule, held: int, of: int, w: Words | None = None) -> str:
@@ -312,7 +332,7 @@ def text(change: Change, rule: Rule, held: int, of: int, w: Words | None = None)
                       before=w.time(change.before))
     elif change.kind == "duration":
         values.update(duration=w.minutes(change.after), before=w.minutes(change.before))
-    return w._(SENTENCES[change.kind], **values)
+    return _sentence(change.kind, w, of, values)
 
 
 def say(p: Partnership, suggestion: Suggestion, w: Words) -> str:
