@@ -57,61 +57,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-CHILD = r"""
-import gc, hashlib, json, sys, time, warnings
-src, here, root, case, runs = sys.argv[1:6]
-sys.path.insert(0, src)
-sys.path.insert(1, here)
-warnings.filterwarnings("ignore", message="Requested Holidays are available only")
-import twinschedule
-from twinschedule.planner import plan as search  # the search core alone, on both sides
-assert twinschedule.__file__.startswith(src), (twinschedule.__file__, src)
-from compare import make
-build = make(case, root)
-search(build())
-times, cpu = [], []
-for _ in range(int(runs)):
-    p = build()
-    gc.collect()
-    c0 = time.process_time()
-    t0 = time.perf_counter()
-    plan = search(p)
-    times.append((time.perf_counter() - t0) * 1000)
-    cpu.append((time.process_time() - c0) * 1000)
-data = plan.to_dict()
-data.pop("suggestions", None)  # keys added since (empty from the search core alone)
-if data.get("diagnostics"):
-    data["diagnostics"].pop("near_miss", None)
-digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-print(json.dumps({"times": times, "cpu": cpu, "digest": digest}))
-"""
-
-COUNT_CHILD = r"""
-import gc, hashlib, json, sys, warnings
-src, here, root, case, runs, plans = sys.argv[1:7]
-sys.path.insert(0, src)
-sys.path.insert(1, here)
-warnings.filterwarnings("ignore", message="Requested Holidays are available only")
-import twinschedule
-from twinschedule.planner import plan as search
-assert twinschedule.__file__.startswith(src), (twinschedule.__file__, src)
-from compare import make
-build = make(case, root)
-search(build())
-built = [build() for _ in range(int(runs))]
-digest = None
-for p in built:
-    gc.collect()  # as the timed calls do, in both runs: the difference is the search
-    if plans == "yes":
-        plan = search(p)
-if plans == "yes":
-    data = plan.to_dict()
-    data.pop("suggestions", None)
-    if data.get("diagnostics"):
-        data["diagnostics"].pop("near_miss", None)
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-print(json.dumps({"digest": digest}))
-"""
+# The child puts its side's src/ first on sys.path, then runs child_main (below).
+CHILD = "import sys; sys.path[:0] = sys.argv[1:3]; import compare; compare.child_main(sys.argv[1:])"
 COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.M)
 
 # (key, description, partnership() arguments; None: the England-Kenya example)
@@ -151,10 +98,53 @@ def make(case: str, root: str) -> Any:
     return lambda: twinschedule.from_dict(data)
 
 
+def child_main(argv: list[str]) -> None:
+    """In a child process: ``src here root case mode runs``. ``mode`` ``time`` times
+    ``runs`` calls; ``count`` and ``count-plan`` make the same garbage collections, the
+    second also a call after each (the instructions counted in ``count`` are subtracted).
+    Prints a JSON object: times and CPU times (``time``) and the last plan's digest."""
+    import gc
+    import hashlib
+    import warnings
+
+    src, _, root, case, mode, runs = argv
+    warnings.filterwarnings("ignore", message="Requested Holidays are available only")
+    import twinschedule
+    from twinschedule.planner import plan as search  # the search core alone, both sides
+
+    if not twinschedule.__file__ or not twinschedule.__file__.startswith(src):
+        raise RuntimeError(f"{twinschedule.__file__} is not under {src}")
+    build = make(case, root)
+    search(build())  # warm-up
+    built = [build() for _ in range(int(runs))]
+    times: list[float] = []
+    cpu: list[float] = []
+    plan = None
+    for p in built:
+        gc.collect()
+        if mode == "time":
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            plan = search(p)
+            times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+        elif mode == "count-plan":
+            plan = search(p)
+    digest = None
+    if plan is not None:
+        data = plan.to_dict()
+        data.pop("suggestions", None)  # keys added since (empty from the search core alone)
+        if data.get("diagnostics"):
+            data["diagnostics"].pop("near_miss", None)
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    print(json.dumps({"times": times, "cpu": cpu, "digest": digest}))
+
+
 def child(src: Path, case: str, runs: int) -> dict[str, Any]:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     done = subprocess.run([sys.executable, "-c", CHILD, str(src), str(HERE), str(ROOT), case,
-                           str(runs)], capture_output=True, text=True, cwd=ROOT, env=env)
+                           "time", str(runs)], capture_output=True, text=True, cwd=ROOT,
+                          env=env)
     if done.returncode:
         raise RuntimeError(f"{case} with {src} failed:\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -166,8 +156,9 @@ def counted(src: Path, case: str, runs: int, plans: bool) -> tuple[int, str | No
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     done = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-         "-c", COUNT_CHILD, str(src), str(HERE), str(ROOT), case, str(runs),
-         "yes" if plans else "no"], capture_output=True, text=True, cwd=ROOT, env=env)
+         "-c", CHILD, str(src), str(HERE), str(ROOT), case,
+         "count-plan" if plans else "count", str(runs)], capture_output=True, text=True,
+        cwd=ROOT, env=env)
     found = COLLECTED.search(done.stderr)
     if done.returncode or not found:
         raise RuntimeError(f"{case} with {src} failed under callgrind:\n{done.stderr}")
