@@ -18,7 +18,7 @@ import pytest
 from conftest import EXAMPLES
 
 import twinschedule
-from twinschedule import report
+from twinschedule import _zones, report
 from twinschedule.calendar import build_calendar
 from twinschedule.i18n import FSI, PDI, RLM, languages, words
 from twinschedule.model import Conflict
@@ -134,7 +134,7 @@ def test_english_wording_is_the_json_detail() -> None:
     p = twinschedule.from_dict(copy.deepcopy(INFEASIBLE))
     berlin = p.schools[0]
     cal = build_calendar(berlin, start=p.start, end=p.end, duration=p.duration)
-    zone = __import__("zoneinfo").ZoneInfo("Europe/Berlin")
+    zone = _zones.get_zone("Europe/Berlin")
     start = D.datetime(2026, 9, 5, 11, 30, tzinfo=zone)  # a Saturday, across the break
     got = cal.conflicts(start, start + D.timedelta(minutes=45))
     assert [c.reason for c in got] == ["not-school-day", "outside-term", "outside-hours"]
@@ -154,7 +154,7 @@ def test_english_wording_is_the_json_detail() -> None:
 def test_every_language_words_every_detail() -> None:
     p = twinschedule.from_dict(copy.deepcopy(INFEASIBLE))
     cal = build_calendar(p.schools[0], start=p.start, end=p.end, duration=p.duration)
-    zone = __import__("zoneinfo").ZoneInfo("Europe/Berlin")
+    zone = _zones.get_zone("Europe/Berlin")
     start = D.datetime(2026, 9, 5, 23, 45, tzinfo=zone)  # ends after local midnight
     got = cal.conflicts(start, start + D.timedelta(minutes=45))
     assert got[-1].detail == "local 23:45-00:30 is outside 09:00-12:00, 13:00-15:00"
@@ -177,6 +177,10 @@ def test_names_stay_as_written() -> None:
                     names=("Half term", ""))
     assert names(words("de"), both) == "Half term; Geschlossen"
     assert names(words("en"), both) == both.detail
+    imported = Conflict(school="x", reason="closure", detail="Imported closure",
+                        names=("Imported closure",))
+    assert names(words("de"), imported) == "Importierte Schließung"
+    assert names(words("en"), imported) == "Imported closure"
     bare = Conflict(school="x", reason="busy", detail="Staff meeting")  # no parts given
     assert names(words("de"), bare) == "Staff meeting"
 
