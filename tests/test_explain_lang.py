@@ -65,8 +65,9 @@ def test_near_miss_in_german_for_the_shipped_infeasible_example() -> None:
     w = words("de")
     assert (f"Am nächsten kommt: {w.rule(nm.rule)}, ausgeschlossen in {nm.failed} von "
             f"{nm.months} Monaten:") in out
-    assert "Punahou School: ausgeschlossen in 12 von 12 Monaten (außerhalb der Zeiten)" in out
-    assert "is outside" not in out  # the English detail sentence is for English readers
+    assert ("Punahou School: ausgeschlossen in 12 von 12 Monaten (außerhalb der Zeiten: lokal "
+            "16:00–16:45 liegt außerhalb von 07:45–14:45)") in out
+    assert "is outside" not in out  # the detail sentence in German, not English
     assert "is outside" in _flat(render(plan, lang="en", width=100))
 
 

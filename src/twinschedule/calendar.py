@@ -83,20 +83,28 @@ class SchoolCalendar:
 
     def day_conflicts(self, d: dt.date) -> list[DayConflict]:
         """Conditions 1-3 for local date ``d`` (empty: the date is open)."""
-        out: list[DayConflict] = []
+        return [DayConflict(c.reason, c.detail) for c in self._day(d)]
+
+    def _day(self, d: dt.date) -> list[Conflict]:
+        """Conditions 1-3 for local date ``d``, with the parts of each detail."""
+        out: list[Conflict] = []
         s = self.school
+        sid = s.id
         code = weekday_of(d)
         if code not in self.days:
-            out.append(DayConflict("not-school-day", f"{WEEKDAY_NAMES[code]} is not a school day"))
+            out.append(Conflict(school=sid, reason="not-school-day", weekday=code,
+                                detail=f"{WEEKDAY_NAMES[code]} is not a school day"))
         # (r.first <= d <= r.last is ``d in r``, without a Python call per range)
         if s.terms and not any(t.first <= d <= t.last for t in s.terms):
-            out.append(DayConflict("outside-term", f"{d.isoformat()} is outside every term"))
+            out.append(Conflict(school=sid, reason="outside-term", day=d,
+                                detail=f"{d.isoformat()} is outside every term"))
         closed = [r for r in (*s.closures, *s.imported_closures) if r.first <= d <= r.last]
         if closed:
-            out.append(DayConflict("closure", _names(closed, "Closed")))
+            out.append(Conflict(school=sid, reason="closure", detail=_names(closed, "Closed"),
+                                names=tuple(dict.fromkeys(r.name for r in closed))))
         name = self.holidays.get(d)
         if name is not None:
-            out.append(DayConflict("holiday", name))
+            out.append(Conflict(school=sid, reason="holiday", detail=name, names=(name,)))
         return out
 
     def conflicts(self, start: dt.datetime, end: dt.datetime) -> list[Conflict]:
@@ -109,8 +117,7 @@ class SchoolCalendar:
         ls = start.astimezone(zone)
         le = end.astimezone(zone)
         day = ls.date()
-        out = [Conflict(school=self.school.id, reason=c, detail=d)
-               for c, d in self.day_conflicts(day)]
+        out = self._day(day)
         a = ls.hour * 60 + ls.minute
         b = (le.date() - day).days * MINUTES_PER_DAY + le.hour * 60 + le.minute
         if le.second or le.microsecond:
@@ -119,13 +126,15 @@ class SchoolCalendar:
         if not any(w.start <= a and b <= w.end for w in windows):
             shown = ", ".join(str(w) for w in windows)
             out.append(Conflict(
-                school=self.school.id, reason="outside-hours",
+                school=self.school.id, reason="outside-hours", local=(a, b), windows=windows,
                 detail=f"local {hhmm(a)}-{hhmm(b % MINUTES_PER_DAY if b > MINUTES_PER_DAY else b)}"
                        f" is outside {shown}"))
         hits = [b.name for b in self.busy if b.start < end and b.end > start]
         if hits:
+            found = tuple(dict.fromkeys(hits))
             out.append(Conflict(school=self.school.id, reason="busy",
-                                detail="; ".join(dict.fromkeys(hits))))
+                                detail="; ".join(found),
+                                names=found))
         return out
 
 

@@ -179,11 +179,23 @@ class Partnership:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Conflict:
-    """Why a meeting is not valid for a school: a reason code and a human detail."""
+    """Why a meeting is not valid for a school: a reason code and a human detail.
+
+    ``detail`` is the English sentence of the JSON plan; the other fields are its parts,
+    from which renderers word it in each reader's language: the weekday
+    (``not-school-day``), the local date (``outside-term``), the local start and end in
+    minutes after local midnight and the day's windows (``outside-hours``), the names
+    (``closure``, ``holiday``, ``busy``; ``""`` for an unnamed closure or busy entry).
+    """
 
     school: str
     reason: Reason
     detail: str
+    weekday: Weekday | None = None
+    day: date | None = None
+    local: tuple[int, int] | None = None
+    windows: tuple[Window, ...] = ()
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,6 +19,7 @@ from . import _zones
 from ._vocab import Status
 from .i18n import Words, words
 from .outputs import Meeting, Option, Plan
+from .reason_words import names as reason_names
 from .render_text import NAMED_REASONS, near_miss_lines
 from .report import WEEK_MINUTES, Report, Span, WeekStrip
 
@@ -224,7 +225,7 @@ def _suggestions(plan: Plan, w: Words) -> str:
 def _reasons(m: Meeting, names: dict[str, str], w: Words) -> str:
     return "; ".join(w._("{school}: {reason}", school=names[r.school],
                          reason=w._("{reason}: {detail}", reason=w.reason(r.reason),
-                                    detail=r.detail)
+                                    detail=reason_names(w, r))
                          if r.detail and r.reason in NAMED_REASONS else w.reason(r.reason))
                      for r in m.reasons)
 

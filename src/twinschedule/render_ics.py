@@ -22,6 +22,7 @@ from ._vocab import WEEKDAYS
 from .i18n import FSI, PDI, Words, join_lines, words
 from .model import Partnership, School
 from .outputs import Meeting, Option, Plan
+from .reason_words import names as reason_names
 
 PRODID = "-//twinschedule//twinschedule 0.1.0//EN"
 UID_DOMAIN = "twinschedule"
@@ -142,7 +143,7 @@ def _why(p: Partnership, m: Meeting, w: Words) -> str:
     names = {s.id: s.name for s in p.schools}
     by_text: dict[str, list[str]] = {}
     for r in m.reasons:
-        text = r.detail if r.reason in NAMED_REASONS and r.detail else w.reason(r.reason)
+        text = reason_names(w, r) if r.reason in NAMED_REASONS and r.detail else w.reason(r.reason)
         by_text.setdefault(text, []).append(names[r.school])
     return "; ".join(w._("{reason} at {schools}", reason=text,
                          schools=w.join(list(dict.fromkeys(who))))

@@ -17,6 +17,8 @@ from .calendar import wall_time
 from .i18n import FSI, PDI, REASONS, Words, words
 from .model import Conflict, Partnership
 from .outputs import Diagnostics, Meeting, Option, Plan
+from .reason_words import detail
+from .reason_words import names as reason_names
 
 DEFAULT_WIDTH = 100
 MIN_WIDTH = 40
@@ -164,10 +166,10 @@ def near_miss_lines(plan: Plan, w: Words) -> tuple[str, list[str]]:
                 rule=w.rule(nm.rule), failed=w.number(nm.failed), months=w.number(nm.months))
 
     def reason(c: Conflict) -> str:
-        # A detail is a name (holiday, closure, busy event: shown as written) or, for
-        # the other reasons, an English sentence: shown to English readers only.
-        if c.detail and (c.reason in NAMED_REASONS or w.lang == "en"):
-            return w._("{reason}: {detail}", reason=w.reason(c.reason), detail=c.detail)
+        # the detail worded from its parts in the reader's language (names as written)
+        text = detail(w, c)
+        if text:
+            return w._("{reason}: {detail}", reason=w.reason(c.reason), detail=text)
         return w.reason(c.reason)
 
     lines = [w.n_("{school}: ruled out in {count} of {months} month ({reasons})",
@@ -207,7 +209,7 @@ def _reasons(meeting: Meeting, names: dict[str, str], w: Words) -> str:
     for r in meeting.reasons:
         what = w.reason(r.reason)
         if r.detail and r.reason in NAMED_REASONS:
-            what = f"{what} ({r.detail})"
+            what = f"{what} ({reason_names(w, r)})"
         parts.append(w._("{school}: {reason}", school=names[r.school], reason=what))
     return "; ".join(parts)
 
