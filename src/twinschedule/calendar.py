@@ -82,29 +82,44 @@ class SchoolCalendar:
         return (ws[0].start + ws[-1].end - self.duration) // 2
 
     def day_conflicts(self, d: dt.date) -> list[DayConflict]:
-        """Conditions 1-3 for local date ``d`` (empty: the date is open)."""
-        return [DayConflict(c.reason, c.detail) for c in self._day(d)]
-
-    def _day(self, d: dt.date) -> list[Conflict]:
-        """Conditions 1-3 for local date ``d``, with the parts of each detail."""
-        out: list[Conflict] = []
+        """Conditions 1-3 for local date ``d`` (empty: the date is open). Called for
+        every local date of the horizon: it builds no more than the reason and detail
+        (:meth:`conflicts` adds the parts renderers word per reader)."""
+        out: list[DayConflict] = []
         s = self.school
-        sid = s.id
         code = weekday_of(d)
         if code not in self.days:
-            out.append(Conflict(school=sid, reason="not-school-day", weekday=code,
-                                detail=f"{WEEKDAY_NAMES[code]} is not a school day"))
+            out.append(DayConflict("not-school-day", f"{WEEKDAY_NAMES[code]} is not a school day"))
         # (r.first <= d <= r.last is ``d in r``, without a Python call per range)
         if s.terms and not any(t.first <= d <= t.last for t in s.terms):
-            out.append(Conflict(school=sid, reason="outside-term", day=d,
-                                detail=f"{d.isoformat()} is outside every term"))
-        closed = [r for r in (*s.closures, *s.imported_closures) if r.first <= d <= r.last]
+            out.append(DayConflict("outside-term", f"{d.isoformat()} is outside every term"))
+        closed = self._closed(d)
         if closed:
-            out.append(Conflict(school=sid, reason="closure", detail=_names(closed, "Closed"),
-                                names=tuple(dict.fromkeys(r.name for r in closed))))
+            out.append(DayConflict("closure", _names(closed, "Closed")))
         name = self.holidays.get(d)
         if name is not None:
-            out.append(Conflict(school=sid, reason="holiday", detail=name, names=(name,)))
+            out.append(DayConflict("holiday", name))
+        return out
+
+    def _closed(self, d: dt.date) -> list[DateRange]:
+        s = self.school
+        return [r for r in (*s.closures, *s.imported_closures) if r.first <= d <= r.last]
+
+    def _day(self, d: dt.date) -> list[Conflict]:
+        """:meth:`day_conflicts` of ``d`` with the parts of each detail."""
+        sid = self.school.id
+        out: list[Conflict] = []
+        for reason, detail in self.day_conflicts(d):
+            if reason == "not-school-day":
+                out.append(Conflict(school=sid, reason=reason, detail=detail,
+                                    weekday=weekday_of(d)))
+            elif reason == "outside-term":
+                out.append(Conflict(school=sid, reason=reason, detail=detail, day=d))
+            elif reason == "closure":
+                names = tuple(dict.fromkeys(r.name for r in self._closed(d)))
+                out.append(Conflict(school=sid, reason=reason, detail=detail, names=names))
+            else:
+                out.append(Conflict(school=sid, reason=reason, detail=detail, names=(detail,)))
         return out
 
     def conflicts(self, start: dt.datetime, end: dt.datetime) -> list[Conflict]:
