@@ -80,6 +80,10 @@ def test_near_miss_is_the_brute_force_minimum(data: dict[str, Any]) -> None:
     for _, n, why in nm.failures:
         assert bool(n) == bool(why)
     assert plan.to_dict()["diagnostics"]["near_miss"]["rule"]["text"] == nm.rule.text
+    # twinschedule.plan hands the near miss the search's calendars, availabilities and
+    # anchor grids: the same near miss as computed afresh here.
+    assert plan.diagnostics is not None and plan.diagnostics.near_miss == nm
+    assert twinschedule.plan(p).to_dict()["diagnostics"] == plan.to_dict()["diagnostics"]
 
 
 def test_shipped_infeasible_example() -> None:

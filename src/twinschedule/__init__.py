@@ -173,15 +173,9 @@ def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = Tr
     plan's diagnostics carry the near miss (the rule that fails in the fewest months,
     and why). Pure: no I/O, no clock.
     """
-    from .nearmiss import with_near_miss
+    from .explained import plan as _plan
 
-    if not suggest:
-        from .planner import plan as _plan
-
-        return with_near_miss(_plan(partnership, top=top))
-    from .suggest import plan as _with_suggestions
-
-    return with_near_miss(_with_suggestions(partnership, top=top))
+    return _plan(partnership, top=top, suggest=suggest)
 
 
 def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,

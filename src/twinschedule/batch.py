@@ -130,10 +130,9 @@ def _unpack_plan(plan: Plan) -> Plan:
 def _plan(partnership: Partnership) -> Plan:
     """What ``twinschedule.plan(partnership)`` gives: the plan with its suggestions and,
     when infeasible, its near miss."""
-    from .nearmiss import with_near_miss
-    from .suggest import plan
+    from .explained import plan
 
-    return with_near_miss(plan(partnership))
+    return plan(partnership)
 
 
 def _plan_chunk(partnerships: list[Partnership]) -> list[Plan]:

@@ -14,10 +14,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from operator import add
 
 from . import _zones
-from ._availability import GridStarts, anchor_days, school_availability
+from ._availability import (
+    AnchorDay,
+    GridStarts,
+    SchoolAvailability,
+    anchor_days,
+    school_availability,
+)
 from ._vocab import NTHS, WEEKDAYS, nth_of
 from .calendar import SchoolCalendar, build_calendars
 from .model import Conflict, Rule
@@ -31,10 +38,18 @@ def _row(mask: int, n: int) -> bytes:
     return format(mask, f"0{n}b")[::-1].encode("ascii")
 
 
-def near_miss(plan: Plan) -> NearMiss | None:
+def near_miss(plan: Plan, *, calendars: tuple[SchoolCalendar, ...] | None = None,
+              availabilities: Sequence[SchoolAvailability] | None = None,
+              anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None
+              ) -> NearMiss | None:
+    """The candidate rule of ``plan``'s partnership that fails in the fewest months, and
+    why. ``calendars``, ``availabilities`` and ``anchor_grids`` may be those the search
+    computed for exactly this partnership (as in ``planner.plan``)."""
     p = plan.partnership
-    cals = build_calendars(p)
-    avs = [school_availability(c) for c in cals]
+    cals = calendars if calendars is not None else build_calendars(p)
+    avs = list(availabilities) if availabilities is not None else [
+        school_availability(c) for c in cals]
+    grids = anchor_grids if anchor_grids is not None else {}
     first_day = _zones.day_number(p.start)
     last_day = _zones.day_number(p.end)
     n = 1440 // p.step
@@ -43,8 +58,11 @@ def near_miss(plan: Plan) -> NearMiss | None:
     best: tuple[tuple[int, int, int, int, int, int], Rule, list[int], int] | None = None
     starts = [GridStarts([av.valid], p.step, av.first, av.last) for av in avs]
     for ai, anchor in enumerate(names):
-        tl = _zones.timeline_for_dates(anchor, p.start, p.end)
-        days = anchor_days(tl, first_day, last_day, p.step, p.duration)
+        days = grids.get((anchor, p.duration))
+        if days is None:
+            tl = _zones.timeline_for_dates(anchor, p.start, p.end)
+            days = grids[(anchor, p.duration)] = anchor_days(tl, first_day, last_day,
+                                                             p.step, p.duration)
         # Per school, the grid times of every anchor date that the school accepts.
         masks = [[s.mask(day.pieces) for day in days] for s in starts]
         for nth in p.weeks:
@@ -110,9 +128,14 @@ def _why(plan: Plan, cals: tuple[SchoolCalendar, ...], rule: Rule, i: int, fails
     return (cal.school.id, fails, ())
 
 
-def with_near_miss(plan: Plan) -> Plan:
+def with_near_miss(plan: Plan, *, calendars: tuple[SchoolCalendar, ...] | None = None,
+                   availabilities: Sequence[SchoolAvailability] | None = None,
+                   anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None
+                   ) -> Plan:
     """``plan`` with the near miss in its diagnostics (unchanged when feasible)."""
     if plan.diagnostics is None:
         return plan
+    found = near_miss(plan, calendars=calendars, availabilities=availabilities,
+                      anchor_grids=anchor_grids)
     return dataclasses.replace(plan, diagnostics=dataclasses.replace(
-        plan.diagnostics, near_miss=near_miss(plan)))
+        plan.diagnostics, near_miss=found))

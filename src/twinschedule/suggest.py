@@ -180,11 +180,14 @@ class _Reuse:
     partnership can take from them, and cheap supersets of the availabilities that
     whole groups of changes can reach (for upper bounds of their held meetings)."""
 
-    def __init__(self, p: Partnership) -> None:
+    def __init__(self, p: Partnership, cals: tuple[SchoolCalendar, ...] | None = None,
+                 avs: Sequence[SchoolAvailability] | None = None,
+                 anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None) -> None:
         self.p = p
-        self.cals = build_calendars(p)
-        self.avs = [school_availability(c) for c in self.cals]
-        self.anchor_grids: dict[tuple[str, int], list[AnchorDay]] = {}
+        self.cals = cals if cals is not None else build_calendars(p)
+        self.avs = list(avs) if avs is not None else [school_availability(c)
+                                                      for c in self.cals]
+        self.anchor_grids = anchor_grids if anchor_grids is not None else {}
 
     def inputs(self, q: Partnership) -> tuple[tuple[SchoolCalendar, ...],
                                                list[SchoolAvailability]]:
@@ -399,10 +402,14 @@ def suggestions(p: Partnership, base: Plan, *, reuse: _Reuse | None = None
     return tuple(s for _, _, s in found[:MAX_SUGGESTIONS])
 
 
-def plan(p: Partnership, *, top: int | None = None) -> Plan:
+def plan(p: Partnership, *, top: int | None = None,
+         calendars: tuple[SchoolCalendar, ...] | None = None,
+         availabilities: Sequence[SchoolAvailability] | None = None,
+         anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None) -> Plan:
     """The plan of ``p`` (``planner.plan``) with its suggestions; the calendars and
-    availabilities of ``p`` are computed once for both."""
-    reuse = _Reuse(p)
+    availabilities of ``p`` are computed once for both (or given, as to
+    ``planner.plan``)."""
+    reuse = _Reuse(p, calendars, availabilities, anchor_grids)
     base = _plan(p, top=top, calendars=reuse.cals, availabilities=reuse.avs,
                  anchor_grids=reuse.anchor_grids)
     return dataclasses.replace(base, suggestions=suggestions(p, base, reuse=reuse))
