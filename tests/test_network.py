@@ -227,3 +227,22 @@ def test_conformance_cases_and_text(name: str) -> None:
                          capture_output=True, text=True, check=True)
     assert all(len(line) <= 100 for line in out.stdout.splitlines())
     assert "Option 1:" in out.stdout
+
+
+def test_counts_in_a_one_month_network_read_singular() -> None:
+    """A horizon of one month (February 2027) says "1 month", not "1 months", in the
+    text and in a school's feed."""
+    from twinschedule.render_network_ics import build_calendar
+    from twinschedule.render_network_text import count, render
+
+    assert (count(1, "month"), count(2, "month"), count(0, "school")) == (
+        "1 month", "2 months", "0 schools")
+    n = twinschedule.network_from_dict(four_weekdays_network())
+    plan = plan_network(n)
+    text = render(plan)
+    assert "2 schools, 1 month, 2027-02-01" in text
+    assert "1 months" not in text
+    cal = build_calendar(plan, plan.options[0], n.schools[0],
+                         stamp=dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
+    described = "".join(str(e.get("DESCRIPTION")) for e in cal.walk("VEVENT"))
+    assert "1 of 1 month." in described and "months" not in described

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
+from .i18n import words
 from .matching import Match
 from .model import Network
 
@@ -15,13 +17,25 @@ def render(result: Match, network: Network) -> str:
              f"{result.pool} other schools of {network.id}:"]
     if not result.partners:
         lines.append("  none: no other school can meet this school on any candidate rule")
+    w = words("en")
     for p in result.partners:
         m = p.option.metrics
+        months = m.held + m.skipped
         lines.append(f"  {p.rank:>2}. {p.school}  {names.get(p.school, '')}")
-        lines.append(f"      {p.option.rule.text}: {m.held} held ({m.moved} moved, "
-                     f"{m.skipped} skipped), drift {m.drift}, burden {m.max_burden} max / "
-                     f"{m.total_burden} total")
-    return "\n".join(lines) + "\n"
+        lines.append(f"      {p.option.rule.text}")
+        lines.append(f"      held {m.held} of {months} ({m.moved} moved, {m.skipped} skipped),"
+                     f" drift {m.drift}")
+        lines.append(f"      burden {w.minutes(m.max_burden)} for the worse-off school, "
+                     f"{w.minutes(m.total_burden)} for both")
+    return "\n".join(line for raw in lines for line in _wrapped(raw)) + "\n"
+
+
+def _wrapped(line: str) -> list[str]:
+    """``line`` wrapped at 100 columns, continuation lines indented two more."""
+    indent = " " * (len(line) - len(line.lstrip()))
+    return textwrap.wrap(line, 100, initial_indent="", subsequent_indent=indent + "  ",
+                         break_on_hyphens=False, drop_whitespace=True) if len(line) > 100 \
+        else [line]
 
 
 def render_all(results: Sequence[Match], network: Network) -> str:

@@ -55,7 +55,7 @@ def _describe(n: Network, rule: Rule, months: tuple[NetworkMonth, ...],
         attended = [m for m in months if reader.id in m.attending]
         times = sorted({f"{m.start.astimezone(zone):%H:%M}" for m in attended})
         lines.append(f"{reader.name}: {' or '.join(times)} local time ({reader.timezone}), "
-                     f"{len(attended)} of {len(months)} months.")
+                     f"{len(attended)} of {len(months)} month{'' if len(months) == 1 else 's'}.")
     if n.description:
         lines += ["", n.description]
     return "\n".join(lines)

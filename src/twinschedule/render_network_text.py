@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 
 from . import _zones
+from .i18n import words
 from .model import Network, hhmm
 from .network_outputs import NetworkMonth, NetworkOption, NetworkPlan, Session
 from .outputs import Diagnostics
@@ -14,6 +15,11 @@ from .render_text import REASON_WORDS
 
 WIDTH = 100
 SHOW_SCHOOLS = 24  # schools named in a list before "and N more"
+
+
+def count(n: int, noun: str) -> str:
+    """``1 month``, ``2 months``: an English count (the network outputs are English)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _pct(part: int, whole: int) -> str:
@@ -60,8 +66,9 @@ def render_option(plan: NetworkPlan, o: NetworkOption) -> list[str]:
     m = o.metrics
     lines = [f"Option {o.rank}: {o.rule.text}",
              f"  attendance {m.attendance} of {m.possible} (school, month) pairs "
-             f"({_pct(m.attendance, m.possible)}), worst month {m.worst_month} schools,",
-             f"  reached {m.reached} of {len(n.schools)} schools, burden {m.burden} minutes"]
+             f"({_pct(m.attendance, m.possible)}), worst month {count(m.worst_month, 'school')},",
+             f"  reached {m.reached} of {len(n.schools)} schools, burden "
+             f"{words('en').minutes(m.burden)} in all"]
     lines += _months(n, o.months, "  ")
     if o.never:
         lines.append(f"  Never reached ({len(o.never)}):")
@@ -94,7 +101,7 @@ def _diagnostics(n: Network, d: Diagnostics) -> list[str]:
 
 def render(plan: NetworkPlan) -> str:
     n = plan.network
-    summary = (f"{n.name} ({n.id}): {len(n.schools)} schools, {plan.months} months, "
+    summary = (f"{n.name} ({n.id}): {len(n.schools)} schools, {count(plan.months, 'month')}, "
                f"{n.start} to {n.end}. {n.duration}-minute sessions, clock time fixed in "
                f"{n.anchor}; {plan.candidates} candidate rules; time zone data "
                f"{plan.tzdata}.")
