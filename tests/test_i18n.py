@@ -44,7 +44,7 @@ def _po(lang: str) -> Any:
 
 def _source_ids() -> set[str]:
     """The msgids Babel extracts from the source now (babel.cfg's method and keywords)."""
-    keywords = {"_": None, "N_": None, "n_": (1, 2)}
+    keywords = {"_": None, "N_": None, "n_": (1, 2), "Nn_": (1, 2)}
     found = extract_from_dir(str(ROOT / "src" / "twinschedule"),
                              method_map=[("**.py", "python")], keywords=keywords)
     out = set()

@@ -33,17 +33,21 @@ NUMBERS = [*range(0, 1001), 1_000_000, 2_000_000, 1_000_001]
 COUNTED = re.compile(r"\{\w+\} (?:of \{\w+\} )?(?:months?|meetings?|schools?|weeks?|days?)\b")
 
 
+#: The extraction keywords of babel.cfg (docs/languages.md gives the command).
+KEYWORDS = {"_": None, "N_": None, "n_": (1, 2), "Nn_": (1, 2)}
+
+
 def _plural_pairs_in_source() -> set[tuple[str, str]]:
     found = extract_from_dir(str(ROOT / "src" / "twinschedule"),
                              method_map=[("**.py", "python")],
-                             keywords={"_": None, "N_": None, "n_": (1, 2)})
+                             keywords=KEYWORDS)
     return {m for _f, _l, m, _c, _ctx in found if isinstance(m, tuple)}
 
 
 def _singulars_in_source() -> set[str]:
     found = extract_from_dir(str(ROOT / "src" / "twinschedule"),
                              method_map=[("**.py", "python")],
-                             keywords={"_": None, "N_": None, "n_": (1, 2)})
+                             keywords=KEYWORDS)
     return {m for _f, _l, m, _c, _ctx in found if isinstance(m, str)}
 
 

@@ -47,6 +47,12 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural pair for extraction; it is translated where it is used, with
+    :meth:`Words.n_`."""
+    return singular, plural
+
+
 #: The rule in words, one sentence per (nth, weekday), so that each language can agree
 #: the ordinal with the weekday's gender and case.
 RULES: dict[tuple[int, str], str] = {

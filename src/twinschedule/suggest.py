@@ -26,7 +26,7 @@ from . import _zones, config
 from ._availability import AnchorDay, SchoolAvailability, intersect, school_availability
 from ._vocab import NTHS, WEEKDAYS, Weekday
 from .calendar import SchoolCalendar, build_calendar, build_calendars
-from .i18n import Words, words
+from .i18n import Nn_, Words, words
 from .model import Partnership, Rule, School, Window
 from .outputs import Plan, Suggestion
 from .planner import plan as _plan
@@ -287,41 +287,42 @@ def held_bound(q: Partnership, avs: Sequence[SchoolAvailability]) -> int:
     return count
 
 
+#: The sentence of each kind of change, as (singular, plural): the form follows the
+#: number of meetings in the horizon (``{months}``).
+SENTENCES: dict[str, tuple[str, str]] = {
+    "earlier": Nn_("If {school} could meet from {time} instead of {before}, {held} of "
+        "{months} meeting would be held: {rule}.",
+        "If {school} could meet from {time} instead of {before}, {held} of "
+        "{months} meetings would be held: {rule}."),
+    "later": Nn_("If {school} could meet until {time} instead of {before}, {held} of "
+        "{months} meeting would be held: {rule}.",
+        "If {school} could meet until {time} instead of {before}, {held} of "
+        "{months} meetings would be held: {rule}."),
+    "duration": Nn_("If the meeting lasted {duration} instead of {before}, {held} of "
+        "{months} meeting would be held: {rule}.",
+        "If the meeting lasted {duration} instead of {before}, {held} of "
+        "{months} meetings would be held: {rule}."),
+    "weekdays": Nn_("If the meeting could be on any day of the week, {held} of {months} "
+        "meeting would be held: {rule}.",
+        "If the meeting could be on any day of the week, {held} of {months} "
+        "meetings would be held: {rule}."),
+    "weeks": Nn_("If the meeting could be in any week of the month, {held} of "
+        "{months} meeting would be held: {rule}.",
+        "If the meeting could be in any week of the month, {held} of "
+        "{months} meetings would be held: {rule}."),
+    "moves": Nn_("If a meeting could move to any day of its month, {held} of {months} "
+        "meeting would be held: {rule}.",
+        "If a meeting could move to any day of its month, {held} of {months} "
+        "meetings would be held: {rule}."),
+}
+
+
 def _sentence(kind: str, w: Words, of: int, values: dict[str, Any]) -> str:
-    """The sentence of one kind of change (one plural pair of the catalogs each; the
-    plural form follows ``of``, the number of meetings in the horizon)."""
-    match kind:
-        case "earlier":
-            return w.n_("If {school} could meet from {time} instead of {before}, {held} of "
-                        "{months} meeting would be held: {rule}.",
-                        "If {school} could meet from {time} instead of {before}, {held} of "
-                        "{months} meetings would be held: {rule}.", of, **values)
-        case "later":
-            return w.n_("If {school} could meet until {time} instead of {before}, {held} of "
-                        "{months} meeting would be held: {rule}.",
-                        "If {school} could meet until {time} instead of {before}, {held} of "
-                        "{months} meetings would be held: {rule}.", of, **values)
-        case "duration":
-            return w.n_("If the meeting lasted {duration} instead of {before}, {held} of "
-                        "{months} meeting would be held: {rule}.",
-                        "If the meeting lasted {duration} instead of {before}, {held} of "
-                        "{months} meetings would be held: {rule}.", of, **values)
-        case "weekdays":
-            return w.n_("If the meeting could be on any day of the week, {held} of {months} "
-                        "meeting would be held: {rule}.",
-                        "If the meeting could be on any day of the week, {held} of {months} "
-                        "meetings would be held: {rule}.", of, **values)
-        case "weeks":
-            return w.n_("If the meeting could be in any week of the month, {held} of "
-                        "{months} meeting would be held: {rule}.",
-                        "If the meeting could be in any week of the month, {held} of "
-                        "{months} meetings would be held: {rule}.", of, **values)
-        case "moves":
-            return w.n_("If a meeting could move to any day of its month, {held} of {months} "
-                        "meeting would be held: {rule}.",
-                        "If a meeting could move to any day of its month, {held} of {months} "
-                        "meetings would be held: {rule}.", of, **values)
-    raise ValueError(f"unknown kind of change {kind!r}")
+    """The sentence of one kind of change in the language of ``w``."""
+    if kind not in SENTENCES:
+        raise ValueError(f"unknown kind of change {kind!r}")
+    singular, plural = SENTENCES[kind]
+    return w.n_(singular, plural, of, **values)
 
 
 def text(change: Change, rule: Rule, held: int, of: int, w: Words | None = None) -> str:
