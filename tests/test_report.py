@@ -96,6 +96,9 @@ def test_words_are_the_one_place_for_texts() -> None:
     # The legends, notes and the headline are sentences of the catalogs too.
     for block in re.findall(r'<p class="(?:legend|sub|headline)">(.*?)</p>', marked, re.S):
         assert "«" in block, block
+    # The reasons under a skipped month's X are the catalogs' reason labels.
+    why = re.findall(r'<span class="why" data-reason="[^"]+">([^<]*)</span>', marked)
+    assert why and all(t.startswith("«") for t in why), why
 
 
 HEADINGS = ["A typical week", "The year, school by school (local times)", "Options",
@@ -169,3 +172,91 @@ def test_cli_report_lang(tmp_path: Path) -> None:
     nm = twinschedule.plan(twinschedule.load(EXAMPLES / "infeasible" / "honolulu-delhi.toml"))
     assert nm.diagnostics is not None and nm.diagnostics.near_miss is not None
     assert w.rule(nm.diagnostics.near_miss.rule) in html
+
+
+SHIPPED = [*sorted(EXAMPLES.glob("*.toml")), *sorted((EXAMPLES / "infeasible").glob("*.toml"))]
+
+
+def _option_rows(html: str) -> list[str]:
+    """The body rows of the options table (the section under the "Options" heading)."""
+    section = html.split("<h2>Options</h2>", 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<tr>(<td.*?)</tr>", section)
+
+
+@pytest.mark.parametrize("example", SHIPPED, ids=lambda p: p.stem)
+def test_average_per_meeting_is_the_burden_over_held(example: Path) -> None:
+    plan = twinschedule.plan(twinschedule.load(example))
+    rep = report.build(plan, made=MADE, holidays="0.109", program="x")
+    assert len(rep.burdens) == len(plan.options)
+    html = render(rep, words("en"))
+    rows = _option_rows(html) if plan.options else []
+    assert len(rows) == len(plan.options)
+    for option, worst, row in zip(plan.options, rep.burdens, rows, strict=True):
+        data = option.to_dict()  # what the JSON plan carries
+        burdens, held = data["burdens"], data["metrics"]["held"]
+        assert held > 0
+        assert burdens[worst.school_id] == max(burdens.values()) == \
+            data["metrics"]["max_burden"]
+        assert worst.school_id == next(s for s, b in burdens.items()
+                                       if b == max(burdens.values()))
+        assert worst.average == round(burdens[worst.school_id] / held)
+        assert abs(worst.average * held - burdens[worst.school_id]) <= held / 2
+        cell = re.search(r'<td class="num" data-average="(\d+)" data-school="([^"]+)"'
+                         r'[^>]*>([^<]*)</td>', row)
+        assert cell is not None, row
+        assert (int(cell[1]), cell[2]) == (worst.average, worst.school_id)
+        assert cell[3] == words("en").minutes(worst.average)
+    if plan.options:
+        assert "<th>From preferred time</th>" in html and "Worst burden" not in html
+        assert "divided by the meetings held" in html
+
+
+def test_the_average_not_the_year_sum_in_the_options_table() -> None:
+    plan = twinschedule.plan(twinschedule.load(EXAMPLES / "england-kenya.toml"))
+    best = plan.options[0]
+    assert (best.metrics.max_burden, best.metrics.held) == (341, 9)  # 37.9 minutes a meeting
+    row = _option_rows(_html(plan))[0]
+    assert ">38 minutes</td>" in row and "5 hours, 41 minutes" not in row
+
+
+def _year_cells(html: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(school, month) -> (status class, inner HTML) of every year strip cell."""
+    table = re.search(r'<table class="year">(.*?)</table>', html, re.S)
+    assert table is not None
+    out = {}
+    for sid, row in re.findall(r'<tr data-school="([^"]+)">(.*?)</tr>', table[1]):
+        for status, month, inner in re.findall(
+                r'<td class="(\w+)" data-month="([^"]+)"[^>]*>(.*?)</td>', row):
+            out[(sid, month)] = (status, inner)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ar"])
+def test_a_skipped_cell_carries_its_schools_reason(lang: str) -> None:
+    w = words(lang)
+    skipped = 0
+    for example in SHIPPED:
+        plan = twinschedule.plan(twinschedule.load(example))
+        if not plan.options:
+            continue
+        cells = _year_cells(_html(plan, w))
+        ids = [s.id for s in plan.partnership.schools]
+        assert len(cells) == len(ids) * len(plan.options[0].meetings)
+        for m in plan.options[0].meetings:
+            shown = []
+            for sid in ids:
+                status, inner = cells[(sid, m.month)]
+                assert status == m.status
+                why = re.findall(r'<span class="why" data-reason="([^"]+)">([^<]*)</span>',
+                                 inner)
+                if m.status != "skipped":
+                    assert why == [], (example.stem, m.month, sid)
+                    continue
+                own = list(dict.fromkeys(r.reason for r in m.reasons if r.school == sid))
+                assert [code for code, _ in why] == own, (example.stem, m.month, sid)
+                assert [text for _, text in why] == [w.reason(code) for code in own]
+                shown += own
+            if m.status == "skipped":
+                skipped += 1
+                assert shown, f"{example.stem} {m.month}: no reason in the strip"
+    assert skipped >= 5  # the shipped examples skip months (the test has cases)

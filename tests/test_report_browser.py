@@ -40,6 +40,7 @@ pytestmark = pytest.mark.skipif(
 
 SHIPPED = [*sorted(EXAMPLES.glob("*.toml")), *sorted((EXAMPLES / "infeasible").glob("*.toml"))]
 A4 = (595.28, 841.89)  # points
+EN = words("en")
 
 
 class _Cells(HTMLParser):
@@ -128,6 +129,12 @@ def test_dom_matches_the_json_plan(example: str, reports: dict[str, Any],
         for sid, cell in row["cells"].items():
             if m["status"] == "skipped":
                 assert cell["local"] is None
+                # The strip shows, under the X, the reasons of this school (the plan's).
+                year = cells.year[(sid, m["month"])]
+                assert "skipped" in (year["class"] or "")
+                for r in m["reasons"]:
+                    if r["school"] == sid:
+                        assert EN.reason(r["reason"]) in year["text"], (m["month"], sid)
                 continue
             assert cell["local"] == local[sid]
             assert _hhmm(local[sid]) in cell["text"], (m["month"], sid, cell["text"])
@@ -137,6 +144,12 @@ def test_dom_matches_the_json_plan(example: str, reports: dict[str, Any],
             assert m["status"] in (year["class"] or "")
     for s in plan["suggestions"]:
         assert s["text"] in dom
+    # Options: the worst-off school's average minutes from its preferred time per held
+    # meeting, its burden over the year divided by the meetings held (the JSON plan's).
+    want = [round(max(o["burdens"].values()) / o["metrics"]["held"]) for o in plan["options"]]
+    shown = re.findall(r'data-average="(\d+)"[^>]*>([^<]*)<', dom)
+    assert [int(a) for a, _ in shown] == want
+    assert [text for _, text in shown] == [EN.minutes(n) for n in want]
 
 
 def plan_schools(plan: dict[str, Any], best: dict[str, Any]) -> list[str]:

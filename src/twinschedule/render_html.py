@@ -148,7 +148,9 @@ def _legend(w: Words) -> str:
     items = "".join(f'<span class="{s}">{_status(s, w)}</span>{_e(w.status(s))}'
                     for s in ("scheduled", "moved", "skipped"))
     dst = w._("local time differs from the usual one (daylight saving)")
-    return (f'<p class="legend">{items} <span class="dst">*</span> {_e(dst)}</p>')
+    why = w._("Under an X: why that school cannot meet that month (a plain X: another "
+              "school cannot).")
+    return (f'<p class="legend">{items} <span class="dst">*</span> {_e(dst)}. {_e(why)}</p>')
 
 
 def _year(report: Report, w: Words) -> str:
@@ -169,6 +171,8 @@ def _year(report: Report, w: Words) -> str:
                 ) if c.shifted else ""
                 inner += (f"<br>{_e(w.day(c.local.date()))}<br>"
                           f"{_e(w.time(c.local.hour * 60 + c.local.minute))}{mark}")
+            inner += "".join(f'<span class="why" data-reason="{r}">{_e(w.reason(r))}</span>'
+                             for r in c.reasons)
             local = f' data-local="{_e(c.local.isoformat())}"' if c.local else ""
             tds.append(f'<td class="{c.status}" data-month="{_e(c.month)}"{local}>{inner}</td>')
         rows.append(f'<tr data-school="{_e(sid)}"><th class="school">{_e(names[sid])}</th>'
@@ -183,26 +187,32 @@ def _usual(option: Option, sid: str, w: Words) -> str:
     return w.time(option.usual_time(sid))
 
 
-def _options(plan: Plan, w: Words) -> str:
+def _options(report: Report, w: Words) -> str:
+    plan = report.plan
     if not plan.options:
         return ""
     schools = plan.partnership.schools
+    names = {s.id: s.name for s in schools}
     head = "".join(f"<th>{_e(x)}</th>" for x in (
         "#", w._("Rule"), *(s.name for s in schools), w._("Held"),
         w.capital(w.status("moved")), w.capital(w.status("skipped")), w._("Drift"),
-        w._("Worst burden")))
+        w._("From preferred time")))
     rows = []
-    for o in plan.options:
+    for o, worst in zip(plan.options, report.burdens, strict=True):
         m = o.metrics
         cells = [f'<td class="num">{o.rank}</td>', f"<td>{_e(w.rule(o.rule))}</td>",
                  *(f"<td>{_e(_usual(o, s.id, w))}</td>" for s in schools),
                  *(f'<td class="num">{_e(w.number(n))}</td>' for n in (m.held, m.moved,
                                                                       m.skipped, m.drift)),
-                 f'<td class="num">{_e(w.minutes(m.max_burden))}</td>']
+                 f'<td class="num" data-average="{worst.average}" '
+                 f'data-school="{_e(worst.school_id)}" title="{_e(names[worst.school_id])}">'
+                 f"{_e(w.minutes(worst.average))}</td>"]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     note = w._("Times are each school's usual local start. Drift: meetings not at a "
-                  "school's usual time. Worst burden: the most minutes, summed over the "
-                  "year, that one school's meetings lie from its preferred time.")
+               "school's usual time. From preferred time: how far, on average per "
+               "meeting held, the worst-off school's local start lies from its preferred "
+               "start (its minutes away summed over the year, divided by the meetings "
+               "held, rounded to whole minutes).")
     heading = w._("Options")
     return (f'<section><h2>{_e(heading)}</h2><table><thead><tr>{head}</tr>'
             f'</thead><tbody>{"".join(rows)}</tbody></table>'
@@ -321,7 +331,7 @@ def render(report: Report, w: Words | None = None) -> str:
     body = "".join([
         f"<header><h1>{_e(p.name)}</h1><p class=\"sub\">{_e(sub)}<br>{_e(names)}</p>"
         f"{_headline(plan, w)}</header>",
-        _week(report, w), _year(report, w), _options(plan, w), _suggestions(plan, w),
+        _week(report, w), _year(report, w), _options(report, w), _suggestions(plan, w),
         _diagnostics(plan, w), _months(plan, w),
         f"<footer>{_e(footer)}</footer>"])
     return Template(_template("report.html")).substitute(

@@ -5,8 +5,12 @@
   meeting. The typical week is the UTC week of option 1's first held meeting (of the
   horizon's first Monday when the plan has no option); like the weekly overlap of the
   diagnostics it ignores terms, closures and holidays: it is the school week.
-* The **year strip**: per month and school, the status and local start, and whether
-  the local time differs from the school's usual time (a daylight-saving shift).
+* The **year strip**: per month and school, the status and local start, whether the
+  local time differs from the school's usual time (a daylight-saving shift), and for a
+  skipped month the school's own reasons (none when only another school cannot meet).
+* Per option, the **worst-off school's average** distance from its preferred time per
+  held meeting: its burden (summed over the held meetings) divided by ``held``,
+  rounded to whole minutes as the text output rounds it (``round``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 
 from . import _zones
 from ._availability import intersect, merge
-from ._vocab import WEEKDAYS, Status
+from ._vocab import WEEKDAYS, Reason, Status
 from .calendar import default_days, wall_time
 from .model import Partnership, School
 from .outputs import Option, Plan
@@ -60,6 +64,18 @@ class YearCell:
     status: Status
     local: dt.datetime | None  # the school's local start; None when skipped
     shifted: bool  # the local time differs from the school's usual time
+    # Skipped months: this school's reasons, distinct, in the plan's order; empty when
+    # the school could meet and only another school could not. Empty when held.
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Burden:
+    """An option's worst-off school and its average distance from its preferred time."""
+
+    rank: int  # the option's rank
+    school_id: str  # the first school (file order) with the largest burden
+    average: int  # its burden divided by the meetings held, whole minutes; 0 if none
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +83,7 @@ class Report:
     plan: Plan
     week: WeekStrip
     year: tuple[tuple[str, tuple[YearCell, ...]], ...]  # (school id, a cell per month)
+    burdens: tuple[Burden, ...]  # one per option, in rank order
     made: dt.datetime  # when the report was made (aware)
     tzdata: str
     holidays: str  # the holidays package's version
@@ -159,16 +176,33 @@ def year_strip(plan: Plan) -> tuple[tuple[str, tuple[YearCell, ...]], ...]:
         cells = []
         for m in best.meetings:
             when = m.local_start(s.id)
+            own: tuple[Reason, ...] = ()
+            if m.status == "skipped":
+                own = tuple(dict.fromkeys(r.reason for r in m.reasons if r.school == s.id))
             cells.append(YearCell(month=m.month, status=m.status, local=when,
                                   shifted=when is not None
-                                  and when.hour * 60 + when.minute != usual))
+                                  and when.hour * 60 + when.minute != usual,
+                                  reasons=own))
         out.append((s.id, tuple(cells)))
     return tuple(out)
+
+
+def worst_burden(option: Option) -> Burden:
+    """The worst-off school of ``option`` (largest burden; the first in file order on a
+    tie) and its average distance from its preferred time per held meeting."""
+    school_id, burden = option.burdens[0]
+    for sid, b in option.burdens[1:]:
+        if b > burden:
+            school_id, burden = sid, b
+    held = option.metrics.held
+    return Burden(rank=option.rank, school_id=school_id,
+                  average=round(burden / held) if held else 0)
 
 
 def build(plan: Plan, *, made: dt.datetime, holidays: str, program: str) -> Report:
     """The report of ``plan``, made at ``made`` (an aware datetime: the caller's clock or
     ``SOURCE_DATE_EPOCH``) with the holidays package version ``holidays`` by
     ``program`` (name and version)."""
-    return Report(plan=plan, week=week_strip(plan), year=year_strip(plan), made=made,
+    return Report(plan=plan, week=week_strip(plan), year=year_strip(plan),
+                  burdens=tuple(worst_burden(o) for o in plan.options), made=made,
                   tzdata=plan.tzdata, holidays=holidays, program=program)
