@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import _zones
+from ._units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
     import icalendar
@@ -248,9 +249,9 @@ def vtimezone(name: str, start: dt.date, end: dt.date) -> icalendar.Timezone:
     if _zones.canonical(name) is None:
         raise KeyError(name)
     tzid = name
-    first = (_zones.day_number(start) - MARGIN_DAYS) * 1440
-    last = (_zones.day_number(end) + MARGIN_DAYS) * 1440
-    probe = _zones.timeline(tzid, first, last + PROBE_DAYS * 1440).transitions
+    first = (_zones.day_number(start) - MARGIN_DAYS) * MINUTES_PER_DAY
+    last = (_zones.day_number(end) + MARGIN_DAYS) * MINUTES_PER_DAY
+    probe = _zones.timeline(tzid, first, last + PROBE_DAYS * MINUTES_PER_DAY).transitions
     transitions = [tr for tr in probe if tr.at <= last]
     future = [tr for tr in probe if tr.at > last]
 
@@ -259,7 +260,7 @@ def vtimezone(name: str, start: dt.date, end: dt.date) -> icalendar.Timezone:
         observances = [_Observance(tr) for tr in transitions]
     # Before its first onset a VTIMEZONE says nothing (ical.js then uses UTC): make sure
     # an observance holds from before the horizon (always so for yearly DST zones).
-    cover_from = (_zones.day_number(start) - 2) * 1440
+    cover_from = (_zones.day_number(start) - 2) * MINUTES_PER_DAY
     if not transitions or transitions[0].at > cover_from:
         observances.insert(0, _steady(tzid, first, standard=not transitions))
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import tzdata
 
-from ._units import TIMELINE_MARGIN_DAYS
+from ._units import MINUTES_PER_DAY, TIMELINE_MARGIN_DAYS
 
 IANA_VERSION: str = tzdata.IANA_VERSION
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -300,6 +300,6 @@ def timeline(name: str, first: int, last: int) -> Timeline:
 def timeline_for_dates(name: str, start: date, end: date, *,
                        margin_days: int = TIMELINE_MARGIN_DAYS) -> Timeline:
     """A timeline covering local dates ``start``..``end`` with a margin on both sides."""
-    first = (day_number(start) - margin_days) * 1440
-    last = (day_number(end) + 1 + margin_days) * 1440
+    first = (day_number(start) - margin_days) * MINUTES_PER_DAY
+    last = (day_number(end) + 1 + margin_days) * MINUTES_PER_DAY
     return timeline(name, first, last)

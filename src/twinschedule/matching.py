@@ -44,6 +44,7 @@ from . import _zones
 from ._availability import local_days
 from ._bitslice import add as _add
 from ._bitslice import equal as _equal
+from ._units import MINUTES_PER_DAY, OFFSET_SPREAD, weekday_of_day
 from ._vocab import WEEKDAYS
 from .calendar import build_calendar
 from .errors import ConfigError, Problem
@@ -119,7 +120,7 @@ class _Sketch:
     def distance(self, minute: int, diffs: frozenset[int]) -> int:
         """A lower bound of the burden of one meeting at anchor wall minute ``minute``
         when the school's clock differs from the anchor's by one of ``diffs``."""
-        return min(abs((minute + d) % 1440 - p) for d in diffs for p in self.prefs)
+        return min(abs((minute + d) % MINUTES_PER_DAY - p) for d in diffs for p in self.prefs)
 
 
 @dataclass(slots=True)
@@ -151,21 +152,22 @@ class _Pool:
             for off in (tl.initial, *(t.after for t in tl.transitions)):
                 g = math.gcd(g, off)
         self.g = g = g or 1
-        self.dbits = 1440 // g
-        self.lo = (self.first_day - 3) * 1440 // g * g
-        self.size = ((self.last_day + 4) * 1440 - self.lo) // g + 1
+        self.dbits = MINUTES_PER_DAY // g
+        self.lo = (self.first_day - 3) * MINUTES_PER_DAY // g * g
+        self.size = ((self.last_day + 4) * MINUTES_PER_DAY - self.lo) // g + 1
         self._zones: dict[str, _Zone] = {}
         for z, tl in tls.items():
-            pieces = list(local_days(tl, (self.first_day - 2) * 1440 - 26 * 60,
-                                      (self.last_day + 3) * 1440 + 26 * 60))
+            pieces = list(local_days(tl, (self.first_day - 2) * MINUTES_PER_DAY - OFFSET_SPREAD,
+                                      (self.last_day + 3) * MINUTES_PER_DAY + OFFSET_SPREAD))
             runs: list[tuple[int, int, int]] = []
             for u0, u1, _, off in pieces:
                 if runs and runs[-1][2] == off and runs[-1][1] == u0 + off:
                     runs[-1] = (runs[-1][0], u1 + off, off)
                 else:
                     runs.append((u0 + off, u1 + off, off))
-            near = frozenset(t // 1440 + k for t in tl.changes_between(
-                pieces[0][0] - 3 * 1440, pieces[-1][1] + 3 * 1440) for k in range(-3, 4))
+            changes = tl.changes_between(pieces[0][0] - 3 * MINUTES_PER_DAY,
+                                         pieces[-1][1] + 3 * MINUTES_PER_DAY)
+            near = frozenset(t // MINUTES_PER_DAY + k for t in changes for k in range(-3, 4))
             self._zones[z] = _Zone(tl=tl, pieces=pieces, runs=runs, near=near)
         self.keys = [dataclasses.replace(s, id="", name="") for s in n.schools]
         self._class: dict[School, int] = {}
@@ -243,13 +245,13 @@ class _Pool:
         valid = 0
         wbits = 7 * dbits
         for w0, w1, off in zone.runs:
-            w0, w1 = max(w0, first * 1440), min(w1, (last + 1) * 1440)
+            w0, w1 = max(w0, first * MINUTES_PER_DAY), min(w1, (last + 1) * MINUTES_PER_DAY)
             if w0 >= w1 or not week:
                 continue
-            monday = (w0 // 1440) - ((w0 // 1440) + 3) % 7  # day number of a Monday
-            weeks = ((w1 - 1) // 1440 - monday) // 7 + 1
+            monday = w0 // MINUTES_PER_DAY - weekday_of_day(w0 // MINUTES_PER_DAY)  # a Monday
+            weeks = ((w1 - 1) // MINUTES_PER_DAY - monday) // 7 + 1
             pattern = week * (((1 << (weeks * wbits)) - 1) // ((1 << wbits) - 1))
-            base = monday * 1440
+            base = monday * MINUTES_PER_DAY
             q0, q1 = -((base - w0) // g), -((base - w1) // g)  # wall bits [q0, q1)
             pattern &= (1 << q1) - (1 << q0)
             shift = (base - off - lo) // g
@@ -261,10 +263,10 @@ class _Pool:
         for u0, u1, day, off in zone.pieces:
             if day < first or day > last or day not in zone.near:
                 continue
-            wd = WEEKDAYS[(day + 3) % 7]
+            wd = WEEKDAYS[weekday_of_day(day)]
             if wd not in days:
                 continue
-            ml = day * 1440 - off
+            ml = day * MINUTES_PER_DAY - off
             for w in s.windows_on(wd):
                 a_ = max(u0, ml + w.start)
                 b_ = min(u1 - 1, ml + w.end - dur + _PAD)
@@ -314,7 +316,7 @@ class _Pool:
         g, lo, size, step = self.g, self.lo, self.size, n.step
         bufs: dict[tuple[int, int], bytearray] = {}
         for u0, u1, day, off in self._zones[zone].pieces:
-            if not self.first_day <= day <= self.last_day or (day + 3) % 7 not in allowed:
+            if not self.first_day <= day <= self.last_day or weekday_of_day(day) not in allowed:
                 continue
             d = _zones.from_day_number(day)
             buf = bufs.get((d.year, d.month))
@@ -333,8 +335,8 @@ class _Pool:
             buf.reverse()
             m = int(buf, 2)
             union |= m
-            d0 = _zones.day_number(dt.date(y, mo, 1)) * 1440
-            d1 = d0 + 32 * 1440
+            d0 = _zones.day_number(dt.date(y, mo, 1)) * MINUTES_PER_DAY
+            d1 = d0 + 32 * MINUTES_PER_DAY
             parts: list[tuple[int | None, int]] = []
             ua, ub = 1 << 62, -(1 << 62)
             for w0, w1, off in self._zones[zone].runs:

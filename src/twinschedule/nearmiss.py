@@ -25,9 +25,10 @@ from ._availability import (
     anchor_days,
     school_availability,
 )
+from ._units import MINUTES_PER_DAY
 from ._vocab import NTHS, WEEKDAYS, nth_of
 from .calendar import SchoolCalendar, build_calendars
-from .model import Conflict, Rule
+from .model import Conflict, Partnership, Rule
 from .outputs import NearMiss, Plan
 from .rules import months, nth_weekday
 
@@ -51,28 +52,19 @@ def near_miss(plan: Plan, *, calendars: tuple[SchoolCalendar, ...] | None = None
         school_availability(c) for c in cals]
     grids = anchor_grids if anchor_grids is not None else {}
     first_day = _zones.day_number(p.start)
-    last_day = _zones.day_number(p.end)
-    n = 1440 // p.step
+    n = MINUTES_PER_DAY // p.step
     full = (1 << n) - 1
     names = [p.anchor] if p.anchor else list(dict.fromkeys(s.timezone for s in p.schools))
     best: tuple[tuple[int, int, int, int, int, int], Rule, list[int], int] | None = None
     starts = [GridStarts([av.valid], p.step, av.first, av.last) for av in avs]
     for ai, anchor in enumerate(names):
-        days = grids.get((anchor, p.duration))
-        if days is None:
-            tl = _zones.timeline_for_dates(anchor, p.start, p.end)
-            days = grids[(anchor, p.duration)] = anchor_days(tl, first_day, last_day,
-                                                             p.step, p.duration)
+        days = _anchor_days(p, anchor, grids)
         # Per school, the grid times of every anchor date that the school accepts.
         masks = [[s.mask(day.pieces) for day in days] for s in starts]
         for nth in p.weeks:
             for wd_code in p.weekdays:
                 wd = WEEKDAYS.index(wd_code)
-                idxs = []
-                for y, mo in months(p.start, p.end):
-                    d = nth_weekday(y, mo, wd, nth)
-                    if p.start <= d <= p.end:
-                        idxs.append(_zones.day_number(d) - first_day)
+                idxs = [_zones.day_number(d) - first_day for d in _nominal_dates(p, wd, nth)]
                 if not idxs:
                     continue
                 excluded = 0
@@ -105,6 +97,27 @@ def near_miss(plan: Plan, *, calendars: tuple[SchoolCalendar, ...] | None = None
                     failures=tuple(_why(plan, cals, rule, i, f) for i, f in enumerate(fails)))
 
 
+def _anchor_days(p: Partnership, anchor: str,
+                 grids: dict[tuple[str, int], list[AnchorDay]]) -> list[AnchorDay]:
+    """The anchor dates' grids of ``anchor`` (cached in ``grids``, as the planner does)."""
+    days = grids.get((anchor, p.duration))
+    if days is None:
+        tl = _zones.timeline_for_dates(anchor, p.start, p.end)
+        days = grids[(anchor, p.duration)] = anchor_days(
+            tl, _zones.day_number(p.start), _zones.day_number(p.end), p.step, p.duration)
+    return days
+
+
+def _nominal_dates(p: Partnership, wd: int, nth: int) -> list[dt.date]:
+    """The nominal dates of the (nth, weekday) rule in the horizon, month by month."""
+    out = []
+    for y, mo in months(p.start, p.end):
+        d = nth_weekday(y, mo, wd, nth)
+        if p.start <= d <= p.end:
+            out.append(d)
+    return out
+
+
 def _why(plan: Plan, cals: tuple[SchoolCalendar, ...], rule: Rule, i: int, fails: int
          ) -> tuple[str, int, tuple[Conflict, ...]]:
     """(school id, months it rules the rule out, the conflicts of its month with the
@@ -114,10 +127,7 @@ def _why(plan: Plan, cals: tuple[SchoolCalendar, ...], rule: Rule, i: int, fails
     zone = _zones.get_zone(rule.anchor)
     if fails:
         seen: list[tuple[Conflict, ...]] = []
-        for y, mo in months(p.start, p.end):
-            d = nth_weekday(y, mo, WEEKDAYS.index(rule.weekday), rule.nth)
-            if not p.start <= d <= p.end:
-                continue
+        for d in _nominal_dates(p, WEEKDAYS.index(rule.weekday), rule.nth):
             start = dt.datetime(d.year, d.month, d.day, rule.time // 60, rule.time % 60,
                                 tzinfo=zone)
             got = cal.conflicts(start, start + dt.timedelta(minutes=p.duration))

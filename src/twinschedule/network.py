@@ -34,6 +34,7 @@ from ._availability import (
     anchor_days,
     school_availability,
 )
+from ._units import MINUTES_PER_DAY
 from ._vocab import NTHS, WEEKDAYS, nth_of
 from .calendar import SchoolCalendar, build_calendar
 from .model import Network, Rule, School
@@ -140,7 +141,7 @@ class _Search:
     def __init__(self, n: Network, *, share: bool = True) -> None:
         self.n = n
         self.step = n.step
-        self.times = 1440 // n.step
+        self.times = MINUTES_PER_DAY // n.step
         self.full = (1 << self.times) - 1
         self.first_day = _zones.day_number(n.start)
         self.last_day = _zones.day_number(n.end)
@@ -284,7 +285,7 @@ class _Search:
         key = (gi, s)
         got = self._local.get(key)
         if got is None:
-            got = self._local[key] = divmod(s + self.groups[gi].tl.offset(s), 1440)
+            got = self._local[key] = divmod(s + self.groups[gi].tl.offset(s), MINUTES_PER_DAY)
         return got
 
     def _default_prefer(self, gi: int, day: int) -> int:

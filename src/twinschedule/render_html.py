@@ -16,6 +16,7 @@ from importlib import resources
 from string import Template
 
 from . import _zones
+from ._units import MINUTES_PER_DAY
 from ._vocab import Status
 from .i18n import Words, words
 from .outputs import Meeting, Option, Plan
@@ -45,7 +46,7 @@ _GAP = 3
 
 def _bars(spans: tuple[Span, ...], day: int, y: int, cls: str) -> list[str]:
     out = []
-    lo, hi = day * 1440, (day + 1) * 1440
+    lo, hi = day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY
     for s in spans:
         a, b = max(s.start, lo), min(s.end, hi)
         if a < b:
@@ -104,8 +105,8 @@ def _week_svg(week: WeekStrip, w: Words) -> str:
         parts.append(f'<rect x="{_LABEL}" y="{y}" width="{24 * _HOUR}" height="{_BAR}" '
                      'fill="#f4f4f4"/>')
         parts += _bars(week.overlap, d, y, "all")
-        if week.meeting is not None and d * 1440 <= week.meeting.start < (d + 1) * 1440:
-            mx = _LABEL + (week.meeting.start - d * 1440) * _HOUR / 60
+        if week.meeting is not None and week.meeting.start // MINUTES_PER_DAY == d:
+            mx = _LABEL + (week.meeting.start - d * MINUTES_PER_DAY) * _HOUR / 60
             mw = max(3.0, (week.meeting.end - week.meeting.start) * _HOUR / 60)
             y0 = y - len(week.rows) * (_BAR + _GAP) - 2
             parts.append(f'<rect class="meet" x="{mx:.1f}" y="{y0}" width="{mw:.1f}" '
@@ -123,7 +124,8 @@ def _week(report: Report, w: Words) -> str:
     week = report.week
     if week.meeting is not None:
         note = w._("The chosen meeting (outlined) on {day}, in the week of {monday}.",
-                      day=w.date(week.monday + dt.timedelta(days=week.meeting.start // 1440)),
+                      day=w.date(week.monday + dt.timedelta(
+                          days=week.meeting.start // MINUTES_PER_DAY)),
                       monday=w.date(week.monday))
     else:
         note = w._("The week of {monday}.", monday=w.date(week.monday))

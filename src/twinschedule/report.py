@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 from . import _zones
 from ._availability import intersect, merge
+from ._units import MINUTES_PER_DAY
 from ._vocab import WEEKDAYS, Reason, Status
 from .calendar import default_days, wall_time
 from .model import Partnership, School
 from .outputs import Option, Plan
 
-WEEK_MINUTES = 7 * 1440
+WEEK_MINUTES = 7 * MINUTES_PER_DAY
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,13 +113,13 @@ def _spans(school: School, monday: dt.date) -> list[tuple[int, int]]:
 
 
 def _on_day(spans: tuple[Span, ...], day: int) -> tuple[tuple[int, int], ...]:
-    lo, hi = day * 1440, (day + 1) * 1440
+    lo, hi = day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY
     return tuple((max(s.start, lo) - lo, min(s.end, hi) - lo) for s in spans
                  if s.start < hi and s.end > lo)
 
 
 def _day_runs(rows: tuple[WeekRow, ...], meeting: Span | None) -> tuple[tuple[int, int], ...]:
-    meeting_day = meeting.start // 1440 if meeting is not None else None
+    meeting_day = meeting.start // MINUTES_PER_DAY if meeting is not None else None
     runs: list[tuple[int, int]] = []
     last: object = None
     for d in range(7):

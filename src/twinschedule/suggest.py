@@ -24,6 +24,7 @@ from typing import Any
 
 from . import _zones, config
 from ._availability import AnchorDay, SchoolAvailability, intersect, school_availability
+from ._units import MINUTES_PER_DAY, OFFSET_SPREAD
 from ._vocab import NTHS, WEEKDAYS, Weekday
 from .calendar import SchoolCalendar, build_calendar, build_calendars
 from .i18n import Nn_, Words, words
@@ -80,7 +81,7 @@ def _shift(windows: tuple[Window, ...], direction: str, minutes: int) -> tuple[W
         ws[i] = Window(start=max(0, ws[i].start - minutes), end=ws[i].end)
     else:
         i = max(range(len(ws)), key=lambda j: ws[j].end)
-        ws[i] = Window(start=ws[i].start, end=min(1440, ws[i].end + minutes))
+        ws[i] = Window(start=ws[i].start, end=min(MINUTES_PER_DAY, ws[i].end + minutes))
     return tuple(ws)
 
 
@@ -218,7 +219,7 @@ class _Reuse:
     def anything(self) -> list[SchoolAvailability]:
         """Every school open all day for the shortest meeting: a superset of what any
         change of the family can make valid (none changes open days or busy times)."""
-        day = (Window(start=0, end=1440),)
+        day = (Window(start=0, end=MINUTES_PER_DAY),)
         shortest = min(self.p.duration, MIN_DURATION)
         return [self._wider(i, day, (), shortest) for i in range(len(self.cals))]
 
@@ -258,11 +259,6 @@ class _Reuse:
         return self.avs
 
 
-#: More than any UTC offset (minutes): a start whose local date in some zone is in a
-#: month lies within this margin of that month's UTC-midnight bounds.
-_OFFSET_MARGIN = 26 * 60
-
-
 def held_bound(q: Partnership, avs: Sequence[SchoolAvailability]) -> int:
     """An upper bound of the meetings any rule of ``q`` can hold: the months of the
     horizon in which some start is valid for every school at once (ignoring the grid,
@@ -276,8 +272,8 @@ def held_bound(q: Partnership, avs: Sequence[SchoolAvailability]) -> int:
     j = 0
     for y, m in months(q.start, q.end):
         ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
-        lo = _zones.day_number(dt.date(y, m, 1)) * 1440 - _OFFSET_MARGIN
-        hi = _zones.day_number(dt.date(ny, nm, 1)) * 1440 + _OFFSET_MARGIN
+        lo = _zones.day_number(dt.date(y, m, 1)) * MINUTES_PER_DAY - OFFSET_SPREAD
+        hi = _zones.day_number(dt.date(ny, nm, 1)) * MINUTES_PER_DAY + OFFSET_SPREAD
         while j < len(common) and common[j][1] < lo:
             j += 1
         # The intervals are sorted and disjoint: the first one ending at or after ``lo``
