@@ -330,8 +330,10 @@ class Grid:
         """The position of UTC minute ``minute`` (of this phase) on the grid."""
         return (minute - self.phase) // self.step - self.base
 
-    def encode(self, intervals: Intervals) -> GridMask:
-        """The grid positions inside ``intervals``, built as a string of bits (C speed)."""
+    def bits(self, intervals: Intervals) -> str:
+        """``'1'`` at each grid position inside ``intervals`` (sorted, disjoint,
+        inclusive), ``'0'`` elsewhere, position 0 first; built with C-speed string
+        operations."""
         parts: list[str] = []
         pos = 0
         size = self.size
@@ -344,7 +346,11 @@ class Grid:
             parts.append("1" * (ib - ia + 1))
             pos = ib + 1
         parts.append("0" * (size - pos))
-        return int("".join(parts)[::-1], 2)
+        return "".join(parts)
+
+    def encode(self, intervals: Intervals) -> GridMask:
+        """The grid positions inside ``intervals`` as a mask (bit ``k``: position ``k``)."""
+        return int(self.bits(intervals)[::-1], 2)
 
 
 class GridStarts:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from . import _zones
 from ._availability import (
     AnchorDay,
+    Grid,
     Intervals,
     anchor_days,
     school_availability,
@@ -118,23 +119,6 @@ class _Family:
     keep: int  # grid times that are candidates (not excluded on any nominal date)
 
 
-def _grid_string(valid: Intervals, phase: int, step: int, base: int, size: int) -> str:
-    """``'1'`` at position ``n - base`` when UTC minute ``phase + n * step`` is in
-    ``valid`` (a sorted list of disjoint inclusive intervals)."""
-    parts: list[str] = []
-    pos = 0
-    for a, b in valid:
-        ia = max(pos, -((phase - a) // step) - base)
-        ib = min(size - 1, (b - phase) // step - base)
-        if ia > ib:
-            continue
-        parts.append("0" * (ia - pos))
-        parts.append("1" * (ib - ia + 1))
-        pos = ib + 1
-    parts.append("0" * (size - pos))
-    return "".join(parts)
-
-
 class _Search:
     """The candidate grid of a network and every group's rows on it."""
 
@@ -221,9 +205,8 @@ class _Search:
         step, times = self.step, self.times
         strings: dict[int, tuple[str, int]] = {}
         for phase in sorted({c % step for d in self.days for _, _, c in d.pieces}):
-            base = (lo - phase) // step
-            size = (hi - phase) // step - base + 1
-            strings[phase] = (_grid_string(valid, phase, step, base, size), base)
+            grid = Grid.covering(phase, step, lo, hi)
+            strings[phase] = (grid.bits(valid), grid.base)
         zeros = "0" * times
         out = []
         for m, per_family in enumerate(self._slices):

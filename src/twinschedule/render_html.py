@@ -180,9 +180,17 @@ def _year(report: Report, w: Words) -> str:
         rows.append(f'<tr data-school="{_e(sid)}"><th class="school">{_e(names[sid])}</th>'
                     f'{"".join(tds)}</tr>')
     heading = w._("The year, school by school (local times)")
-    return (f'<section><h2>{_e(heading)}</h2>'
-            f'<table class="year"><thead><tr><th class="school"></th>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>{_legend(w)}</section>')
+    return _table_section(heading, "year", f'<th class="school"></th>{head}', rows,
+                          after=_legend(w))
+
+
+def _table_section(heading: str, cls: str, head: str, rows: list[str], *,
+                   after: str = "") -> str:
+    """A titled section holding one table (``head``: the header cells, ``rows``: the
+    body's ``<tr>`` elements) and ``after`` it, e.g. a legend."""
+    table = f'<table class="{cls}">' if cls else "<table>"
+    return (f'<section><h2>{_e(heading)}</h2>{table}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>{after}</section>')
 
 
 def _usual(option: Option, sid: str, w: Words) -> str:
@@ -216,9 +224,7 @@ def _options(report: Report, w: Words) -> str:
                "start (its minutes away summed over the year, divided by the meetings "
                "held, rounded to whole minutes).")
     heading = w._("Options")
-    return (f'<section><h2>{_e(heading)}</h2><table><thead><tr>{head}</tr>'
-            f'</thead><tbody>{"".join(rows)}</tbody></table>'
-            f'<p class="legend">{_e(note)}</p></section>')
+    return _table_section(heading, "", head, rows, after=f'<p class="legend">{_e(note)}</p>')
 
 
 def _suggestions(plan: Plan, w: Words) -> str:
@@ -273,9 +279,7 @@ def _months(plan: Plan, w: Words) -> str:
         rows.append(f'<tr data-month="{_e(m.month)}" data-status="{m.status}">'
                     f"{''.join(cells)}</tr>")
     heading = w._("Month by month (each school in its own local time)")
-    return (f'<section><h2>{_e(heading)}'
-            f'</h2><table class="months"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></section>')
+    return _table_section(heading, "months", head, rows)
 
 
 def _diagnostics(plan: Plan, w: Words) -> str:
