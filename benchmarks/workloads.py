@@ -163,3 +163,18 @@ def wide(n_schools: int, *, step: int = 15, months: int | None = None) -> dict[s
                             "start": start, "end": horizon_end(start, months=months or 12),
                             "duration": 45, "step": step},
             "schools": schools}
+
+
+#: Madrid and Mexico City, 2026-27: a partnership where five single changes would hold
+#: more meetings (the suggestions' test and benchmark case; not a shipped example).
+MADRID_MEXICO: dict[str, Any] = {
+    "partnership": {"id": "madrid-mexico", "name": "Madrid - Mexico City",
+                    "start": "2026-09-01", "end": "2027-06-30", "duration": 45,
+                    "weekdays": ["TU", "WE", "TH"], "step": 30, "top": 3},
+    "schools": [
+        {"id": "madrid", "name": "IES San Isidro", "timezone": "Europe/Madrid",
+         "country": "ES", "subdivision": "MD", "hours": ["08:30-14:30"]},
+        {"id": "mexico", "name": "Colegio de San Ildefonso",
+         "timezone": "America/Mexico_City", "country": "MX", "hours": ["07:00-13:30"]},
+    ],
+}

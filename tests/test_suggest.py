@@ -21,24 +21,15 @@ from conftest import EXAMPLES, ROOT
 from hypothesis import given, settings
 from strategies import partnerships
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from workloads import MADRID_MEXICO
+
 import twinschedule
 from twinschedule import config
 from twinschedule.outputs import rule_dict
 from twinschedule.planner import plan as planner_plan
 from twinschedule.rules import months
 from twinschedule.suggest import MAX_SUGGESTIONS, apply_patch, changed, changes
-
-MADRID_MEXICO: dict[str, Any] = {
-    "partnership": {"id": "madrid-mexico", "name": "Madrid - Mexico City",
-                    "start": "2026-09-01", "end": "2027-06-30", "duration": 45,
-                    "weekdays": ["TU", "WE", "TH"], "step": 30, "top": 3},
-    "schools": [
-        {"id": "madrid", "name": "IES San Isidro", "timezone": "Europe/Madrid",
-         "country": "ES", "subdivision": "MD", "hours": ["08:30-14:30"]},
-        {"id": "mexico", "name": "Colegio de San Ildefonso",
-         "timezone": "America/Mexico_City", "country": "MX", "hours": ["07:00-13:30"]},
-    ],
-}
 
 
 def _file(p: twinschedule.Partnership) -> dict[str, Any]:
