@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
+# Copies of the public conformance cases the tests need (tests/conformance/README.md).
+CONFORMANCE = ROOT / "tests" / "conformance"
 
 settings.register_profile("dev", max_examples=50, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

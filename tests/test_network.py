@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SHARED
+from conftest import CONFORMANCE, ROOT
 from hypothesis import given, reject
 from hypothesis import strategies as st
 from strategies import TRICKY_ZONES, WEEKDAYS, schools
@@ -27,7 +27,7 @@ from network_bruteforce import reference_network, view
 
 REQUIRED_ZONES = ["Australia/Lord_Howe", "Asia/Kathmandu", "Pacific/Chatham",
                   "Africa/Casablanca", "America/Santiago"]
-CASES = SHARED / "conformance" / "network"
+CASES = CONFORMANCE / "network"
 
 
 @st.composite

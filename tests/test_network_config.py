@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHARED
+from conftest import CONFORMANCE as _COPIES
 
 import twinschedule
 from twinschedule.errors import ConfigError
 from twinschedule.model import Network
 
-CONFORMANCE = SHARED / "conformance" / "network" / "cases"
+CONFORMANCE = _COPIES / "network" / "cases"
 
 BASE: dict[str, Any] = {
     "network": {"id": "esha", "name": "ESHA webinar", "start": "2026-09-01",

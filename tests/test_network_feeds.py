@@ -15,7 +15,7 @@ import icalendar
 import icaljs
 import pytest
 import recurring_ical_events
-from conftest import EXAMPLES, SHARED
+from conftest import CONFORMANCE, EXAMPLES
 from hypothesis import given, settings
 from test_network import REQUIRED_ZONES, load, networks
 
@@ -23,7 +23,7 @@ import twinschedule
 from twinschedule.network_outputs import NetworkPlan
 
 STAMP = dt.datetime(2026, 8, 1, 12, 0, tzinfo=dt.UTC)
-CASES = SHARED / "conformance" / "network" / "cases"
+CASES = CONFORMANCE / "network" / "cases"
 Occ = list[tuple[str, dt.datetime]]
 
 

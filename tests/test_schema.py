@@ -10,11 +10,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import EXAMPLES, ROOT, SHARED
+from conftest import CONFORMANCE, EXAMPLES, ROOT
 
 SCHEMA = json.loads((ROOT / "docs" / "plan.schema.json").read_text())
 FILES = (sorted(p for p in EXAMPLES.glob("**/*.toml") if "networks" not in p.parts)
-         + sorted((SHARED / "conformance" / "cases").glob("*.toml")))  # when ../shared is there
+         + sorted((CONFORMANCE / "cases").glob("*.toml")))  # copies of the public cases
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
