@@ -1,7 +1,7 @@
 """A straightforward brute-force planner written from planning.md.
 
 It shares no code with twinschedule's search (``planner``, ``_availability``,
-``rules``) but the definition of the ranking key (``twinschedule.ranking.RankKey``, the
+``rules``) but the definition of the ranking key (``twinschedule.core.ranking.RankKey``, the
 tuple of planning.md with names): it enumerates every candidate rule, and for each one
 every month's nominal meeting and, when needed, every other date of the month,
 converting each meeting with ``zoneinfo`` and judging it with the readable calendar checks
@@ -23,13 +23,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from twinschedule._zones import get_zone
-from twinschedule.calendar import build_calendars
-from twinschedule.ranking import RankKey
+from twinschedule._tz.zones import get_zone
+from twinschedule.core.calendar import build_calendars
+from twinschedule.core.ranking import RankKey
 
 if TYPE_CHECKING:
+    from twinschedule.core.plan import Plan
     from twinschedule.model import Partnership, School
-    from twinschedule.outputs import Plan
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ONE_MICROSECOND = dt.timedelta(microseconds=1)

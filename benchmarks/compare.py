@@ -110,7 +110,10 @@ def child_main(argv: list[str]) -> None:
     src, _, root, case, mode, runs = argv
     warnings.filterwarnings("ignore", message="Requested Holidays are available only")
     import twinschedule
-    from twinschedule.planner import plan as search  # the search core alone, both sides
+    try:  # the search core alone, both sides (the module moved into core/ with #20)
+        from twinschedule.core.planner import plan as search
+    except ImportError:
+        from twinschedule.planner import plan as search  # type: ignore[no-redef]
 
     if not twinschedule.__file__ or not twinschedule.__file__.startswith(src):
         raise RuntimeError(f"{twinschedule.__file__} is not under {src}")

@@ -33,8 +33,8 @@ sys.path.insert(0, str(HERE))
 from match_pools import distinct, shared  # noqa: E402
 
 import twinschedule  # noqa: E402
-from twinschedule.batch import match_all, process_pool  # noqa: E402
-from twinschedule.matching import _Pool  # noqa: E402
+from twinschedule.network.batch import match_all, process_pool  # noqa: E402
+from twinschedule.network.matching import _Pool  # noqa: E402
 
 warnings.filterwarnings("ignore", message="Requested Holidays are available only")
 BEGIN, FINISH = "<!-- match-benchmarks -->", "<!-- /match-benchmarks -->"

@@ -40,7 +40,7 @@ from make_networks import WORLD, network, to_toml  # noqa: E402
 from network_bruteforce import reference_network, view  # noqa: E402
 
 import twinschedule  # noqa: E402
-from twinschedule.network import plan_network  # noqa: E402
+from twinschedule.network.webinar import plan_network  # noqa: E402
 
 warnings.filterwarnings("ignore", message="Requested Holidays are available only")
 START, END = dt.date(2026, 9, 1), dt.date(2027, 7, 31)
@@ -92,7 +92,7 @@ def peak_mb(n_schools: int, sessions: int) -> float:
 
 
 def groups(n: twinschedule.Network) -> int:
-    from twinschedule.network import calendar_key
+    from twinschedule.network.webinar import calendar_key
 
     return len({calendar_key(s) for s in n.schools})
 

@@ -14,8 +14,8 @@ from bruteforce import WEEKDAY_CODES as WEEKDAYS
 from bruteforce import months_between, nth_weekday
 from bruteforce import preferred_start as prefer
 
-from twinschedule._zones import get_zone
-from twinschedule.calendar import build_calendar
+from twinschedule._tz.zones import get_zone
+from twinschedule.core.calendar import build_calendar
 from twinschedule.model import Network
 
 NTHS = [1, 2, 3, 4, -1]

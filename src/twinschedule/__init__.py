@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, OutputError, Problem, TwinScheduleError
+from twinschedule.errors import ConfigError, OutputError, Problem, TwinScheduleError
 
 if TYPE_CHECKING:  # the model and plan types are imported on first use (fast import)
     from concurrent.futures import Executor
 
-    from ._zones import IANA_VERSION as TZDATA_VERSION
-    from .matching import Match, Partner
-    from .model import (
+    from twinschedule._tz.zones import IANA_VERSION as TZDATA_VERSION
+    from twinschedule.core.plan import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
+    from twinschedule.model import (
         Busy,
         Conflict,
         DateRange,
@@ -34,20 +34,20 @@ if TYPE_CHECKING:  # the model and plan types are imported on first use (fast im
         TimedEvent,
         Window,
     )
-    from .network_outputs import NetworkOption, NetworkPlan, Session
-    from .outputs import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
+    from twinschedule.network.matching import Match, Partner
+    from twinschedule.network.outputs import NetworkOption, NetworkPlan, Session
 
 _LAZY = {
-    "TZDATA_VERSION": ("._zones", "IANA_VERSION"),
+    "TZDATA_VERSION": ("._tz.zones", "IANA_VERSION"),
     **{name: (".model", name) for name in (
         "Busy", "Conflict", "DateRange", "Partnership", "Rule", "School", "TimedEvent",
         "Window")},
     "Network": (".model", "Network"),
-    "Match": (".matching", "Match"),
-    "Partner": (".matching", "Partner"),
-    **{name: (".network_outputs", name) for name in (
+    "Match": (".network.matching", "Match"),
+    "Partner": (".network.matching", "Partner"),
+    **{name: (".network.outputs", name) for name in (
         "NetworkOption", "NetworkPlan", "Session")},
-    **{name: (".outputs", name) for name in (
+    **{name: (".core.plan", name) for name in (
         "Diagnostics", "Meeting", "Metrics", "Option", "Plan", "WeeklyOverlap")},
 }
 
@@ -132,9 +132,9 @@ def from_dict(data: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
       partnership.duration: required
       schools: a partnership needs at least 2 schools, got 0
     """
-    from . import _io
-    from . import config as _config
-    from ._ics_import import import_ics
+    from twinschedule import _io
+    from twinschedule.config import partnership as _config
+    from twinschedule.ical.importer import import_ics
 
     read = _io.ics_reader(Path(base_dir)) if base_dir is not None else None
     return _config.from_dict(data, read_ics=read, import_ics=import_ics)
@@ -146,9 +146,9 @@ def load(path: str | Path) -> Partnership:
     Imported calendars (``closures_ics``) are read relative to the file's folder.
     Raises ``ConfigError`` naming the file and every problem.
     """
-    from . import _io
-    from . import config as _config
-    from ._ics_import import import_ics
+    from twinschedule import _io
+    from twinschedule.config import partnership as _config
+    from twinschedule.ical.importer import import_ics
 
     path = Path(path)
     data = _io.read_document(path)
@@ -158,7 +158,7 @@ def load(path: str | Path) -> Partnership:
 
 def to_dict(partnership: Partnership) -> dict[str, Any]:
     """A partnership as the dict structure of a partnership file (``from_dict``'s input)."""
-    from . import config as _config
+    from twinschedule.config import partnership as _config
 
     return _config.to_dict(partnership)
 
@@ -173,7 +173,7 @@ def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = Tr
     plan's diagnostics carry the near miss (the rule that fails in the fewest months,
     and why). Pure: no I/O, no clock.
     """
-    from .explained import plan as _plan
+    from twinschedule.core.explained import plan as _plan
 
     return _plan(partnership, top=top, suggest=suggest)
 
@@ -185,7 +185,7 @@ def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,
     ``stamp`` is the DTSTAMP of every event (an aware datetime). With ``expand`` the
     feeds hold one plain event per held meeting instead of a recurring series.
     """
-    from .render_ics import build_feeds
+    from twinschedule.ical.feeds import build_feeds
 
     return build_feeds(plan, option=option, stamp=stamp, expand=expand)
 
@@ -197,7 +197,7 @@ def write_feeds(plan: Plan, out_dir: str | Path, *, option: int = 1,
     ``stamp`` defaults to ``SOURCE_DATE_EPOCH`` when set, else the current time.
     Returns the paths written. Raises ``OutputError`` when the folder cannot be used.
     """
-    from . import _io
+    from twinschedule import _io
 
     if stamp is None:
         stamp = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -219,9 +219,9 @@ def network_from_dict(data: Mapping[str, Any], *,
     >>> n.anchor, n.sessions, len(n.schools)
     ('Europe/Brussels', 1, 2)
     """
-    from . import _io
-    from . import network_config as _network_config
-    from ._ics_import import import_ics
+    from twinschedule import _io
+    from twinschedule.config import network as _network_config
+    from twinschedule.ical.importer import import_ics
 
     read = _io.ics_reader(Path(base_dir)) if base_dir is not None else None
     return _network_config.from_dict(data, read_ics=read, import_ics=import_ics)
@@ -233,9 +233,9 @@ def load_network(path: str | Path) -> Network:
     Imported calendars (``closures_ics``) are read relative to the file's folder.
     Raises ``ConfigError`` naming the file and every problem.
     """
-    from . import _io
-    from . import network_config as _network_config
-    from ._ics_import import import_ics
+    from twinschedule import _io
+    from twinschedule.config import network as _network_config
+    from twinschedule.ical.importer import import_ics
 
     path = Path(path)
     data = _io.read_document(path, limit=_network_config.MAX_FILE_BYTES)
@@ -248,7 +248,7 @@ def plan_network(network: Network, *, top: int | None = None) -> NetworkPlan:
 
     ``top`` overrides the network's own number of options. Pure: no I/O, no clock.
     """
-    from .network import plan_network as _plan_network
+    from twinschedule.network.webinar import plan_network as _plan_network
 
     return _plan_network(network, top=top)
 
@@ -258,7 +258,7 @@ def network_feeds(plan: NetworkPlan, *, option: int = 1,
     """The iCalendar feeds of a network plan's option ``option`` as ``{name: bytes}``:
     ``<id>.ics`` with every session, and ``<id>.<school>.ics`` for each school that
     attends some month, holding only the months it attends."""
-    from .render_network_ics import build_network_feeds
+    from twinschedule.ical.network_feeds import build_network_feeds
 
     return build_network_feeds(plan, option=option, stamp=stamp)
 
@@ -267,7 +267,7 @@ def write_network_feeds(plan: NetworkPlan, out_dir: str | Path, *, option: int =
                         stamp: dt.datetime | None = None) -> list[Path]:
     """Write the feeds of a network plan's option ``option`` into ``out_dir``
     atomically (``stamp`` as in :func:`write_feeds`). Returns the paths written."""
-    from . import _io
+    from twinschedule import _io
 
     if stamp is None:
         stamp = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -281,7 +281,7 @@ def match(network: Network, school_id: str, *, top: int = 10) -> Match:
     order, exactly as planning every pair with :func:`plan` would rank them. Partners
     with no option are not listed. Raises ``ConfigError`` for an unknown school.
     """
-    from .matching import match as _match
+    from twinschedule.network.matching import match as _match
 
     return _match(network, school_id, top=top)
 
@@ -292,7 +292,7 @@ def match_all(network: Network, *, top: int = 10, executor: Executor | None = No
     ``concurrent.futures.Executor`` (a process pool, a ``dask.distributed`` client's
     ``get_executor()``); the same results whichever runs them. ``progress(done, total)``
     is called as schools complete."""
-    from .batch import match_all as _match_all
+    from twinschedule.network.batch import match_all as _match_all
 
     return _match_all(network, top=top, executor=executor, progress=progress)
 
@@ -301,6 +301,6 @@ def plan_many(partnerships: Iterable[Partnership], *, executor: Executor | None 
               progress: Callable[[int, int], None] | None = None) -> list[Plan]:
     """:func:`plan` for each partnership, in input order, through any
     ``concurrent.futures.Executor``; the same plans whichever runs them."""
-    from .batch import plan_many as _plan_many
+    from twinschedule.network.batch import plan_many as _plan_many
 
     return _plan_many(partnerships, executor=executor, progress=progress)

@@ -1,5 +1,5 @@
 """``python -m twinschedule``: the same program as the ``twinschedule`` command."""
 
-from .cli import main
+from twinschedule.cli import main
 
 raise SystemExit(main())

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, OutputError, Problem
+from twinschedule.errors import ConfigError, OutputError, Problem
 
 MAX_FILE_BYTES = 1024 * 1024
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
@@ -117,7 +117,7 @@ def ics_reader(base: Path) -> Any:
     """A ``read_ics`` callable reading calendar files relative to ``base``, and only
     inside it: an absolute path, a ``..`` that leaves the folder or a symbolic link
     pointing out of it is refused, and nothing outside the folder is read."""
-    from ._ics_import import MAX_ICS_BYTES
+    from twinschedule.ical.importer import MAX_ICS_BYTES
 
     def read(name: str) -> bytes:
         shown = name if len(name) <= 60 else name[:57] + "..."

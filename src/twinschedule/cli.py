@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _zones
-from ._vocab import WEEKDAYS
-from .errors import TwinScheduleError
+from twinschedule._tz import zones as _zones
+from twinschedule._vocab import WEEKDAYS
+from twinschedule.errors import TwinScheduleError
 
 if TYPE_CHECKING:
-    from .model import Partnership
-    from .outputs import Plan
+    from twinschedule.core.plan import Plan
+    from twinschedule.model import Partnership
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 def _version() -> str:
     import importlib.metadata
 
-    from . import __version__
+    from twinschedule import __version__
 
     try:
         hol = importlib.metadata.version("holidays")
@@ -96,7 +96,7 @@ def _version() -> str:
 
 def _check_data(p: Any) -> tuple[dict[str, Any], list[str]]:
     """What the loader made of a partnership (output.md, ``check --json``) and warnings."""
-    from .calendar import build_calendars
+    from twinschedule.core.calendar import build_calendars
 
     warnings: list[str] = []
     schools = []
@@ -150,8 +150,8 @@ def _check_data(p: Any) -> tuple[dict[str, Any], list[str]]:
 
 
 def _check(path: Path, as_json: bool = False) -> int:
-    from . import load
-    from .calendar import build_calendars
+    from twinschedule import load
+    from twinschedule.core.calendar import build_calendars
 
     p = load(path)
     data, warnings = _check_data(p)
@@ -194,7 +194,7 @@ def _columns() -> int:
 
 def _untranslated(p: Partnership) -> None:
     """One line naming the languages that fall back to English sentences."""
-    from .i18n import has_catalog
+    from twinschedule.i18n.words import has_catalog
 
     tags = dict.fromkeys([p.language, *(s.language for s in p.schools if s.language)])
     missing = [t for t in tags if not has_catalog(t)]
@@ -211,8 +211,8 @@ def _utc_offset(minutes: int) -> str:
 
 def _check_top(args: argparse.Namespace) -> None:
     """``--top`` between 1 and ``MAX_TOP`` (the file's own limit)."""
-    from .errors import ConfigError, Problem
-    from .model import MAX_TOP
+    from twinschedule.errors import ConfigError, Problem
+    from twinschedule.model import MAX_TOP
 
     if args.top is not None and not 1 <= args.top <= MAX_TOP:
         raise ConfigError([Problem(path="--top", message=f"{args.top} is not between 1 and "
@@ -220,13 +220,13 @@ def _check_top(args: argparse.Namespace) -> None:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from . import load, plan, write_feeds
-    from .errors import ConfigError, Problem
-    from .render_text import render
+    from twinschedule import load, plan, write_feeds
+    from twinschedule.errors import ConfigError, Problem
+    from twinschedule.render.text import render
 
     _check_top(args)
     if args.lang is not None:
-        from .i18n import known_tag
+        from twinschedule.i18n.words import known_tag
 
         tag, hint = known_tag(args.lang)
         if tag is None:
@@ -250,9 +250,9 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _network(args: argparse.Namespace) -> int:
-    from . import load_network, plan_network, write_network_feeds
-    from .errors import ConfigError, Problem
-    from .render_network_text import render
+    from twinschedule import load_network, plan_network, write_network_feeds
+    from twinschedule.errors import ConfigError, Problem
+    from twinschedule.render.network_text import render
 
     _check_top(args)
     result = plan_network(load_network(args.file), top=args.top)
@@ -275,9 +275,10 @@ def _write_report(result: Plan, path: Path, lang: str | None = None) -> None:
     import datetime as dt
     from importlib.metadata import version
 
-    from . import __version__, _io, report
-    from .i18n import words
-    from .render_html import render
+    from twinschedule import __version__, _io
+    from twinschedule.i18n.words import words
+    from twinschedule.render import report
+    from twinschedule.render.html import render
 
     made = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
     html = render(report.build(result, made=made, holidays=version("holidays"),
@@ -308,9 +309,9 @@ class _Bar:
 
 
 def _match(args: argparse.Namespace) -> int:
-    from . import load_network, match, match_all
-    from .errors import ConfigError, Problem
-    from .render_match_text import render, render_all
+    from twinschedule import load_network, match, match_all
+    from twinschedule.errors import ConfigError, Problem
+    from twinschedule.render.match_text import render, render_all
 
     def bad(path: str, message: str) -> ConfigError:
         return ConfigError([Problem(path=path, message=message)], source=str(args.file))
@@ -351,7 +352,7 @@ def _match(args: argparse.Namespace) -> int:
                 results = match_all(network, top=args.top, executor=client.get_executor(),
                                     progress=bar)
         elif args.workers is not None and args.workers > 1:
-            from .batch import process_pool
+            from twinschedule.network.batch import process_pool
 
             with process_pool(network, args.workers) as pool:
                 results = match_all(network, top=args.top, executor=pool, progress=bar)

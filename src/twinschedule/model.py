@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ._vocab import NTH_WORDS, WEEKDAY_NAMES, Nth, OnConflict, Reason, Weekday
+from twinschedule._vocab import NTH_WORDS, WEEKDAY_NAMES, Nth, OnConflict, Reason, Weekday
 
 
 def hhmm(minutes: int) -> str:

@@ -12,8 +12,8 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from twinschedule._ics_import import import_ics
     from twinschedule.errors import ConfigError
+    from twinschedule.ical.importer import import_ics
 
 
 def one_input(data: bytes) -> None:

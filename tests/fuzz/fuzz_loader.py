@@ -11,9 +11,10 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from twinschedule import _io, config
-    from twinschedule._ics_import import import_ics
+    from twinschedule import _io
+    from twinschedule.config import partnership as config
     from twinschedule.errors import ConfigError
+    from twinschedule.ical.importer import import_ics
 
 
 def _no_files(name: str) -> bytes:

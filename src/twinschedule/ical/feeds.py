@@ -1,0 +1,260 @@
+"""Plan option -> iCalendar feeds: one for the partnership, one per school.
+
+Built with ``icalendar`` objects only. One master VEVENT (DTSTART in the anchor zone,
+RRULE with a UTC UNTIL), an EXDATE per skipped month, a RECURRENCE-ID override per
+moved month, a VTIMEZONE generated from the same tzdata that planned the meetings,
+stable UIDs, SEQUENCE from the partnership, DTSTAMP given by the caller.
+
+Every text is worded for the feed's reader (``i18n``): the school's ``language`` (else
+the partnership's) and the school's own calendar, so a school whose local date differs
+from the anchor's reads its own weekday and dates. The partnership feed reads the
+partnership's language and the anchor's calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from twinschedule._tz import zones as _zones
+from twinschedule._vocab import WEEKDAYS
+from twinschedule.core.plan import Meeting, Option, Plan
+from twinschedule.i18n.reasons import names as reason_names
+from twinschedule.i18n.words import FSI, PDI, Words, join_lines, words
+from twinschedule.model import Partnership, School
+
+PRODID = "-//twinschedule//twinschedule 0.1.0//EN"
+UID_DOMAIN = "twinschedule"
+#: Reasons whose detail is a name (a holiday, a closure, a busy event) shown as it is.
+NAMED_REASONS = ("holiday", "closure", "busy")
+
+
+def feed_names(p: Partnership) -> dict[str | None, str]:
+    """File name of every feed: ``None`` -> the partnership feed, school id -> its feed."""
+    names: dict[str | None, str] = {None: f"{p.id}.ics"}
+    for s in p.schools:
+        names[s.id] = f"{p.id}.{s.id}.ics"
+    return names
+
+
+def _uid(p: Partnership, reader: School | None, month: str | None = None) -> str:
+    base = p.id if reader is None else f"{p.id}.{reader.id}"
+    if month is not None:
+        base += f".{month}"
+    return f"{base}@{UID_DOMAIN}"
+
+
+SUMMARY_MAX = 80
+
+
+def _reader_language(p: Partnership, reader: School | None) -> str:
+    return p.language if reader is None else (reader.language or p.language)
+
+
+def _reader_zone(option: Option, reader: School | None) -> Any:
+    """The zone whose calendar gives the reader's dates: its own, or the anchor's."""
+    return _zones.get_zone(option.rule.anchor if reader is None else reader.timezone)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:max(1, limit - 1)].rstrip() + "\u2026"
+
+
+def _summary(p: Partnership, reader: School | None, w: Words) -> str:
+    """SUMMARY: the title (or a translated default) and the partners, two by name and
+    the rest counted; at most 80 characters (names shortened when they are long)."""
+    title = p.title or w._("Partnership meeting")
+    names = [s.name for s in p.schools if reader is None or s.id != reader.id]
+    text = ""
+    for limit in (SUMMARY_MAX, 32, 20, 12, 6):
+        short = [_shorten(" ".join(n.split()), limit) for n in names]
+        t = _shorten(" ".join(title.split()), max(limit, 40))
+        text = (w._("{title}: {names}", title=t, names=w.names(short)) if reader is None
+                else w._("{title} with {names}", title=t, names=w.names(short)))
+        text = w.line(text)
+        if len(text) <= SUMMARY_MAX:
+            return text
+    return _shorten(text.replace(FSI, "").replace(PDI, ""), SUMMARY_MAX)
+
+
+def _ordered(p: Partnership, reader: School | None) -> list[School]:
+    if reader is None:
+        return list(p.schools)
+    return [reader, *[s for s in p.schools if s.id != reader.id]]
+
+
+def _minutes(when: dt.datetime) -> int:
+    return when.hour * 60 + when.minute
+
+
+def _usual_weekday(option: Option, school: School) -> str:
+    """The weekday most of a school's held meetings fall on, in its own calendar."""
+    days = Counter(when.weekday() for m in option.meetings
+                   if (when := m.local_start(school.id)) is not None)
+    return WEEKDAYS[min(days, key=lambda d: (-days[d], d))] if days else option.rule.weekday
+
+
+def describe(p: Partnership, option: Option, reader: School | None) -> str:
+    """The master event's DESCRIPTION in the reader's language: the rule in words, each
+    school's usual local weekday and time (the reader's first), the meetings at which a
+    school's local time differs (dated in the reader's calendar), the skipped months and
+    the partnership's description."""
+    w = words(_reader_language(p, reader))
+    zone = _reader_zone(option, reader)
+    lines = [w.capital(w._("{rule}, {duration}.", rule=w.rule(option.rule),
+                           duration=w.minutes(p.duration)))]
+    if reader is not None and _usual_weekday(option, reader) != option.rule.weekday:
+        lines.append(w._("In {zone}: {weekday} at {time}.", zone=reader.timezone,
+                         weekday=w.weekday(_usual_weekday(option, reader)),
+                         time=w.time(option.usual_time(reader.id))))
+    lines.append("")
+    lines.append(w._("Local times:"))
+    exceptions: list[str] = []
+    for s in _ordered(p, reader):
+        usual = option.usual_time(s.id)
+        lines.append("- " + w._("{school}: {weekday} at {time} ({zone})", school=s.name,
+                                weekday=w.weekday(_usual_weekday(option, s)),
+                                time=w.time(usual), zone=s.timezone))
+        differing: dict[int, list[dt.date]] = {}
+        for m in option.meetings:
+            when = m.local_start(s.id)
+            if when is not None and m.start is not None and _minutes(when) != usual:
+                differing.setdefault(_minutes(when), []).append(
+                    m.start.astimezone(zone).date())
+        for t, dates in sorted(differing.items()):
+            exceptions.append("- " + w._(
+                "{school}: {time} instead of {usual} on {dates} ({shift}, daylight saving)",
+                school=s.name, time=w.time(t), usual=w.time(usual),
+                dates=w.join([w.date(d) for d in dates]), shift=w.shift(t - usual)))
+    if exceptions:
+        lines += ["", w._("Local time differs on these dates:"), *exceptions]
+    skipped = [m for m in option.meetings if m.status == "skipped"]
+    if skipped:
+        lines += ["", w._("No meeting in: {months}", months=w.join(
+            [w.month(m.nominal.astimezone(zone).date()) for m in skipped]))]
+    if p.description:  # free text in any language: isolated in right-to-left feeds
+        lines += ["", *(w.isolate(x) if x else x for x in p.description.split("\n"))]
+    return join_lines(w, lines)
+
+
+def _why(p: Partnership, m: Meeting, w: Words) -> str:
+    """"Mashujaa Day at Moi Forces Academy; outside term at A and B"."""
+    names = {s.id: s.name for s in p.schools}
+    by_text: dict[str, list[str]] = {}
+    for r in m.reasons:
+        text = reason_names(w, r) if r.reason in NAMED_REASONS and r.detail else w.reason(r.reason)
+        by_text.setdefault(text, []).append(names[r.school])
+    return "; ".join(w._("{reason} at {schools}", reason=text,
+                         schools=w.join(list(dict.fromkeys(who))))
+                     for text, who in by_text.items())
+
+
+def _moved_description(p: Partnership, option: Option, m: Meeting, reader: School | None) -> str:
+    w = words(_reader_language(p, reader))
+    nominal = m.nominal.astimezone(_reader_zone(option, reader))
+    lines = [w._("Moved from {date}: {why}.", date=w.date(nominal.date()), why=_why(p, m, w)),
+             ""]
+    for s in _ordered(p, reader):
+        when = m.local_start(s.id)
+        if when is not None:
+            lines.append("- " + w._("{school}: {date} at {time} ({zone})", school=s.name,
+                                    date=w.date(when.date()), time=w.time(_minutes(when)),
+                                    zone=s.timezone))
+    if p.description:  # free text in any language: isolated in right-to-left feeds
+        lines += ["", *(w.isolate(x) if x else x for x in p.description.split("\n"))]
+    return join_lines(w, lines)
+
+
+def _calendar(p: Partnership, reader: School | None, option: Option) -> Any:
+    import icalendar
+
+    from twinschedule._tz.vtimezone import vtimezone
+
+    w = words(_reader_language(p, reader))
+    name = " ".join(p.name.split())  # a calendar's display name: one line
+    if reader is not None:
+        name = w._("{partnership} ({school})", partnership=name,
+                   school=" ".join(reader.name.split()))
+    name = w.line(name)
+    cal = icalendar.Calendar.new(
+        prodid=PRODID, calscale="GREGORIAN", method="PUBLISH",
+        uid=_uid(p, reader).replace("@", ".calendar@"))
+    # NAME (RFC 7986) and X-WR-CALNAME are TEXT: escape them as such (icalendar's own
+    # name= setter writes them unescaped).
+    cal.add("name", icalendar.vText(name))
+    cal.add("x-wr-calname", icalendar.vText(name))
+    cal.add("refresh-interval", icalendar.vDuration(dt.timedelta(days=1)),
+            parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(dt.timedelta(days=1)))
+    cal.add_component(vtimezone(option.rule.anchor, p.start, p.end))
+    return cal
+
+
+def _end(zone: Any, end: dt.datetime) -> dt.datetime:
+    """DTEND in the anchor zone, or in UTC when that wall time is ambiguous or missing."""
+    local = end.astimezone(zone)
+    if _zones.resolve(zone, local.replace(tzinfo=None)) != "unambiguous":
+        return end.astimezone(dt.UTC)
+    return local
+
+
+def build_calendar(plan: Plan, option: Option, reader: School | None, *, stamp: dt.datetime,
+                   expand: bool = False) -> Any:
+    """The ``icalendar.Calendar`` of one feed (``reader`` None: the partnership feed)."""
+    import icalendar
+
+    p = plan.partnership
+    zone = _zones.get_zone(option.rule.anchor)
+    stamp = stamp.astimezone(dt.UTC)
+    cal = _calendar(p, reader, option)
+    summary = _summary(p, reader, words(_reader_language(p, reader)))
+    common: dict[str, Any] = {"summary": summary, "stamp": stamp, "sequence": p.sequence}
+    if p.location:
+        common["location"] = p.location
+    held = [m for m in option.meetings if m.start is not None and m.end is not None]
+    if expand:
+        for m in held:
+            assert m.start is not None and m.end is not None
+            desc = (_moved_description(p, option, m, reader) if m.status == "moved"
+                    else describe(p, option, reader))
+            cal.add_component(icalendar.Event.new(
+                uid=_uid(p, reader, m.month), start=m.start.astimezone(zone),
+                end=_end(zone, m.end), description=desc, **common))
+        return cal
+    first, last = option.meetings[0], option.meetings[-1]
+    duration = dt.timedelta(minutes=p.duration)
+    master = icalendar.Event.new(
+        uid=_uid(p, reader), start=first.nominal.astimezone(zone),
+        end=_end(zone, first.nominal + duration), description=describe(p, option, reader),
+        **common)
+    master.add("rrule", {"freq": "monthly", "byday": option.rule.rrule.split("BYDAY=")[1],
+                         "until": last.nominal.astimezone(dt.UTC)})
+    for m in option.meetings:
+        if m.status == "skipped":
+            master.add("exdate", m.nominal.astimezone(zone))
+    cal.add_component(master)
+    for m in option.meetings:
+        if m.status != "moved":
+            continue
+        assert m.start is not None and m.end is not None
+        cal.add_component(icalendar.Event.new(
+            uid=_uid(p, reader), recurrence_id=m.nominal.astimezone(zone),
+            start=m.start.astimezone(zone), end=_end(zone, m.end),
+            description=_moved_description(p, option, m, reader), **common))
+    return cal
+
+
+def build_feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,
+                expand: bool = False) -> dict[str, bytes]:
+    """Every feed of option ``option`` as ``{file name: bytes}`` (nothing is written)."""
+    if stamp.tzinfo is None:
+        raise ValueError("stamp must be an aware datetime")
+    chosen = plan.option(option)
+    p = plan.partnership
+    out: dict[str, bytes] = {}
+    for school_id, file_name in feed_names(p).items():
+        reader = None if school_id is None else p.school(school_id)
+        cal = build_calendar(plan, chosen, reader, stamp=stamp, expand=expand)
+        out[file_name] = cal.to_ical()
+    return out

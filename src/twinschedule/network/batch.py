@@ -1,0 +1,216 @@
+"""Many partnerships at once: ``plan_many`` and ``match_all`` through any
+``concurrent.futures.Executor`` (a local process pool, or the executor of a
+``dask.distributed`` client), with results identical to the serial ones, in input order.
+
+Work goes out in a few large chunks (about four per worker), never one task per item.
+For ``match_all`` the network (the pool's shared data) reaches each worker once, not
+once per chunk: a ``dask.distributed`` executor gets it scattered to every worker, and a
+pool made by :func:`process_pool` gets it through its initializer. Any other executor
+gets it with each chunk. Each worker process keeps what it derives from the network
+(school sketches, plans of pairs) in a cache keyed by the network's digest, so a second
+chunk on the same worker starts warm.
+
+Plans and matches come back with their local times in UTC (zones built from the tzdata
+package's files do not pickle) and are restored to the schools' zones here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from typing import Any
+
+from twinschedule.core.plan import Plan
+from twinschedule.model import Network, Partnership
+from twinschedule.network.matching import (
+    Match,
+    Partner,
+    _check_top,
+    _Pool,
+    pack_option,
+    unpack_option,
+)
+
+#: ``progress(done, total)``: called in the caller's thread as items complete.
+Progress = Callable[[int, int], None]
+
+_NETWORKS: dict[str, Network] = {}  # per process: networks installed by an initializer
+_POOLS: dict[str, _Pool] = {}  # per process: the derived data of the last networks
+_PRELOADED: weakref.WeakKeyDictionary[Executor, str] = weakref.WeakKeyDictionary()
+
+
+def digest(network: Network) -> str:
+    """A digest of a network's content (the key of the per-worker caches)."""
+    return hashlib.sha256(pickle.dumps(network, protocol=5)).hexdigest()
+
+
+def _install(key: str, blob: bytes) -> None:
+    """Process-pool initializer: keep the network for every task of this worker."""
+    _NETWORKS[key] = pickle.loads(blob)
+
+
+def process_pool(network: Network, workers: int) -> ProcessPoolExecutor:
+    """A local process pool whose workers receive ``network`` once, at start-up; give it
+    to :func:`match_all` for that network (shut it down when done)."""
+    key = digest(network)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_install,
+                               initargs=(key, pickle.dumps(network, protocol=5)))
+    _PRELOADED[pool] = key
+    return pool
+
+
+def _pool_for(key: str, network: Network | None) -> _Pool:
+    got = _POOLS.get(key)
+    if got is None:
+        if network is None:
+            network = _NETWORKS.get(key)
+        if network is None:  # pragma: no cover - a pool made for another network
+            raise RuntimeError("this worker was not given the network")
+        if len(_POOLS) >= 2:
+            _POOLS.clear()
+        got = _POOLS[key] = _Pool(network)
+    return got
+
+
+def _dask_client(executor: Executor) -> Any:
+    """The ``dask.distributed`` client behind an executor, if it is one."""
+    if type(executor).__module__.startswith("distributed."):
+        return getattr(executor, "_client", None)
+    return None
+
+
+def _workers(executor: Executor) -> int:
+    client = _dask_client(executor)
+    if client is not None:
+        return max(1, len(client.scheduler_info().get("workers", {})))
+    n = getattr(executor, "_max_workers", None)
+    return n if isinstance(n, int) and n > 0 else os.cpu_count() or 1
+
+
+def chunks(count: int, workers: int, *, per_worker: int = 4) -> list[range]:
+    """``range(count)`` cut into about ``per_worker`` chunks per worker, in order."""
+    if count <= 0:
+        return []
+    n = max(1, min(count, workers * per_worker))
+    size, extra = divmod(count, n)
+    out, start = [], 0
+    for i in range(n):
+        end = start + size + (1 if i < extra else 0)
+        out.append(range(start, end))
+        start = end
+    return out
+
+
+def _collect(futures: Sequence[Future[list[Any]]], sizes: Sequence[int],
+             progress: Progress | None) -> list[list[Any]]:
+    total = sum(sizes)
+    done = 0
+    where = {id(f): i for i, f in enumerate(futures)}
+    results: list[list[Any]] = [[] for _ in futures]
+    for f in as_completed(futures):
+        i = where[id(f)]
+        results[i] = f.result()
+        done += sizes[i]
+        if progress is not None:
+            progress(done, total)
+    return results
+
+
+# -- plan_many ---------------------------------------------------------------------
+
+
+def _pack_plan(plan: Plan) -> Plan:
+    return dataclasses.replace(plan, options=tuple(pack_option(o) for o in plan.options))
+
+
+def _unpack_plan(plan: Plan) -> Plan:
+    zones = {s.id: s.timezone for s in plan.partnership.schools}
+    return dataclasses.replace(plan, options=tuple(unpack_option(o, zones)
+                                                   for o in plan.options))
+
+
+def _plan(partnership: Partnership) -> Plan:
+    """What ``twinschedule.plan(partnership)`` gives: the plan with its suggestions and,
+    when infeasible, its near miss."""
+    from twinschedule.core.explained import plan
+
+    return plan(partnership)
+
+
+def _plan_chunk(partnerships: list[Partnership]) -> list[Plan]:
+    return [_pack_plan(_plan(p)) for p in partnerships]
+
+
+def plan_many(partnerships: Iterable[Partnership], *, executor: Executor | None = None,
+              progress: Progress | None = None) -> list[Plan]:
+    """``[plan(p) for p in partnerships]``, through ``executor`` when given (any
+    ``concurrent.futures.Executor``): the same plans, in input order."""
+    items = list(partnerships)
+    if executor is None:
+        out = []
+        for i, p in enumerate(items):
+            out.append(_plan(p))
+            if progress is not None:
+                progress(i + 1, len(items))
+        return out
+    parts = chunks(len(items), _workers(executor))
+    extra = {"pure": False} if _dask_client(executor) is not None else {}
+    futures = [executor.submit(_plan_chunk, items[r.start:r.stop], **extra) for r in parts]
+    results = _collect(futures, [len(r) for r in parts], progress)
+    return [_unpack_plan(p) for part in results for p in part]
+
+
+# -- match_all ---------------------------------------------------------------------
+
+
+def _pack_match(m: Match) -> Match:
+    return dataclasses.replace(m, partners=tuple(
+        dataclasses.replace(p, option=pack_option(p.option)) for p in m.partners))
+
+
+def _unpack_match(m: Match, zones: dict[str, str]) -> Match:
+    return dataclasses.replace(m, partners=tuple(
+        dataclasses.replace(p, option=unpack_option(p.option, zones)) for p in m.partners))
+
+
+def _match_chunk(key: str, network: Network | None, indices: range, top: int) -> list[Match]:
+    pool = _pool_for(key, network)
+    return [_pack_match(pool.match(i, top)) for i in indices]
+
+
+def match_all(network: Network, *, top: int = 10, executor: Executor | None = None,
+              progress: Progress | None = None) -> list[Match]:
+    """The match of every school of the network, in file order (``[match(network, s.id,
+    top=top) for s in network.schools]``), through ``executor`` when given."""
+    _check_top(top)
+    n = len(network.schools)
+    if executor is None:
+        pool = _Pool(network)
+        out = []
+        for i in range(n):
+            out.append(pool.match(i, top))
+            if progress is not None:
+                progress(i + 1, n)
+        return out
+    key = digest(network)
+    parts = chunks(n, _workers(executor))
+    client = _dask_client(executor)
+    ref: Any = network
+    extra: dict[str, Any] = {}
+    if client is not None:
+        ref = client.scatter(network, broadcast=True, hash=False)
+        extra = {"pure": False}
+    elif _PRELOADED.get(executor) == key:
+        ref = None
+    futures = [executor.submit(_match_chunk, key, ref, r, top, **extra) for r in parts]
+    results = _collect(futures, [len(r) for r in parts], progress)
+    zones = {s.id: s.timezone for s in network.schools}
+    return [_unpack_match(m, zones) for part in results for m in part]
+
+
+__all__ = ["Match", "Partner", "chunks", "digest", "match_all", "plan_many", "process_pool"]

@@ -1,0 +1,451 @@
+"""Network planning (network.md): the monthly rule that the most schools can attend,
+without moves, and an optional repeat session for the schools it misses.
+
+Bit-parallel, not per school:
+
+1. Schools with the same zone, week, windows and calendar (everything but id, name and
+   preferred time) form one **group** and share one availability
+   (``_availability.school_availability``); a network of 5000 schools in 30 countries
+   has far fewer distinct calendars.
+2. For each group and each month of the horizon, one integer holds a bit per
+   candidate: bit ``f * T + k`` is set when the group can attend family ``f``'s
+   (nth, weekday) nominal meeting of that month at grid time ``k`` (``T`` times a day).
+   It is cut, with C-speed string slices, out of the group's availability laid on the
+   UTC grid of start times.
+3. The schools attending each candidate are counted with bit-sliced binary counters
+   (``_Counter``): adding a group's integer with its number of schools as the weight
+   updates the counts of all candidates at once. Per-month counters give
+   ``attendance`` and ``worst_month``; a counter of the months' union gives ``reached``;
+   for the repeat session a counter of the pairs the option misses gives ``extra``.
+4. ``burden`` (a tie-breaker after the counts) is computed only for the candidates
+   whose counts tie with an option that can still reach the top.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from twinschedule._tz import zones as _zones
+from twinschedule._units import MINUTES_PER_DAY
+from twinschedule._vocab import NTHS, WEEKDAYS, nth_of
+from twinschedule.core.availability import (
+    AnchorDay,
+    Grid,
+    Intervals,
+    anchor_days,
+    school_availability,
+)
+from twinschedule.core.calendar import SchoolCalendar, build_calendar
+from twinschedule.core.plan import Diagnostics
+from twinschedule.core.planner import weekly_overlap
+from twinschedule.core.rules import months as horizon_months
+from twinschedule.core.rules import nth_weekday
+from twinschedule.model import Network, Rule, School
+from twinschedule.network.outputs import (
+    NetworkMetrics,
+    NetworkMonth,
+    NetworkOption,
+    NetworkPlan,
+    Session,
+)
+
+
+def _bits(mask: int) -> Iterable[int]:
+    """Positions of the set bits of ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+class _Counter:
+    """Bit-sliced binary counters, one per bit position: plane ``j`` holds bit ``j`` of
+    every position's count."""
+
+    __slots__ = ("planes",)
+
+    def __init__(self) -> None:
+        self.planes: list[int] = []
+
+    def add(self, mask: int, weight: int = 1) -> None:
+        """Add ``weight`` to the counter of every bit set in ``mask``."""
+        planes = self.planes
+        j = 0
+        while weight:
+            if weight & 1:
+                while len(planes) < j:
+                    planes.append(0)
+                carry = mask
+                i = j
+                while carry:
+                    if i == len(planes):
+                        planes.append(carry)
+                        break
+                    plane = planes[i]
+                    planes[i] = plane ^ carry
+                    carry &= plane
+                    i += 1
+            weight >>= 1
+            j += 1
+
+    def counts(self, size: int) -> list[int]:
+        """Every position's count."""
+        out = [0] * size
+        for j, plane in enumerate(self.planes):
+            value = 1 << j
+            for pos in _bits(plane):
+                out[pos] += value
+        return out
+
+
+def calendar_key(school: School) -> School:
+    """What a school's availability depends on: everything but its id, name and
+    preferred time (files of imported calendars count by their contents)."""
+    return dataclasses.replace(school, id="", name="", prefer=None, closures_ics=())
+
+
+@dataclass(slots=True)
+class _Group:
+    """Schools sharing one availability."""
+
+    members: list[int]  # school indices, file order
+    cal: SchoolCalendar
+    valid: Intervals
+    tl: _zones.Timeline
+    rows: list[int]  # per month: the candidate bits this group can attend
+
+
+@dataclass(frozen=True, slots=True)
+class _Family:
+    nth: int
+    weekday: int
+    dates: tuple[int | None, ...]  # per month of the horizon: anchor day index or None
+    keep: int  # grid times that are candidates (not excluded on any nominal date)
+
+
+class _Search:
+    """The candidate grid of a network and every group's rows on it."""
+
+    def __init__(self, n: Network, *, share: bool = True) -> None:
+        self.n = n
+        self.step = n.step
+        self.times = MINUTES_PER_DAY // n.step
+        self.full = (1 << self.times) - 1
+        self.first_day = _zones.day_number(n.start)
+        self.last_day = _zones.day_number(n.end)
+        self.months = horizon_months(n.start, n.end)
+        tl = _zones.timeline_for_dates(n.anchor, n.start, n.end)
+        self.days: list[AnchorDay] = anchor_days(tl, self.first_day, self.last_day,
+                                                 self.step, n.duration)
+        fams: list[_Family] = []
+        for nth in n.weeks:
+            for code in n.weekdays:
+                wd = WEEKDAYS.index(code)
+                dates: list[int | None] = []
+                bad = 0
+                for y, mo in self.months:
+                    d = nth_weekday(y, mo, wd, nth)
+                    if n.start <= d <= n.end:
+                        idx = _zones.day_number(d) - self.first_day
+                        dates.append(idx)
+                        bad |= self.days[idx].bad
+                    else:
+                        dates.append(None)
+                fams.append(_Family(nth=nth, weekday=wd, dates=tuple(dates),
+                                    keep=self.full & ~bad))
+        self.fams = fams
+        self.width = len(fams) * self.times
+        self.keep_month = [
+            sum(f.keep << (fi * self.times) for fi, f in enumerate(fams)
+                if f.dates[m] is not None) for m in range(len(self.months))]
+        self.candidates = sum(f.keep.bit_count() for f in fams)
+        # Groups of schools with one calendar (or one group per school: share=False).
+        by_key: dict[object, list[int]] = {}
+        for i, s in enumerate(n.schools):
+            by_key.setdefault(calendar_key(s) if share else i, []).append(i)
+        self.groups: list[_Group] = []
+        self.group_of = [0] * len(n.schools)
+        self._slices = self._layout_slices()
+        # Calendars of schools with the same country, holidays and week share the
+        # holidays and working week that ``build_calendar`` looked up (the slow part).
+        shared: dict[object, SchoolCalendar] = {}
+        for members in by_key.values():
+            school = n.schools[members[0]]
+            key = (school.country, school.subdivision, school.holidays, school.days)
+            base = shared.get(key) if share else None
+            if base is not None and not school.busy and not school.imported_busy:
+                cal = dataclasses.replace(base, school=school)
+            else:
+                cal = build_calendar(school, start=n.start, end=n.end, duration=n.duration)
+                if not school.busy and not school.imported_busy:
+                    shared[key] = cal
+            av = school_availability(cal)
+            for i in members:
+                self.group_of[i] = len(self.groups)
+            self.groups.append(_Group(members=members, cal=cal, valid=av.valid, tl=av.tl,
+                                      rows=self.rows(av.valid, av.first, av.last)))
+        self._local: dict[tuple[int, int], tuple[int, int]] = {}
+        self._prefer: dict[tuple[int, int], int] = {}
+
+    def _layout_slices(self) -> list[list[list[tuple[int, int, int, int]]]]:
+        """Per month, per family: where its date's grid times lie on the UTC grid, as
+        pieces ``(k_lo, count, phase, n)``: times ``k_lo ..`` are the UTC grid starts
+        ``phase + (n + j) * step`` (``n`` before subtracting a group's base). A family
+        without a date that month has no pieces."""
+        step = self.step
+        out: list[list[list[tuple[int, int, int, int]]]] = []
+        for m in range(len(self.months)):
+            per_family: list[list[tuple[int, int, int, int]]] = []
+            for f in self.fams:
+                idx = f.dates[m]
+                pieces = () if idx is None else self.days[idx].pieces
+                per_family.append([(k_lo, k_hi - k_lo + 1, (c + k_lo * step) % step,
+                                    (c + k_lo * step) // step) for k_lo, k_hi, c in pieces])
+            out.append(per_family)
+        return out
+
+    def rows(self, valid: Intervals, lo: int, hi: int) -> list[int]:
+        """Per month, the candidate bits whose nominal start is in ``valid``."""
+        step, times = self.step, self.times
+        strings: dict[int, tuple[str, int]] = {}
+        for phase in sorted({c % step for d in self.days for _, _, c in d.pieces}):
+            grid = Grid.covering(phase, step, lo, hi)
+            strings[phase] = (grid.bits(valid), grid.base)
+        zeros = "0" * times
+        out = []
+        for m, per_family in enumerate(self._slices):
+            parts = []
+            for pieces in per_family:
+                if len(pieces) == 1 and pieces[0][1] == times:  # the usual day: one slice
+                    _, _, phase, first = pieces[0]
+                    s, base = strings[phase]
+                    n0 = first - base
+                    if n0 >= 0 and n0 + times <= len(s):
+                        parts.append(s[n0:n0 + times])
+                        continue
+                if not pieces:
+                    parts.append(zeros)
+                    continue
+                chars = ["0"] * times
+                for k_lo, count, phase, first in pieces:
+                    s, base = strings[phase]
+                    n0 = first - base
+                    for j in range(count):
+                        if 0 <= n0 + j < len(s):
+                            chars[k_lo + j] = s[n0 + j]
+                parts.append("".join(chars))
+            out.append(int("".join(parts)[::-1], 2) & self.keep_month[m])
+        return out
+
+    # --- one candidate ----------------------------------------------------------------
+
+    def start(self, fi: int, m: int, k: int) -> int | None:
+        """UTC minute of family ``fi``'s nominal start in month ``m`` at time ``k``."""
+        idx = self.fams[fi].dates[m]
+        return None if idx is None else self.days[idx].start(k, self.step)
+
+    def attending_groups(self, pos: int, m: int) -> list[int]:
+        return [gi for gi, g in enumerate(self.groups) if (g.rows[m] >> pos) & 1]
+
+    def burden(self, fi: int, k: int, attendance: int) -> int:
+        """Burden summed over the attended (school, month) pairs of a candidate."""
+        if not attendance:
+            return 0
+        pos = fi * self.times + k
+        n = self.n
+        total = 0
+        for m in range(len(self.months)):
+            s = self.start(fi, m, k)
+            if s is None:
+                continue
+            for gi in self.attending_groups(pos, m):
+                g = self.groups[gi]
+                day, minute = self._local_of(gi, s)
+                for i in g.members:
+                    prefer = n.schools[i].prefer
+                    if prefer is None:
+                        prefer = self._default_prefer(gi, day)
+                    total += abs(minute - prefer)
+        return total
+
+    def _local_of(self, gi: int, s: int) -> tuple[int, int]:
+        key = (gi, s)
+        got = self._local.get(key)
+        if got is None:
+            got = self._local[key] = divmod(s + self.groups[gi].tl.offset(s), MINUTES_PER_DAY)
+        return got
+
+    def _default_prefer(self, gi: int, day: int) -> int:
+        key = (gi, day)
+        got = self._prefer.get(key)
+        if got is None:
+            cal = self.groups[gi].cal
+            ws = cal.windows(_zones.from_day_number(day))
+            got = self._prefer[key] = (ws[0].start + ws[-1].end - self.n.duration) // 2
+        return got
+
+    def rule(self, fi: int, k: int) -> Rule:
+        f = self.fams[fi]
+        return Rule(nth=nth_of(f.nth), weekday=WEEKDAYS[f.weekday], time=k * self.step,
+                    anchor=self.n.anchor, duration=self.n.duration)
+
+    def session_months(self, fi: int, k: int) -> tuple[tuple[NetworkMonth, ...], set[int]]:
+        """Each month's session and attending schools, and the groups reached."""
+        pos = fi * self.times + k
+        out = []
+        reached: set[int] = set()
+        for m, (y, mo) in enumerate(self.months):
+            s = self.start(fi, m, k)
+            if s is None:
+                continue
+            groups = set(self.attending_groups(pos, m))
+            reached |= groups
+            ids = tuple(sch.id for i, sch in enumerate(self.n.schools)
+                        if self.group_of[i] in groups)
+            out.append(NetworkMonth(month=f"{y:04d}-{mo:02d}", start=_zones.from_minutes(s),
+                                    attending=ids))
+        return tuple(out), reached
+
+    def never(self, reached: set[int]) -> tuple[str, ...]:
+        return tuple(s.id for i, s in enumerate(self.n.schools)
+                     if self.group_of[i] not in reached)
+
+    def instants(self, fi: int, k: int) -> tuple[int | None, ...]:
+        return tuple(self.start(fi, m, k) for m in range(len(self.months)))
+
+    def tail(self, fi: int, k: int) -> tuple[int, int, int]:
+        f = self.fams[fi]
+        return (NTHS.index(f.nth), f.weekday, k * self.step)
+
+
+def _pick(search: _Search, ranked: list[tuple[tuple[int, ...], int]], want: int,
+          att: list[int], *, dedup: bool = True) -> list[tuple[tuple[int, ...], int]]:
+    """The best ``want`` candidates: ``ranked`` holds (count key, position) sorted by the
+    count key; ties on it are broken by burden and the rule's indices. With ``dedup``
+    a candidate whose nominal instants equal a better one's is left out."""
+    out: list[tuple[tuple[int, ...], int]] = []
+    seen: set[tuple[int | None, ...]] = set()
+    i = 0
+    times = search.times
+    while i < len(ranked) and len(out) < want:
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        tied = []
+        for key, pos in ranked[i:j]:
+            fi, k = divmod(pos, times)
+            tied.append(((*key, search.burden(fi, k, att[pos]), *search.tail(fi, k)), pos))
+        tied.sort()
+        for key, pos in tied:
+            if len(out) >= want:
+                break
+            if dedup:
+                inst = search.instants(*divmod(pos, times))
+                if inst in seen:
+                    continue
+                seen.add(inst)
+            out.append((key, pos))
+        i = j
+    return out
+
+
+def _repeat(search: _Search, pos1: int, att: list[int]) -> Session | None:
+    """The repeat session of the option at candidate ``pos1`` (see network.md); None
+    when the option's rule is the only candidate."""
+    times = search.times
+    extra = _Counter()
+    for g in search.groups:
+        w = len(g.members)
+        for row in g.rows:
+            if not (row >> pos1) & 1:
+                extra.add(row, w)
+    counts = extra.counts(search.width)
+    ranked: list[tuple[tuple[int, ...], int]] = sorted(((-counts[pos], -att[pos]), pos)
+                    for fi, f in enumerate(search.fams) for k in _bits(f.keep)
+                    if (pos := fi * times + k) != pos1)
+    if not ranked:
+        return None
+    (_, pos2), = _pick(search, ranked, 1, att, dedup=False)
+    fi, k = divmod(pos2, times)
+    months, reached2 = search.session_months(fi, k)
+    _, reached1 = search.session_months(*divmod(pos1, times))
+    return Session(rule=search.rule(fi, k), extra=counts[pos2], attendance=att[pos2],
+                   combined=att[pos1] + counts[pos2], months=months,
+                   never=search.never(reached1 | reached2))
+
+
+def plan_network(network: Network, *, top: int | None = None,
+                 share: bool = True) -> NetworkPlan:
+    """Rank the candidate rules of a network by attendance (network.md).
+
+    ``top`` overrides the network's own number of options. ``share=False`` gives every
+    school its own availability (for benchmarks: the answer is the same). Pure.
+    """
+    n = network
+    want = top if top is not None else n.top
+    search = _Search(n, share=share)
+    width = search.width
+    per_month = []
+    union = _Counter()
+    for m in range(len(search.months)):
+        c = _Counter()
+        for g in search.groups:
+            c.add(g.rows[m], len(g.members))
+        per_month.append(c.counts(width))
+    for g in search.groups:
+        any_month = 0
+        for row in g.rows:
+            any_month |= row
+        union.add(any_month, len(g.members))
+    reached = union.counts(width)
+    att = [sum(col) for col in zip(*per_month, strict=True)] if per_month else [0] * width
+    ranked: list[tuple[tuple[int, ...], int]] = []
+    worst: dict[int, int] = {}
+    times = search.times
+    for fi, f in enumerate(search.fams):
+        in_plan = [m for m, d in enumerate(f.dates) if d is not None]
+        for k in _bits(f.keep):
+            pos = fi * times + k
+            if att[pos] <= 0:
+                continue
+            worst[pos] = min(per_month[m][pos] for m in in_plan)
+            ranked.append(((-att[pos], -worst[pos], -reached[pos]), pos))
+    ranked.sort()
+    options = []
+    for rank, (key, pos) in enumerate(_pick(search, ranked, want, att), start=1):
+        fi, k = divmod(pos, times)
+        months, reached_groups = search.session_months(fi, k)
+        metrics = NetworkMetrics(attendance=att[pos], worst_month=worst[pos],
+                                 reached=reached[pos],
+                                 possible=len(n.schools) * len(months), burden=key[3])
+        options.append(NetworkOption(
+            rank=rank, rule=search.rule(fi, k), metrics=metrics, months=months,
+            never=search.never(reached_groups),
+            repeat=_repeat(search, pos, att) if n.sessions == 2 else None))
+    diagnostics = None if options else _diagnostics(search)
+    return NetworkPlan(network=n, tzdata=_zones.IANA_VERSION, months=len(search.months),
+                       candidates=search.candidates, options=tuple(options),
+                       diagnostics=diagnostics)
+
+
+def _diagnostics(search: _Search) -> Diagnostics:
+    """How often each condition ruled out each school, over every candidate rule and
+    month's nominal meeting; and the longest weekly overlap of all schools' windows."""
+    by_group: list[tuple[tuple[str, int], ...]] = []
+    avs = []
+    for g in search.groups:
+        av = school_availability(g.cal, with_reasons=True)
+        avs.append(av)
+        counts: dict[str, int] = {}
+        for code, intervals in av.by_reason.items():
+            if not intervals:
+                continue
+            total = sum(row.bit_count() for row in search.rows(intervals, av.first, av.last))
+            if total:
+                counts[code] = total
+        by_group.append(tuple(sorted(counts.items())))
+    ruled = tuple((s.id, by_group[search.group_of[i]])
+                  for i, s in enumerate(search.n.schools))
+    return Diagnostics(ruled_out=ruled, weekly_overlap=weekly_overlap(avs))

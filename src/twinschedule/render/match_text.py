@@ -1,0 +1,47 @@
+"""The readable form of partner matches (``twinschedule match`` without ``--json``)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from twinschedule.i18n.words import words
+from twinschedule.model import Network
+from twinschedule.network.matching import Match
+
+
+def render(result: Match, network: Network) -> str:
+    """One school's partners: rank, id, name, the best rule and its metrics."""
+    names = {s.id: s.name for s in network.schools}
+    lines = [f"Partners for {result.school} ({names.get(result.school, '')}) among "
+             f"{result.pool} other schools of {network.id}:"]
+    if not result.partners:
+        lines.append("  none: no other school can meet this school on any candidate rule")
+    w = words("en")
+    for p in result.partners:
+        m = p.option.metrics
+        months = m.held + m.skipped
+        lines.append(f"  {p.rank:>2}. {p.school}  {names.get(p.school, '')}")
+        lines.append(f"      {p.option.rule.text}")
+        lines.append(f"      held {m.held} of {months} ({m.moved} moved, {m.skipped} skipped),"
+                     f" drift {m.drift}")
+        lines.append(f"      burden {w.minutes(m.max_burden)} for the worse-off school, "
+                     f"{w.minutes(m.total_burden)} for both")
+    return "\n".join(line for raw in lines for line in _wrapped(raw)) + "\n"
+
+
+def _wrapped(line: str) -> list[str]:
+    """``line`` wrapped at 100 columns, continuation lines indented two more."""
+    indent = " " * (len(line) - len(line.lstrip()))
+    return textwrap.wrap(line, 100, initial_indent="", subsequent_indent=indent + "  ",
+                         break_on_hyphens=False, drop_whitespace=True) if len(line) > 100 \
+        else [line]
+
+
+def render_all(results: Sequence[Match], network: Network) -> str:
+    """Every school's partners, one line per school, best first."""
+    lines = [f"Partners of every school of {network.id} ({len(results)} schools):"]
+    for r in results:
+        shown = ", ".join(p.school for p in r.partners) or "(none)"
+        lines.append(f"  {r.school}: {shown}")
+    return "\n".join(lines) + "\n"

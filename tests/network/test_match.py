@@ -1,0 +1,168 @@
+"""Partner matching (network.md, "match"): the ranking equals planning every pair with
+``plan``, ties by file order; the lower bounds that prune pairs never exceed the exact
+score; schools with identical calendars share work but keep their own ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from strategies import partnerships
+
+import twinschedule
+from twinschedule.errors import ConfigError
+from twinschedule.model import Network
+from twinschedule.network.matching import _Pool, match
+
+
+def network_of(data: dict[str, Any]) -> Network:
+    """A network with the schools and settings of a partnership dict (an invalid one
+    is not a case)."""
+    try:
+        p = twinschedule.from_dict(data)
+    except ConfigError:
+        assume(False)
+        raise
+    return Network(id=p.id, name=p.name, start=p.start, end=p.end, duration=p.duration,
+                   anchor=p.anchor or p.schools[0].timezone, schools=p.schools,
+                   weekdays=p.weekdays, weeks=p.weeks, step=p.step,
+                   on_conflict=p.on_conflict, max_move_days=p.max_move_days)
+
+
+def reference(network: Network, index: int, top: int) -> dict[str, Any]:
+    """The match by planning every pair with the public ``plan``."""
+    focal = network.schools[index]
+    scored = []
+    for i, t in enumerate(network.schools):
+        if i == index:
+            continue
+        result = twinschedule.plan(network.pair(focal, t), top=1)
+        if result.options:
+            o = result.options[0]
+            m = o.metrics
+            scored.append(((-m.held, m.moved, m.drift, m.max_burden, m.total_burden), i, o))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return {"school": focal.id, "pool": len(network.schools) - 1,
+            "partners": [{"rank": r + 1, "school": network.schools[i].id,
+                          "option": o.to_dict()}
+                         for r, (_, i, o) in enumerate(scored[:top])]}
+
+
+@st.composite
+def pools(draw: st.DrawFn) -> tuple[dict[str, Any], int, int]:
+    """A small pool, some schools repeated under other ids (identical calendars, so
+    equal scores broken by file order), a focal school and a ``top``."""
+    data = draw(partnerships(max_months=4, max_schools=5, steps=(15, 20, 30, 45, 60)))
+    schools = data["schools"]
+    for k in range(draw(st.integers(0, 3))):
+        copy = dict(draw(st.sampled_from(schools)), id=f"copy{k}", name=f"Copy {k}")
+        schools.insert(draw(st.integers(0, len(schools))), copy)
+    index = draw(st.integers(0, len(schools) - 1))
+    return data, index, draw(st.integers(1, 5))
+
+
+@given(pools())
+def test_match_equals_planning_every_pair(case: tuple[dict[str, Any], int, int]) -> None:
+    data, index, top = case
+    network = network_of(data)
+    got = match(network, network.schools[index].id, top=top)
+    assert got.to_dict() == reference(network, index, top)
+
+
+@given(pools())
+def test_bounds_never_exceed_the_exact_score(case: tuple[dict[str, Any], int, int]) -> None:
+    """What makes pruning safe: every stage's bound is at most the pair's exact score,
+    and a pair is only dismissed (no bound) when it has no option."""
+    data, index, _ = case
+    network = network_of(data)
+    pool = _Pool(network)
+    f = pool.cls[index]
+    for i in range(len(network.schools)):
+        if i == index:
+            continue
+        t = pool.cls[i]
+        exact = pool.exact(f, t)
+        for stage in (0, 1):
+            bound = pool.bound(f, t, stage)
+            if exact is None:
+                continue
+            assert bound is not None, (network.schools[i].id, exact[0])
+            assert bound <= exact[0], (stage, network.schools[i].id, bound, exact[0])
+
+
+@given(pools())
+def test_pruned_equals_unpruned(case: tuple[dict[str, Any], int, int]) -> None:
+    data, index, top = case
+    network = network_of(data)
+    pruned = _Pool(network).match(index, top)
+    unpruned = _Pool(network).match_unpruned(index, top)
+    assert pruned.to_dict() == unpruned.to_dict()
+    assert pruned.planned <= len(network.schools) - 1
+
+
+def _school(sid: str, zone: str, hours: list[str], **extra: Any) -> dict[str, Any]:
+    return {"id": sid, "name": sid.title(), "timezone": zone, "hours": hours, **extra}
+
+
+POOL = {
+    "partnership": {"id": "pool", "name": "Pool", "start": dt.date(2026, 9, 1),
+                    "end": dt.date(2027, 1, 31), "duration": 45, "step": 30,
+                    "weekdays": ["TU", "WE", "TH"]},
+    "schools": [
+        _school("dublin", "Europe/Dublin", ["08:50-15:40"]),
+        _school("far", "Pacific/Auckland", ["09:00-10:00"]),
+        _school("lisbon-a", "Europe/Lisbon", ["08:15-13:30", "14:30-17:00"]),
+        _school("nairobi", "Africa/Nairobi", ["08:00-16:00"]),
+        _school("lisbon-b", "Europe/Lisbon", ["08:15-13:30", "14:30-17:00"]),
+        _school("lisbon-c", "Europe/Lisbon", ["08:15-13:30", "14:30-17:00"]),
+    ],
+}
+
+
+def test_equal_scores_are_ranked_by_file_order_with_their_own_ids() -> None:
+    network = network_of(POOL)
+    got = match(network, "dublin", top=3)
+    assert [p.school for p in got.partners] == ["lisbon-a", "lisbon-b", "lisbon-c"]
+    assert len({p.score for p in got.partners}) == 1
+    for p in got.partners:
+        o = p.option
+        assert dict(o.usual_times).keys() == {"dublin", p.school}
+        assert all(dict(m.local or ()).keys() <= {"dublin", p.school} for m in o.meetings)
+    assert got.to_dict() == reference(network, 0, 3)
+    # Identical calendars are planned once.
+    assert got.planned < 3
+
+
+def test_a_partner_without_any_option_is_not_listed() -> None:
+    network = network_of(POOL)
+    got = match(network, "far", top=10)
+    assert "far" not in [p.school for p in got.partners]
+    assert got.to_dict() == reference(network, 1, 10)
+    assert got.pool == 5
+
+
+def test_unknown_school_and_bad_top_are_config_errors() -> None:
+    network = network_of(POOL)
+    with pytest.raises(ConfigError, match="no school 'paris'"):
+        match(network, "paris")
+    with pytest.raises(ConfigError, match="--top"):
+        match(network, "dublin", top=0)
+
+
+def test_a_match_is_the_same_whichever_order_the_pool_is_planned_in() -> None:
+    """Sharing a pool between matches (as a batch does) changes nothing."""
+    network = network_of(POOL)
+    pool = _Pool(network)
+    first = [pool.match(i, 3).to_dict() for i in range(len(network.schools))]
+    again = [_Pool(network).match(i, 3).to_dict() for i in reversed(range(6))][::-1]
+    assert first == again
+
+
+def test_relabelled_option_equals_planning_the_copy_itself() -> None:
+    network = network_of(POOL)
+    got = match(network, "dublin", top=3).partners[2]
+    direct = twinschedule.plan(network.pair(network.schools[0], network.schools[5]), top=1)
+    assert got.option == direct.options[0]
