@@ -144,7 +144,8 @@ def load(path: str | Path) -> Partnership:
     """Read and validate a partnership file (``.toml`` or ``.json``).
 
     Imported calendars (``closures_ics``) are read relative to the file's folder.
-    Raises ``ConfigError`` naming the file and every problem.
+    Raises ``ConfigError`` naming the file and every problem (a network file: one
+    problem pointing at :func:`load_network`).
     """
     from . import _io
     from . import config as _config
@@ -209,7 +210,8 @@ def network_from_dict(data: Mapping[str, Any], *,
                       base_dir: str | Path | None = None) -> Network:
     """Validate a network given as a dict (the structure of a network file: a
     ``[network]`` table and 2 to 5000 ``[[schools]]``). Raises ``ConfigError`` with every
-    problem found (paths such as ``network.anchor`` or ``schools[812].timezone``).
+    problem found (paths such as ``network.anchor`` or ``schools[812] (jp-0813).timezone``:
+    a school by its position and its id).
 
     >>> n = network_from_dict({
     ...     "network": {"id": "w", "name": "W", "start": "2026-09-01", "end": "2027-06-30",
@@ -231,7 +233,8 @@ def load_network(path: str | Path) -> Network:
     """Read and validate a network file (``.toml`` or ``.json``, at most 16 MiB).
 
     Imported calendars (``closures_ics``) are read relative to the file's folder.
-    Raises ``ConfigError`` naming the file and every problem.
+    Raises ``ConfigError`` naming the file and every problem (a partnership file: one
+    problem pointing at :func:`load`).
     """
     from . import _io
     from . import network_config as _network_config
