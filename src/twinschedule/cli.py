@@ -301,6 +301,10 @@ def _plan(args: argparse.Namespace) -> int:
     from .render_text import render
 
     _check_top(args)
+    if args.report is not None and args.report.suffix.lower() != ".html":
+        raise ConfigError([Problem(path="--report", message=(
+            f"'{args.report}' does not end in .html: the report is an HTML page (a browser "
+            f"prints it, or saves it as PDF)"))], source=str(args.file))
     if args.lang is not None:
         from .i18n import known_tag
 
