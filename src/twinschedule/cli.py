@@ -11,13 +11,13 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import _zones
 from ._vocab import WEEKDAYS
-from .errors import TwinScheduleError
+from .errors import ConfigError, TwinScheduleError
 
 if TYPE_CHECKING:
     from .calendar import SchoolCalendar
@@ -416,18 +416,7 @@ def _match(args: argparse.Namespace) -> int:
     bar = _Bar("matching") if sys.stderr.isatty() else None
     try:
         if args.scheduler is not None:
-            try:
-                import importlib
-
-                distributed: Any = importlib.import_module("distributed")
-            except ImportError:
-                raise bad("--scheduler", "needs dask.distributed: pip install "
-                          "'twinschedule[dask]'") from None
-            try:
-                client = distributed.Client(args.scheduler, timeout=15)
-            except (OSError, TimeoutError) as exc:
-                raise bad("--scheduler", f"cannot reach {args.scheduler}: {exc}") from None
-            with client:
+            with _dask_client(args.scheduler, bad) as client:
                 results = match_all(network, top=args.top, executor=client.get_executor(),
                                     progress=bar)
         elif args.workers is not None and args.workers > 1:
@@ -446,6 +435,30 @@ def _match(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_all(results, network))
     return 0
+
+
+SCHEDULER_TIMEOUT = 5  # seconds: an unreachable --scheduler is refused within 10 s
+
+
+def _dask_client(address: str, bad: Callable[[str, str], ConfigError]) -> Any:
+    """A ``dask.distributed`` client of the scheduler at ``address``; a usage error
+    naming the address when it cannot be reached within ``SCHEDULER_TIMEOUT``."""
+    import importlib
+
+    try:
+        distributed: Any = importlib.import_module("distributed")
+    except ImportError:
+        raise bad("--scheduler", "needs dask.distributed: pip install "
+                                 "'twinschedule[dask]'") from None
+    try:
+        return distributed.Client(address, timeout=SCHEDULER_TIMEOUT)
+    except (ValueError, TypeError):
+        raise bad("--scheduler", f"'{address}' is not a scheduler address (such as "
+                                 f"tcp://10.0.0.5:8786)") from None
+    except (OSError, TimeoutError):
+        raise bad("--scheduler", f"cannot reach the scheduler at '{address}' within "
+                                 f"{SCHEDULER_TIMEOUT} s (is it running, and is the address "
+                                 f"right?)") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
