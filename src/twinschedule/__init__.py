@@ -165,7 +165,9 @@ def to_dict(partnership: Partnership) -> dict[str, Any]:
 
 
 def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = True) -> Plan:
-    """Search every candidate monthly rule and rank them (see planning.md).
+    """Search every candidate monthly rule and rank them: docs/concepts.md says which
+    meetings are valid, how months move or skip and how options are ranked;
+    docs/explain.md explains the suggestions and the near miss.
 
     ``top`` overrides the partnership's own number of options. When the best option
     holds fewer meetings than the horizon has months, the plan's ``suggestions`` list
@@ -247,7 +249,7 @@ def load_network(path: str | Path) -> Network:
 
 
 def plan_network(network: Network, *, top: int | None = None) -> NetworkPlan:
-    """The rules that the most schools can attend, month by month (network.md).
+    """The rules that the most schools can attend, month by month (docs/networks.md).
 
     ``top`` overrides the network's own number of options. Pure: no I/O, no clock.
     """
