@@ -144,7 +144,8 @@ def load(path: str | Path) -> Partnership:
     """Read and validate a partnership file (``.toml`` or ``.json``).
 
     Imported calendars (``closures_ics``) are read relative to the file's folder.
-    Raises ``ConfigError`` naming the file and every problem.
+    Raises ``ConfigError`` naming the file and every problem (a network file: one
+    problem pointing at :func:`load_network`).
     """
     from twinschedule import _io
     from twinschedule.config import partnership as _config
@@ -164,7 +165,9 @@ def to_dict(partnership: Partnership) -> dict[str, Any]:
 
 
 def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = True) -> Plan:
-    """Search every candidate monthly rule and rank them (see planning.md).
+    """Search every candidate monthly rule and rank them: docs/concepts.md says which
+    meetings are valid, how months move or skip and how options are ranked;
+    docs/explain.md explains the suggestions and the near miss.
 
     ``top`` overrides the partnership's own number of options. When the best option
     holds fewer meetings than the horizon has months, the plan's ``suggestions`` list
@@ -209,7 +212,8 @@ def network_from_dict(data: Mapping[str, Any], *,
                       base_dir: str | Path | None = None) -> Network:
     """Validate a network given as a dict (the structure of a network file: a
     ``[network]`` table and 2 to 5000 ``[[schools]]``). Raises ``ConfigError`` with every
-    problem found (paths such as ``network.anchor`` or ``schools[812].timezone``).
+    problem found (paths such as ``network.anchor`` or ``schools[812] (jp-0813).timezone``:
+    a school by its position and its id).
 
     >>> n = network_from_dict({
     ...     "network": {"id": "w", "name": "W", "start": "2026-09-01", "end": "2027-06-30",
@@ -231,7 +235,8 @@ def load_network(path: str | Path) -> Network:
     """Read and validate a network file (``.toml`` or ``.json``, at most 16 MiB).
 
     Imported calendars (``closures_ics``) are read relative to the file's folder.
-    Raises ``ConfigError`` naming the file and every problem.
+    Raises ``ConfigError`` naming the file and every problem (a partnership file: one
+    problem pointing at :func:`load`).
     """
     from twinschedule import _io
     from twinschedule.config import network as _network_config
@@ -244,7 +249,7 @@ def load_network(path: str | Path) -> Network:
 
 
 def plan_network(network: Network, *, top: int | None = None) -> NetworkPlan:
-    """The rules that the most schools can attend, month by month (network.md).
+    """The rules that the most schools can attend, month by month (docs/networks.md).
 
     ``top`` overrides the network's own number of options. Pure: no I/O, no clock.
     """

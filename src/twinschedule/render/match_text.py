@@ -8,16 +8,19 @@ from collections.abc import Sequence
 from twinschedule.i18n.words import words
 from twinschedule.model import Network
 from twinschedule.network.matching import Match
+from twinschedule.render.text import school_line
 
 
 def render(result: Match, network: Network) -> str:
-    """One school's partners: rank, id, name, the best rule and its metrics."""
+    """One school's partners: rank, id, name, the best rule, its metrics and each
+    school's usual time and burden per held meeting."""
     names = {s.id: s.name for s in network.schools}
     lines = [f"Partners for {result.school} ({names.get(result.school, '')}) among "
              f"{result.pool} other schools of {network.id}:"]
     if not result.partners:
         lines.append("  none: no other school can meet this school on any candidate rule")
     w = words("en")
+    focal = network.school(result.school)
     for p in result.partners:
         m = p.option.metrics
         months = m.held + m.skipped
@@ -25,8 +28,9 @@ def render(result: Match, network: Network) -> str:
         lines.append(f"      {p.option.rule.text}")
         lines.append(f"      held {m.held} of {months} ({m.moved} moved, {m.skipped} skipped),"
                      f" drift {m.drift}")
-        lines.append(f"      burden {w.minutes(m.max_burden)} for the worse-off school, "
-                     f"{w.minutes(m.total_burden)} for both")
+        # each school's usual time and burden per held meeting, as `plan` shows them
+        pair = network.pair(focal, network.school(p.school))
+        lines += [f"      - {school_line(pair, p.option, s, w)}" for s in pair.schools]
     return "\n".join(line for raw in lines for line in _wrapped(raw)) + "\n"
 
 
