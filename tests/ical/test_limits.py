@@ -23,7 +23,7 @@ from helpers import WORK, bounded_work
 
 import twinschedule
 from twinschedule import _io
-from twinschedule.config.partnership import partnership as config
+from twinschedule.config import partnership as config
 from twinschedule.errors import ConfigError
 from twinschedule.ical import importer as _ics_import
 from twinschedule.ical.importer import import_ics
