@@ -26,7 +26,7 @@ from test_feeds import STAMP, check_structure, expand_python, held
 
 import twinschedule
 from twinschedule.errors import ConfigError
-from twinschedule.i18n.words import words as i18n
+from twinschedule.i18n import words as i18n
 from twinschedule.render.text import render, text_width
 
 LANGS = ["en", "de", "fr", "es", "pt", "it", "nl", "pl", "sv", "fi", "tr", "ar", "zh", "ja",
