@@ -1,0 +1,166 @@
+"""Planning and publishing, outside the event loop: after every write the partnership is
+planned again from a snapshot (no transaction is held while the search runs), and the
+new plan is stored as the next issue with its feeds, unless a newer state was planned
+meanwhile. Requests read the last issue.
+
+A feed's DTSTAMP, ``Last-Modified`` and strong ``ETag`` change only when its content
+changes: the feeds are built again with the stamps they had, and only the files whose
+bytes then differ get the new issue's time.
+
+Agreement (agreement.md): the feeds follow the agreed option while it is among the
+plan's options (else option 1). Keeping the past months as published, ``changes`` and
+the derived SEQUENCE need ``twinschedule.plan(p, previous=, today=)``: see
+``plan_input`` and ``compute``, the two places that call the library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+import twinschedule
+from twinschedule.serve import db, service
+
+_lock = threading.Lock()
+_running: set[tuple[int, int]] = set()
+_again: set[tuple[int, int]] = set()
+
+
+def published_option(plan: Mapping[str, Any], agreement: service.Agreement | None
+                     ) -> int | None:
+    """The option whose feeds are published: the agreed rule(s) when the plan has them,
+    else option 1; None when the plan has no option."""
+    options = plan.get("options", [])
+    if not options:
+        return None
+    if agreement is not None:
+        for k, option in enumerate(options, start=1):
+            if service.option_rules(option) == agreement.rules:
+                return k
+    return 1
+
+
+def plan_input(st: service.State) -> dict[str, Any]:
+    """The document the library plans (the agreement is not passed yet: see above)."""
+    return st.document()
+
+
+def compute(st: service.State, calendars: Mapping[str, tuple[str, bytes]]
+            ) -> twinschedule.Plan:
+    """The plan of a snapshot (pure library calls; minutes at most, off the loop)."""
+    partnership = service.validate(plan_input(st), calendars)
+    return twinschedule.plan(partnership)
+
+
+def _etag(content: bytes) -> str:
+    return '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
+
+
+def _feeds(result: twinschedule.Plan, option: int, old: Mapping[str, tuple[bytes, dt.datetime]],
+           made: dt.datetime) -> dict[str, tuple[bytes, dt.datetime]]:
+    """The feeds of ``option``, each with the stamp it had when its bytes are unchanged."""
+    fresh = twinschedule.feeds(result, option=option, stamp=made)
+    out: dict[str, tuple[bytes, dt.datetime]] = {}
+    by_stamp: dict[dt.datetime, dict[str, bytes]] = {}
+    for name, content in fresh.items():
+        if name in old:
+            stamp = old[name][1]
+            if stamp not in by_stamp:
+                by_stamp[stamp] = twinschedule.feeds(result, option=option, stamp=stamp)
+            if by_stamp[stamp].get(name) == old[name][0]:
+                out[name] = old[name]
+                continue
+        out[name] = (content, made)
+    return out
+
+
+def replan(engine: Engine, pk: int) -> None:
+    """Plan partnership ``pk`` until its newest state is published. Calls for the same
+    partnership coalesce: while one runs, others only ask it to go round once more."""
+    key = (id(engine), pk)
+    with _lock:
+        if key in _running:
+            _again.add(key)
+            return
+        _running.add(key)
+    try:
+        while True:
+            with _lock:
+                _again.discard(key)
+            _publish(engine, pk)
+            with _lock:
+                if key not in _again:
+                    _running.discard(key)
+                    return
+    except BaseException:
+        with _lock:
+            _running.discard(key)
+        raise
+
+
+def stale(st: service.State) -> bool:
+    """Whether the partnership changed since its last issue."""
+    return st.issue is None or st.issue.state < st.state
+
+
+def _publish(engine: Engine, pk: int) -> None:
+    with db.read(engine) as conn:
+        try:
+            st = service.snapshot(conn, pk)
+        except service.NotFound:
+            return
+        calendars = service.stored_calendars(conn, pk)
+        old = {r.name: (bytes(r.content), db.aware(r.modified)) for r in conn.execute(
+            sa.select(db.feeds).where(db.feeds.c.partnership_pk == pk))}
+    if not stale(st):
+        return
+    try:
+        result = compute(st, calendars)
+    except service.Invalid:
+        return  # cannot happen for a stored state; nothing is published then
+    made = db.now()
+    plan = result.to_dict()
+    option = published_option(plan, st.agreement)
+    files = _feeds(result, option, old, made) if option is not None else None
+    _store(engine, st, plan, option, files, made)
+
+
+def _store(engine: Engine, st: service.State, plan: dict[str, Any], option: int | None,
+           files: dict[str, tuple[bytes, dt.datetime]] | None, made: dt.datetime) -> None:
+    with db.write(engine) as conn:
+        try:
+            now = service.snapshot(conn, st.pk, lock=True)
+        except service.NotFound:
+            return
+        if now.issue is not None and now.issue.state >= st.state:
+            return  # a newer state was published meanwhile
+        number = now.issue.number + 1 if now.issue is not None else 1
+        conn.execute(db.issues.insert().values(
+            partnership_pk=st.pk, number=number, state=st.state, option=option,
+            plan=json.dumps(plan, ensure_ascii=False), made_at=made))
+        if files is None:
+            return  # no option: the feeds of the last feasible plan stay
+        conn.execute(db.feeds.delete().where(db.feeds.c.partnership_pk == st.pk))
+        for name, (content, modified) in sorted(files.items()):
+            conn.execute(db.feeds.insert().values(partnership_pk=st.pk, name=name,
+                                                  content=content, etag=_etag(content),
+                                                  modified=modified))
+
+
+def feed(engine: Engine, feed_token: str, name: str) -> tuple[bytes, str, dt.datetime]:
+    """A current feed: (bytes, strong ETag, Last-Modified); ``NotFound`` otherwise."""
+    with db.read(engine) as conn:
+        row = conn.execute(sa.select(db.feeds.c.content, db.feeds.c.etag, db.feeds.c.modified)
+                           .select_from(db.feeds.join(db.partnerships))
+                           .where(db.partnerships.c.feed_token == feed_token,
+                                  db.feeds.c.name == name)).first()
+    if row is None:
+        raise service.NotFound(name)
+    return bytes(row.content), row.etag, db.aware(row.modified)
