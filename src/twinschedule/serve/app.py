@@ -18,7 +18,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from twinschedule.serve import api, db, pages, service, tokens, web
+from twinschedule.serve import api, db, organizer, pages, service, tokens, web
 
 log = logging.getLogger("twinschedule.serve")
 DEFAULT_DB = "sqlite:///twinschedule.db"
@@ -89,9 +89,11 @@ def create_app(url: str = DEFAULT_DB, *, base_url: str | None = None,
         engine.dispose()
 
     static = StaticFiles(packages=[("twinschedule.serve", "static")])
-    app = Starlette(routes=[*api.routes, *pages.routes, Mount("/static", static)],
+    routes = [*api.routes, *pages.routes, *organizer.routes, Mount("/static", static)]
+    app = Starlette(routes=routes,
                     lifespan=lifespan)
-    app.state.settings = web.Settings(engine=engine, base_url=base_url)
+    app.state.settings = web.Settings(engine=engine, secret=db.secret(engine),
+                                      base_url=base_url)
     app.add_middleware(Guard)
     for name in ("twinschedule.serve", "uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)

@@ -109,8 +109,9 @@ agreements = sa.Table(
     sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-#: Every plan the service published: the JSON plan, the option its feeds follow, and the
-#: partnership state it was computed from.
+#: Every plan the service published: the JSON plan, the option its feeds follow, its HTML
+#: reports (``{language: html}``, "" the partnership's) and the partnership state it was
+#: computed from.
 issues = sa.Table(
     "issues", metadata,
     sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
@@ -120,6 +121,7 @@ issues = sa.Table(
     sa.Column("state", sa.Integer, nullable=False),
     sa.Column("plan", sa.Text, nullable=False),
     sa.Column("option", sa.Integer, nullable=True),
+    sa.Column("reports", sa.Text, nullable=False),
     sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("partnership_pk", "number"),
 )
@@ -228,3 +230,10 @@ def aware(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
+
+
+def secret(engine: Engine) -> str:
+    """The service's secret (made by ``migrate``)."""
+    with read(engine) as conn:
+        value: str = conn.execute(sa.select(service.c.secret)).scalar_one()
+    return value

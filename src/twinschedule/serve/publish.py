@@ -129,11 +129,21 @@ def _publish(engine: Engine, pk: int) -> None:
     plan = result.to_dict()
     option = published_option(plan, st.agreement)
     files = _feeds(result, option, old, made) if option is not None else None
-    _store(engine, st, plan, option, files, made)
+    _store(engine, st, plan, option, files, made, reports(result, st, made))
+
+
+def reports(result: twinschedule.Plan, st: service.State, made: dt.datetime
+            ) -> dict[str, str]:
+    """The HTML report in the partnership's language ("") and each school's own."""
+    langs = {str(s.data["language"]) for s in st.schools if s.data.get("language")}
+    out = {"": twinschedule.report(result, made=made)}
+    out.update((lang, twinschedule.report(result, made=made, lang=lang)) for lang in langs)
+    return out
 
 
 def _store(engine: Engine, st: service.State, plan: dict[str, Any], option: int | None,
-           files: dict[str, tuple[bytes, dt.datetime]] | None, made: dt.datetime) -> None:
+           files: dict[str, tuple[bytes, dt.datetime]] | None, made: dt.datetime,
+           html: dict[str, str]) -> None:
     with db.write(engine) as conn:
         try:
             now = service.snapshot(conn, st.pk, lock=True)
@@ -144,7 +154,8 @@ def _store(engine: Engine, st: service.State, plan: dict[str, Any], option: int 
         number = now.issue.number + 1 if now.issue is not None else 1
         conn.execute(db.issues.insert().values(
             partnership_pk=st.pk, number=number, state=st.state, option=option,
-            plan=json.dumps(plan, ensure_ascii=False), made_at=made))
+            plan=json.dumps(plan, ensure_ascii=False), made_at=made,
+            reports=json.dumps(html, ensure_ascii=False)))
         if files is None:
             return  # no option: the feeds of the last feasible plan stay
         conn.execute(db.feeds.delete().where(db.feeds.c.partnership_pk == st.pk))
@@ -164,3 +175,14 @@ def feed(engine: Engine, feed_token: str, name: str) -> tuple[bytes, str, dt.dat
     if row is None:
         raise service.NotFound(name)
     return bytes(row.content), row.etag, db.aware(row.modified)
+
+
+def report(engine: Engine, pk: int, lang: str | None) -> str | None:
+    """The last issue's HTML report in ``lang`` (else the partnership's language)."""
+    with db.read(engine) as conn:
+        row = conn.execute(sa.select(db.issues.c.reports).where(db.issues.c.partnership_pk == pk)
+                           .order_by(db.issues.c.number.desc()).limit(1)).first()
+    if row is None:
+        return None
+    html: dict[str, str] = json.loads(row.reports)
+    return html.get(lang or "", html[""])

@@ -28,6 +28,7 @@ class Settings:
     None: the URL each request came in on)."""
 
     engine: Engine
+    secret: str
     base_url: str | None = None
 
 

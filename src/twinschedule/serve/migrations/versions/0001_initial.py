@@ -94,6 +94,7 @@ def upgrade() -> None:
         sa.Column("state", sa.Integer, nullable=False),
         sa.Column("plan", sa.Text, nullable=False),
         sa.Column("option", sa.Integer, nullable=True),
+        sa.Column("reports", sa.Text, nullable=False),
         _when("made_at"),
         sa.UniqueConstraint("partnership_pk", "number"))
     op.create_table(
