@@ -85,6 +85,8 @@ def view(request: Request, link: service.Link, st: service.State) -> dict[str, A
                       "schools": {s.id: s.revision for s in st.schools}},
         "plan": st.issue.plan if st.issue is not None else None,
         "planned": not publish.stale(st),
+        "feed_option": st.issue.option if st.issue is not None else None,
+        "feeds_follow": st.issue.feed_option if st.issue is not None else None,
         "agreed_by": st.agreed_by(),
         "agreement": st.agreement.to_dict() if st.agreement is not None else None,
         "feed_urls": _urls(request, st),

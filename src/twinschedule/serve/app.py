@@ -27,7 +27,7 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 
        "frame-src 'self'; frame-ancestors 'self'; base-uri 'none'")
 _HEADERS = [(b"content-security-policy", CSP.encode()),
             (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"),
+            (b"referrer-policy", b"same-origin"),
             (b"x-frame-options", b"SAMEORIGIN")]
 
 

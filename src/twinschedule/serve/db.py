@@ -122,6 +122,7 @@ issues = sa.Table(
     sa.Column("plan", sa.Text, nullable=False),
     sa.Column("option", sa.Integer, nullable=True),
     sa.Column("reports", sa.Text, nullable=False),
+    sa.Column("feed_option", sa.Text, nullable=True),
     sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("partnership_pk", "number"),
 )

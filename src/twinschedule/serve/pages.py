@@ -195,6 +195,7 @@ async def show(request: Request) -> Response:
     plan = st.issue.plan if st.issue is not None else None
     response = render("partnership.html", st=st, plan=plan,
                       published=st.issue.option if st.issue is not None else None,
+                      follow=st.issue.feed_option if st.issue is not None else None,
                       mine=st.school(link.school).agreed if link.school else None,
                       rules={k: service.option_rules(o) for k, o in enumerate(
                           plan["options"] if plan else [], start=1)},

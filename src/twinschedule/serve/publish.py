@@ -7,10 +7,12 @@ A feed's DTSTAMP, ``Last-Modified`` and strong ``ETag`` change only when its con
 changes: the feeds are built again with the stamps they had, and only the files whose
 bytes then differ get the new issue's time.
 
-Agreement (agreement.md): the feeds follow the agreed option while it is among the
-plan's options (else option 1). Keeping the past months as published, ``changes`` and
-the derived SEQUENCE need ``twinschedule.plan(p, previous=, today=)``: see
-``plan_input`` and ``compute``, the two places that call the library.
+Agreement (agreement.md): once the schools agree, the feeds follow the agreed rule
+whatever ranks first. Until the library plans an agreed rule itself (``[agreement]``
+and ``twinschedule.plan(p, previous=, today=)``), the agreed rule is planned by a
+second search narrowed to its weekday, week and anchor (``agreed``); keeping the past
+months as published, ``changes`` and the derived SEQUENCE need that API: see
+``plan_input``, ``compute`` and ``agreed``, the places that call the library.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,8 +38,8 @@ _again: set[tuple[int, int]] = set()
 
 def published_option(plan: Mapping[str, Any], agreement: service.Agreement | None
                      ) -> int | None:
-    """The option whose feeds are published: the agreed rule(s) when the plan has them,
-    else option 1; None when the plan has no option."""
+    """The option of ``plan`` whose feeds are published: the agreed rule(s) (None when
+    the plan does not list them), else option 1; None when the plan has no option."""
     options = plan.get("options", [])
     if not options:
         return None
@@ -44,7 +47,30 @@ def published_option(plan: Mapping[str, Any], agreement: service.Agreement | Non
         for k, option in enumerate(options, start=1):
             if service.option_rules(option) == agreement.rules:
                 return k
+        return None
     return 1
+
+
+_NTH = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "last": -1}
+
+
+def agreed(st: service.State, calendars: Mapping[str, tuple[str, bytes]]
+           ) -> tuple[twinschedule.Plan, int] | None:
+    """The agreed rule planned (its plan and option number), by a search narrowed to
+    its weekday, week of the month and anchor; None when it is not found there (an
+    alternation, or a rule that holds too little to rank among 50)."""
+    if st.agreement is None or len(st.agreement.rules) != 1:
+        return None
+    nth, weekday, _, anchor = st.agreement.rules[0].split(" ", 3)
+    document = plan_input(st)
+    document["partnership"] = {**document["partnership"], "weekdays": [weekday],
+                               "weeks": [_NTH[nth]], "anchor": anchor, "top": 50}
+    try:
+        result = twinschedule.plan(service.validate(document, calendars), suggest=False)
+    except service.Invalid:
+        return None
+    k = published_option(result.to_dict(), st.agreement)
+    return (result, k) if k is not None else None
 
 
 def plan_input(st: service.State) -> dict[str, Any]:
@@ -128,8 +154,13 @@ def _publish(engine: Engine, pk: int) -> None:
     made = db.now()
     plan = result.to_dict()
     option = published_option(plan, st.agreement)
-    files = _feeds(result, option, old, made) if option is not None else None
-    _store(engine, st, plan, option, files, made, reports(result, st, made))
+    source: tuple[twinschedule.Plan, int] | None = (result, option) if option else None
+    if st.agreement is not None and option is None:
+        source = agreed(st, calendars)
+    files = _feeds(source[0], source[1], old, made) if source is not None else None
+    kept = source[0].to_dict()["options"][source[1] - 1] if source is not None else None
+    _store(engine, st, Issued(plan=plan, option=option, files=files, feed_option=kept,
+                              made=made, html=reports(result, st, made)))
 
 
 def reports(result: twinschedule.Plan, st: service.State, made: dt.datetime
@@ -141,9 +172,20 @@ def reports(result: twinschedule.Plan, st: service.State, made: dt.datetime
     return out
 
 
-def _store(engine: Engine, st: service.State, plan: dict[str, Any], option: int | None,
-           files: dict[str, tuple[bytes, dt.datetime]] | None, made: dt.datetime,
-           html: dict[str, str]) -> None:
+@dataclass(frozen=True, kw_only=True)
+class Issued:
+    """A new issue: the plan, the option of it in the feeds (None: not among its
+    options), the feeds (None: the last ones stay), the feeds' option as JSON."""
+
+    plan: dict[str, Any]
+    option: int | None
+    files: dict[str, tuple[bytes, dt.datetime]] | None
+    feed_option: dict[str, Any] | None
+    made: dt.datetime
+    html: dict[str, str]
+
+
+def _store(engine: Engine, st: service.State, new: Issued) -> None:
     with db.write(engine) as conn:
         try:
             now = service.snapshot(conn, st.pk, lock=True)
@@ -153,13 +195,15 @@ def _store(engine: Engine, st: service.State, plan: dict[str, Any], option: int 
             return  # a newer state was published meanwhile
         number = now.issue.number + 1 if now.issue is not None else 1
         conn.execute(db.issues.insert().values(
-            partnership_pk=st.pk, number=number, state=st.state, option=option,
-            plan=json.dumps(plan, ensure_ascii=False), made_at=made,
-            reports=json.dumps(html, ensure_ascii=False)))
-        if files is None:
-            return  # no option: the feeds of the last feasible plan stay
+            partnership_pk=st.pk, number=number, state=st.state, option=new.option,
+            plan=json.dumps(new.plan, ensure_ascii=False), made_at=new.made,
+            reports=json.dumps(new.html, ensure_ascii=False),
+            feed_option=json.dumps(new.feed_option, ensure_ascii=False)
+            if new.feed_option is not None else None))
+        if new.files is None:
+            return  # no option to publish: the last feeds stay
         conn.execute(db.feeds.delete().where(db.feeds.c.partnership_pk == st.pk))
-        for name, (content, modified) in sorted(files.items()):
+        for name, (content, modified) in sorted(new.files.items()):
             conn.execute(db.feeds.insert().values(partnership_pk=st.pk, name=name,
                                                   content=content, etag=_etag(content),
                                                   modified=modified))

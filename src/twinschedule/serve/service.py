@@ -80,6 +80,7 @@ class Issue:
     state: int
     plan: dict[str, Any]
     option: int | None
+    feed_option: dict[str, Any] | None
     made_at: dt.datetime
 
 
@@ -176,6 +177,7 @@ def _issues(conn: Connection, pk: int) -> list[Issue]:
     rows = conn.execute(sa.select(db.issues).where(db.issues.c.partnership_pk == pk)
                         .order_by(db.issues.c.number.desc()).limit(2)).all()
     return [Issue(number=r.number, state=r.state, plan=json.loads(r.plan), option=r.option,
+                  feed_option=json.loads(r.feed_option) if r.feed_option else None,
                   made_at=db.aware(r.made_at)) for r in rows]
 
 

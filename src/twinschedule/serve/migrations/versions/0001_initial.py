@@ -95,6 +95,7 @@ def upgrade() -> None:
         sa.Column("plan", sa.Text, nullable=False),
         sa.Column("option", sa.Integer, nullable=True),
         sa.Column("reports", sa.Text, nullable=False),
+        sa.Column("feed_option", sa.Text, nullable=True),
         _when("made_at"),
         sa.UniqueConstraint("partnership_pk", "number"))
     op.create_table(
