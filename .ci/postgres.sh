@@ -8,7 +8,7 @@ BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 case "${1:-start}" in
 start)
   PGDIR=$(mktemp -d /tmp/twinschedule-pg.XXXXXX)
-  PGPORT=${PGPORT:-55432}
+  PGPORT=${PGPORT:-$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
   AS=""
   if [ "$(id -u)" = 0 ]; then chown postgres "$PGDIR"; AS="runuser -u postgres --"; fi
   $AS "$BIN/initdb" -D "$PGDIR/data" -U twinschedule --auth=trust -E UTF8 >/dev/null

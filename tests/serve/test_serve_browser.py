@@ -57,7 +57,7 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str,
 
 
 @pytest.fixture
-def server(app_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:  # noqa: F811
+def server(app_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """``twinschedule serve`` on a free loopback port: (its URL, its log file)."""
     port = _free_port()
     log = tmp_path / "server.log"
