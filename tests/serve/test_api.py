@@ -137,6 +137,8 @@ def test_settings(client: TestClient) -> None:
     settings["duration"] = 0
     r = client.put(url, json=settings, headers={"If-Match": '"2"'})
     assert r.status_code == 422 and r.json()["problems"][0]["path"] == "partnership.duration"
+    r = client.put(url, json=dict(settings, duration=45, id="other"), headers={"If-Match": '"2"'})
+    assert r.status_code == 422 and r.json()["problems"][0]["path"] == "partnership.id"
     # a school link cannot change the partnership's settings
     r = client.put(f"/api/v1/p/{m.schools['rugby']}/partnership", json=settings,
                    headers={"If-Match": '"2"'})

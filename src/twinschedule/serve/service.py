@@ -413,6 +413,10 @@ def save_settings(engine: Engine, link: Link, data: Any, revision: int) -> int:
         if not isinstance(data, Mapping):
             raise Invalid([problem("partnership", "the table is not a JSON object")])
         settings = jsonable(data)
+        if settings.get("id") != st.settings.get("id"):
+            raise Invalid([problem("partnership.id", f"the partnership's id cannot change "
+                                   f"(it is '{st.settings.get('id')}'): it names the feeds "
+                                   f"and the UIDs of their events")])
         validate({**st.document(), "partnership": settings}, stored_calendars(conn, st.pk))
         conn.execute(db.partnerships.update().where(db.partnerships.c.pk == st.pk)
                      .values(settings=_dumps(settings), revision=st.revision + 1))

@@ -26,6 +26,12 @@ def _owner() -> sa.Column[object]:
 
 
 def upgrade() -> None:
+    _partnerships()
+    _history()
+
+
+def _partnerships() -> None:
+    """The service's secret, partnerships, their schools and their links."""
     op.create_table("service", sa.Column("id", sa.Integer, primary_key=True),
                     sa.Column("secret", sa.String(64), nullable=False))
     op.create_table(
@@ -58,6 +64,10 @@ def upgrade() -> None:
         sa.Column("school_pk", sa.Integer, sa.ForeignKey("schools.pk"), nullable=True),
         _when("created_at"))
     op.create_index("ix_links_partnership_pk", "links", ["partnership_pk"])
+
+
+def _history() -> None:
+    """Versions of sections, uploaded calendars, agreements, issues and feeds."""
     op.create_table(
         "versions",
         sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
