@@ -111,6 +111,25 @@ def parse_document(data: bytes, *, kind: str, source: str) -> Any:
                    f"{sys.get_int_max_str_digits()})") from None
 
 
+def calendar_reader(calendars: Mapping[str, bytes]) -> Any:
+    """A ``read_ics`` callable giving the calendars of ``calendars`` (name -> bytes) and
+    nothing else: no name reaches the file system."""
+    from twinschedule.ical.importer import MAX_ICS_BYTES
+
+    def read(name: str) -> bytes:
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        try:
+            data = calendars[name]
+        except KeyError:
+            raise ConfigError([_problem(f"'{shown}': no calendar of that name")]) from None
+        if len(data) > MAX_ICS_BYTES:
+            raise ConfigError([_problem(f"'{shown}': the file is larger than the "
+                                        f"{MAX_ICS_BYTES} bytes allowed")])
+        return data
+
+    return read
+
+
 def read_source(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a partnership (or network) file (``.toml`` or ``.json``), at most
     ``limit``; ``ConfigError`` naming the file otherwise."""

@@ -1,5 +1,5 @@
 """The command line: ``twinschedule check FILE``, ``twinschedule plan FILE``,
-``twinschedule network FILE`` and ``twinschedule match FILE``.
+``twinschedule network FILE``, ``twinschedule match FILE`` and ``twinschedule serve``.
 
 Exit status: 0 a valid file / feasible plan; 1 no feasible option; 2 bad input or usage.
 """
@@ -80,6 +80,21 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="with --all: run on a running dask.distributed scheduler "
                             "(needs twinschedule[dask])")
+    serve = sub.add_parser("serve", help="the web service: each school edits its own part, "
+                                         "everyone subscribes (needs twinschedule[serve])")
+    serve.add_argument("--db", default="sqlite:///twinschedule.db", metavar="URL",
+                       help="database URL (default sqlite:///twinschedule.db; a path is a "
+                            "SQLite file; postgresql://... for PostgreSQL)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                                                           "(default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--base-url", metavar="URL",
+                       help="the public URL behind a reverse proxy (links and feed URLs "
+                            "are built from it)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="worker processes (use PostgreSQL for more than one)")
+    serve.add_argument("--proxy-headers", action="store_true",
+                       help="trust X-Forwarded-Proto/For from the reverse proxy")
     return ap
 
 
@@ -355,18 +370,12 @@ def _write_report(result: Plan, path: Path, lang: str | None = None) -> None:
     """The HTML report in ``lang`` (else the partnership's language), made at
     ``SOURCE_DATE_EPOCH`` when set (else now), atomically."""
     import datetime as dt
-    from importlib.metadata import version
 
-    from twinschedule import __version__, _io
-    from twinschedule.i18n.words import words
-    from twinschedule.render import report
-    from twinschedule.render.html import render
+    from twinschedule import _io, report
 
     made = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    html = render(report.build(result, made=made, holidays=version("holidays"),
-                               program=f"twinschedule {__version__}"),
-                  words(lang or result.partnership.language))
-    _io.write_files({path.name: html.encode("utf-8")}, path.parent)
+    _io.write_files({path.name: report(result, made=made, lang=lang).encode("utf-8")},
+                    path.parent)
 
 
 class _Bar:
@@ -464,9 +473,41 @@ def _dask_client(address: str, bad: Callable[[str, str], ConfigError]) -> Any:
                                  f"right?)") from None
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """``twinschedule serve``: the service is an optional extra, loaded only here."""
+    import importlib
+
+    from twinschedule.errors import ConfigError, Problem
+
+    def bad(path: str, message: str) -> ConfigError:
+        return ConfigError([Problem(path=path, message=message)])
+
+    if not 0 < args.port < 65536:
+        raise bad("--port", f"{args.port} is not a port (1 to 65535)")
+    if args.workers < 1:
+        raise bad("--workers", f"{args.workers} is not at least 1")
+    url = args.db if "://" in args.db else f"sqlite:///{Path(args.db).resolve()}"
+    if args.workers > 1 and url.startswith("sqlite"):
+        raise bad("--workers", "several workers need PostgreSQL (--db postgresql://...); "
+                  "SQLite is for one")
+    if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
+        raise bad("--base-url", f"'{args.base_url}' is not an http:// or https:// URL")
+    try:
+        app: Any = importlib.import_module("twinschedule.serve.app")
+    except ImportError as exc:
+        print(f"twinschedule serve needs the serve extra (missing: {exc.name}): "
+              f"pip install 'twinschedule[serve]'", file=sys.stderr)
+        return 2
+    app.run(url=url, host=args.host, port=args.port, base_url=args.base_url,
+            workers=args.workers, proxy=args.proxy_headers)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "check":
             return _check(args.file, args.json)
         if args.command == "network":
