@@ -275,12 +275,7 @@ def check(text: str) -> None:
     assert got[2] == want[2], f"used: imported {dict(got[2])}, expanded {dict(want[2])}"
 
 
-OLD = pytest.mark.xfail(strict=True, reason="issue 19: the importer does not yet read "
-                       "overrides, periods, THISANDFUTURE and escapes as the engines do")
-
-
-@OLD
-@settings(max_examples=300)
+@settings(max_examples=1000)
 @given(calendars())
 def test_importer_agrees_with_recurring_ical_events(text: str) -> None:
     check(text)
@@ -304,7 +299,6 @@ EXAMPLES = {
 }
 
 
-@OLD
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_differential_examples(name: str) -> None:
     """Hand-written calendars through the same comparison."""
