@@ -73,6 +73,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from icalendar.parser import unescape_backslash
+
 from . import _windows_zones, _zones
 from ._units import CALENDAR_MARGIN_DAYS
 from .errors import ConfigError, Problem
@@ -150,6 +152,7 @@ class _Component:
     end: int = 0  # line of its END (0 when the file never closes it)
     props: dict[str, list[_Line]] = field(default_factory=dict)
     children: list[_Component] = field(default_factory=list)
+    uid: str | None = None  # the UID's text, once read (``_uid``)
 
     def first(self, name: str) -> _Line | None:
         found = self.props.get(name)
@@ -239,8 +242,6 @@ def _parts(line: _Line) -> tuple[dict[str, str], str]:
 def _text(line: _Line | None) -> str:
     """A TEXT value, unescaped by ``icalendar``'s own function (``\\\\`` is one backslash,
     ``\\,`` a comma, ``\\n`` a line break)."""
-    from icalendar.parser import unescape_backslash
-
     if line is None:
         return ""
     try:
@@ -663,7 +664,9 @@ def _read(ev: _Component, result: _Result, f: _File, source: str) -> None:
 
 
 def _uid(ev: _Component) -> str:
-    return _text(ev.first("UID")).strip()
+    if ev.uid is None:
+        ev.uid = _text(ev.first("UID")).strip()
+    return ev.uid
 
 
 def _recurs(ev: _Component) -> bool:
@@ -768,19 +771,20 @@ def _event(ev: _Component, r: _Result, f: _File) -> None:
         r.not_used[reason] += len(occurrences)
         return
     for first, last in occurrences:
-        _use(first, last, summary, r, f)
-
-
-def _use(first: DateOrTime, last: DateOrTime, summary: str, r: _Result, f: _File) -> None:
-    """One used occurrence: a busy interval, closed dates or open days."""
-    if isinstance(first, dt.datetime):
-        assert isinstance(last, dt.datetime)
-        if last <= first:
-            r.not_used["empty"] += 1
+        if isinstance(first, dt.datetime):
+            assert isinstance(last, dt.datetime)
+            if last <= first:
+                r.not_used["empty"] += 1
+            else:
+                r.busy.append(TimedEvent(start=first, end=last, name=summary or "Busy"))
+                r.used["busy"] += 1
         else:
-            r.busy.append(TimedEvent(start=first, end=last, name=summary or "Busy"))
-            r.used["busy"] += 1
-        return
+            _use_days(first, last, summary, r, f)
+
+
+def _use_days(first: dt.date, last: DateOrTime, summary: str, r: _Result, f: _File
+              ) -> None:
+    """One used all-day occurrence: busy, closed dates or open days."""
     final = max(first, _day(last) - dt.timedelta(days=1))  # DTEND is exclusive
     if f.use == "busy":
         z0 = dt.datetime.combine(first, dt.time()).replace(tzinfo=f.school)
@@ -824,7 +828,7 @@ def _span(ev: _Component, first: DateOrTime, f: _File) -> dt.timedelta:
         if isinstance(first, dt.datetime) != isinstance(last, dt.datetime):
             raise _Fault("DTSTART and DTEND are of different value types (a date and a "
                          "date-time)")
-        span = _naive(last, dt.UTC) - _naive(first, dt.UTC)
+        span = last - first
         if span < dt.timedelta(0):
             raise _Fault(f"DTEND '{_printable(_parts(end_line)[1].strip(), 40)}' is before "
                          f"DTSTART")
@@ -936,11 +940,18 @@ def _instances(ev: _Component, dtstart: _Line, first: DateOrTime,
                f: _File) -> list[Occurrence]:
     """A master's occurrences: up to its first THISANDFUTURE override."""
     x = _expand(ev, dtstart, first, _span(ev, first, f), f)
+    frame, periods = x.frame, x.periods
     out: list[Occurrence] = []
     for occ in x.starts:
         if x.futures and occ > x.futures[0]:
             break  # the override's from there on
-        a, b = _at(occ, x.frame.all_day, x.frame.zone, x.periods.get(occ, x.frame.span))
+        span = periods.get(occ, frame.span) if periods else frame.span
+        if frame.all_day:
+            a: DateOrTime = occ.date()
+            b: DateOrTime = a + span
+        else:
+            a = _aware(occ, frame.zone)
+            b = a + span
         if _touches(a, b, f):
             out.append((a, b))
         if len(out) > MAX_OCCURRENCES:
