@@ -6,17 +6,29 @@ How a file is read (config.md has the contract):
 - The file is split into content lines and components here (unfolding, ``BEGIN``/
   ``END`` nesting, the name / parameters / value split of RFC 5545 section 3.1); every
   *value* is decoded by the ``icalendar`` package's property types (``vDDDTypes``,
-  ``vRecur``, ``vDuration``, ``vText``), and a VTIMEZONE by ``icalendar`` as a whole.
-  Only what a used event needs is decoded: a broken property of an event that is
-  cancelled, filtered out or outside the horizon, or a broken component other than
-  VEVENT, never refuses the file.
-- Each VEVENT counts on its own (two events with the same start or the same UID are two
-  events); only a ``RECURRENCE-ID`` with the UID of a recurring event replaces one of
-  its occurrences. Recurring events are expanded with ``dateutil``'s rrule engine, once,
-  over the horizon (with two days of margin on each side).
+  ``vRecur``, ``vDuration``) and text unescaping (``unescape_backslash``), and a
+  VTIMEZONE by ``icalendar`` as a whole.
+- Whether an event is used is decided before any of its values is decoded (STATUS,
+  SUMMARY against include/exclude, TRANSP of a timed event; the digits of its dates
+  for "wholly outside the horizon"): a broken property of an event that is not used,
+  or a broken component other than VEVENT, never refuses the file. A used event's
+  faults are located errors, never read as empty: DTEND before DTSTART, DTSTART and
+  DTEND of different value types, an unreadable value or RRULE, an unknown TZID.
+- Recurrence as RFC 5545 and the engines (recurring-ical-events, ical.js) read it. Each
+  VEVENT without RECURRENCE-ID counts on its own (two events with the same start or
+  UID are two events); its occurrences are DTSTART, its RRULEs and RDATEs (a
+  ``VALUE=PERIOD`` one lasting its own period), less its EXDATEs and the instances
+  that an event with the same UID and a RECURRENCE-ID overrides. An override is one
+  occurrence (an RRULE or RDATE copied into it is ignored); with
+  ``RANGE=THISANDFUTURE`` it also owns the later instances of its series (up to a
+  later such override), moved by its shift of start in the series' wall time and
+  lasting its own length. Rules are expanded with ``dateutil``'s rrule engine over the
+  horizon (with two days of margin on each side). DTEND wins over DURATION.
 - A TZID is resolved from the file's VTIMEZONE, then as an IANA name, a Windows zone id
-  or an Exchange display name (``_windows_zones``); anything else is an error naming
-  the file, the event and the TZID. Floating times are the school's wall time.
+  (``icalendar``'s CLDR table) or an Exchange display name (``_windows_zones``);
+  anything else is an error naming the file, the event and the TZID. Several
+  VTIMEZONEs with one TZID are read together: a fault naming it where they give
+  different offsets for a value read. Floating times are the school's wall time.
 
 Limits are counted in work, never in seconds, so a file is accepted or refused the same
 way on any machine (a file breaking one is refused with a ``ConfigError`` saying which):
@@ -27,7 +39,8 @@ way on any machine (a file breaking one is refused with a ``ConfigError`` saying
                                          is about 1.6 MB
 ``MAX_ICS_LINES``           200,000      physical lines per file (checked before parsing)
 ``MAX_EVENTS``              20,000       VEVENTs per file, overrides included
-``MAX_RECURRING``           2,000        VEVENTs with RRULE or RDATE per file
+``MAX_RECURRING``           2,000        VEVENTs with RRULE or RDATE per file (not counting
+                                         overrides: their RRULE is ignored)
 ``MAX_TIMES_PER_DAY``       24           times a day an RRULE may repeat (BYHOUR x BYMINUTE
                                          x BYSECOND); ``FREQ=HOURLY``, ``MINUTELY`` and
                                          ``SECONDLY`` are refused outright
@@ -49,15 +62,18 @@ drops that helper the count is skipped and only the other limits apply
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import importlib
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+from icalendar.parser import unescape_backslash
 
 from twinschedule._tz import windows as _windows_zones
 from twinschedule._tz import zones as _zones
@@ -137,6 +153,7 @@ class _Component:
     end: int = 0  # line of its END (0 when the file never closes it)
     props: dict[str, list[_Line]] = field(default_factory=dict)
     children: list[_Component] = field(default_factory=list)
+    uid: str | None = None  # the UID's text, once read (``_uid``)
 
     def first(self, name: str) -> _Line | None:
         found = self.props.get(name)
@@ -224,17 +241,54 @@ def _parts(line: _Line) -> tuple[dict[str, str], str]:
 
 
 def _text(line: _Line | None) -> str:
+    """A TEXT value, unescaped by ``icalendar``'s own function (``\\\\`` is one backslash,
+    ``\\,`` a comma, ``\\n`` a line break)."""
     if line is None:
         return ""
     try:
         _, value = _parts(line)
     except _Fault:
         return ""
-    return (value.replace("\\n", " ").replace("\\N", " ").replace("\\,", ",")
-            .replace("\\;", ";").replace("\\\\", "\\"))
+    return str(unescape_backslash(value))
+
+
+def _summary(ev: _Component) -> str:
+    """The SUMMARY as a name on one line (a line break in it reads as a space)."""
+    return " ".join(_text(ev.first("SUMMARY")).split("\n")).strip()
 
 
 # --- zones --------------------------------------------------------------------------------
+
+
+class _SameOffsets(dt.tzinfo):
+    """A TZID that several VTIMEZONEs of the file define: their UTC offset where they all
+    give the same one, a fault naming the TZID where they do not."""
+
+    def __init__(self, zones: list[dt.tzinfo], shown: str) -> None:
+        self.zones = zones
+        self.shown = shown
+
+    def utcoffset(self, when: dt.datetime | None) -> dt.timedelta | None:
+        assert when is not None
+        offsets = {z.utcoffset(when.replace(tzinfo=z)) for z in self.zones}
+        if len(offsets) > 1:
+            raise _Fault(f"the time zone '{self.shown}' is defined more than once in the "
+                         f"file, with different UTC offsets at {when:%Y-%m-%d %H:%M}")
+        return offsets.pop()
+
+    def dst(self, when: dt.datetime | None) -> dt.timedelta | None:
+        assert when is not None
+        return self.zones[0].dst(when.replace(tzinfo=self.zones[0]))
+
+    def tzname(self, when: dt.datetime | None) -> str | None:
+        assert when is not None
+        return self.zones[0].tzname(when.replace(tzinfo=self.zones[0]))
+
+    def fromutc(self, when: dt.datetime) -> dt.datetime:
+        # the wall time of the first definition: the offsets are compared where a value
+        # of the file is read (``utcoffset``), not at the horizon's bounds
+        first = self.zones[0]
+        return first.fromutc(when.replace(tzinfo=first)).replace(tzinfo=self)
 
 
 class _Zones:
@@ -259,12 +313,17 @@ class _Zones:
 
     def _resolve(self, tzid: str) -> dt.tzinfo | str:
         shown = _printable(tzid, 80)
-        comps = self.vtimezones.get(tzid.strip())
-        if comps:
-            if len(comps) > 1 or len(comps[0].every("TZID")) > 1:
-                return f"the time zone '{shown}' is defined more than once in the file"
-            return self._vtimezone(comps[0], shown)
         name = tzid.strip()
+        comps = self.vtimezones.get(name)
+        if comps:
+            if any(len(comp.every("TZID")) > 1 for comp in comps):
+                return f"the time zone '{shown}' is defined more than once in the file"
+            zones = [self._vtimezone(comp, name, shown) for comp in comps]
+            for zone in zones:
+                if isinstance(zone, str):
+                    return zone
+            return zones[0] if len(zones) == 1 else _SameOffsets(
+                [z for z in zones if not isinstance(z, str)], shown)
         if _zones.canonical(name) is not None:
             return _zones.get_zone(name)
         iana = _windows_zones.to_iana(name)
@@ -273,7 +332,7 @@ class _Zones:
         return (f"unknown time zone '{shown}' (not in the file's VTIMEZONEs, not an IANA, "
                 f"Windows or Exchange zone name)")
 
-    def _vtimezone(self, comp: _Component, shown: str) -> dt.tzinfo | str:
+    def _vtimezone(self, comp: _Component, name: str, shown: str) -> dt.tzinfo | str:
         import icalendar
 
         bad = f"the file's VTIMEZONE '{shown}' is not valid"
@@ -291,7 +350,12 @@ class _Zones:
         text = "BEGIN:VCALENDAR\r\n" + self.text_of(comp) + "END:VCALENDAR\r\n"
         try:
             cal = icalendar.Calendar.from_ical(text)
-            tz = cal.walk("VTIMEZONE")[0].to_tz()  # type: ignore[attr-defined]
+            # An IANA name is read as icalendar reads it (the zone data); any other name
+            # from this definition, never from icalendar's process-wide cache, which
+            # keeps the first definition of a TZID it parsed (another file's
+            # "Customized Time Zone").
+            tz = cal.walk("VTIMEZONE")[0].to_tz(  # type: ignore[attr-defined]
+                lookup_tzid=_zones.canonical(name) is not None)
             tz.utcoffset(dt.datetime(2026, 1, 1))
         except Exception:  # icalendar's errors on a broken VTIMEZONE
             return bad
@@ -301,6 +365,14 @@ class _Zones:
 # --- values -------------------------------------------------------------------------------
 
 DateOrTime = dt.date | dt.datetime
+
+
+class _Unreadable(_Fault):
+    """A value that is not a date or a date-time at all (``line`` is where it is)."""
+
+    def __init__(self, message: str, line: _Line) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def _when(line: _Line, zones: _Zones, school: dt.tzinfo) -> DateOrTime:
@@ -313,8 +385,7 @@ def _when(line: _Line, zones: _Zones, school: dt.tzinfo) -> DateOrTime:
     try:
         got = vDDDTypes.from_ical(value)  # type: ignore[no-untyped-call]
     except Exception:
-        raise _Fault(f"{line.name} '{_printable(value, 40)}' is not a date or a date-time"
-                     ) from None
+        got = None
     if isinstance(got, dt.datetime):
         if got.tzinfo is not None:
             return got.astimezone(dt.UTC)
@@ -323,37 +394,59 @@ def _when(line: _Line, zones: _Zones, school: dt.tzinfo) -> DateOrTime:
         return _aware(got, zone)
     if isinstance(got, dt.date):
         return got
-    raise _Fault(f"{line.name} '{_printable(value, 40)}' is not a date or a date-time")
+    raise _Unreadable(f"{line.name} '{_printable(value, 40)}' is not a date or a date-time",
+                      line)
 
 
 def _aware(naive: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     return naive.replace(tzinfo=zone).astimezone(dt.UTC)
 
 
-def _many(line: _Line, zones: _Zones, school: dt.tzinfo) -> list[DateOrTime]:
-    """The values of an EXDATE or RDATE line (comma separated; periods give their start)."""
+def _many(line: _Line, zones: _Zones, school: dt.tzinfo, *, periods: bool = False
+          ) -> list[tuple[DateOrTime, dt.timedelta | None]]:
+    """The values of an EXDATE or RDATE line (comma separated), each with the length of
+    its period (RDATE ``VALUE=PERIOD``: start/end or start/duration), else None."""
     params, value = _parts(line)
-    out: list[DateOrTime] = []
+    out: list[tuple[DateOrTime, dt.timedelta | None]] = []
     for item in value.split(","):
-        item = item.strip().split("/")[0]
-        if item:
-            fake = _Line(name=line.name, number=line.number,
-                         raw=line.name + "".join(f';{k}="{v}"' for k, v in params.items())
-                         + ":" + item)
-            out.append(_when(fake, zones, school))
+        start, _, until = item.strip().partition("/")
+        if not start:
+            continue
+        if not periods:
+            until = ""
+        first = _when(_value_line(line, params, start), zones, school)
+        span: dt.timedelta | None = None
+        if until and until.lstrip("+-")[:1].upper() == "P":
+            span = _duration(_value_line(line, {}, until), "RDATE period")
+        elif until:
+            last = _when(_value_line(line, params, until), zones, school)
+            if type(last) is not type(first):
+                raise _Fault(f"{line.name} period '{_printable(item, 60)}' mixes a date and "
+                             f"a date-time")
+            span = last - first
+        if span is not None and span < dt.timedelta(0):
+            raise _Fault(f"{line.name} period '{_printable(item, 60)}' ends before it starts")
+        out.append((first, span))
     return out
 
 
-def _duration(line: _Line) -> dt.timedelta:
+def _value_line(line: _Line, params: dict[str, str], value: str) -> _Line:
+    """One value of a list as a line of its own (the same name and parameters)."""
+    return _Line(name=line.name, number=line.number,
+                 raw=line.name + "".join(f';{k}="{v}"' for k, v in params.items())
+                 + ":" + value)
+
+
+def _duration(line: _Line, what: str = "DURATION") -> dt.timedelta:
     from icalendar.prop import vDuration
 
     _, value = _parts(line)
     try:
         got = vDuration.from_ical(value.strip())  # type: ignore[no-untyped-call]
     except Exception:
-        raise _Fault(f"DURATION '{_printable(value, 40)}' is not a duration") from None
+        got = None
     if not isinstance(got, dt.timedelta):
-        raise _Fault(f"DURATION '{_printable(value, 40)}' is not a duration")
+        raise _Fault(f"{what} '{_printable(value, 40)}' is not a duration")
     return got
 
 
@@ -482,6 +575,25 @@ class _Result:
     events: int = 0
 
 
+@dataclass(slots=True, kw_only=True)
+class _File:
+    """What reading one file's events needs: the horizon (``start..end``; ``lo``/``hi``
+    with the calendar's margin, UTC), the zones, the filters and the series index."""
+
+    use: str
+    include: list[re.Pattern[str]]
+    exclude: list[re.Pattern[str]]
+    zones: _Zones
+    school: dt.tzinfo
+    start: dt.date
+    end: dt.date
+    lo: dt.datetime
+    hi: dt.datetime
+    walk: _Walk
+    masters: dict[str, list[_Component]]  # events without RECURRENCE-ID, by UID
+    overrides: dict[str, list[_Component]]  # events with one, by the UID of a master
+
+
 def _label(source: str, event: _Component) -> str:
     uid = _printable(_text(event.first("UID")), 60)
     summary = _printable(_text(event.first("SUMMARY")), 60)
@@ -518,50 +630,74 @@ def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
     events = [c for c in cal.children if c.name == "VEVENT"]
     if len(events) > MAX_EVENTS:
         raise _fail(f"the file has {len(events)} events; at most {MAX_EVENTS} are allowed")
-    inc = [re.compile(p, re.IGNORECASE) for p in include]
-    exc_ = [re.compile(p, re.IGNORECASE) for p in exclude]
-    school = _zones.get_zone(zone)
-    zones = _Zones(cal, text_of)
-    lo = dt.datetime.combine(start - dt.timedelta(days=_MARGIN), dt.time(), dt.UTC)
-    hi = dt.datetime.combine(end + dt.timedelta(days=_MARGIN + 1), dt.time(), dt.UTC)
-    result = _Result()
-    walk = _Walk(MAX_WALK)
     masters, overrides = _series(events)
-    with _bounded_walks(walk):
+    f = _File(use=use, include=[re.compile(p, re.IGNORECASE) for p in include],
+              exclude=[re.compile(p, re.IGNORECASE) for p in exclude],
+              zones=_Zones(cal, text_of), school=_zones.get_zone(zone), start=start,
+              end=end, walk=_Walk(MAX_WALK), masters=masters, overrides=overrides,
+              lo=dt.datetime.combine(start - dt.timedelta(days=_MARGIN), dt.time(), dt.UTC),
+              hi=dt.datetime.combine(end + dt.timedelta(days=_MARGIN + 1), dt.time(),
+                                     dt.UTC))
+    result = _Result()
+    with _bounded_walks(f.walk):
         for ev in events:
-            try:
-                _event(ev, result, use=use, include=inc, exclude=exc_, zones=zones,
-                       school=school, lo=lo, hi=hi, start=start, end=end,
-                       overrides=overrides, masters=masters, walk=walk)
-            except _Fault as fault:
-                raise _fail(f"{_label(source, ev)}: {fault}") from None
-            except OverflowError:
-                raise _fail(f"{_label(source, ev)}: its dates or duration are out of range"
-                            ) from None
-            except _WalkLimit:
-                raise _fail(f"{_label(source, ev)}: the recurring events need more than "
-                            f"{MAX_WALK} steps to expand (at {_rrule_text(ev)}): rules "
-                            f"are walked from their DTSTART, period by period; give them a "
-                            f"later DTSTART, an UNTIL or COUNT, or a simpler rule") from None
-            if result.events > MAX_OCCURRENCES:
-                raise _fail(f"more than {MAX_OCCURRENCES} event occurrences fall in the "
-                            f"horizon; simplify the calendar")
+            _read(ev, result, f, source)
     return _finish(result, use, start, end)
 
 
-def _series(events: list[_Component]) -> tuple[set[str], dict[str, list[_Component]]]:
-    """The UIDs of the recurring events, and the events overriding one of their
-    occurrences (with a RECURRENCE-ID) by UID; refuses too many recurring events."""
-    recurring = [e for e in events if e.first("RRULE") or e.first("RDATE")]
-    if len(recurring) > MAX_RECURRING:
-        raise _fail(f"the file has {len(recurring)} recurring events; at most "
+def _read(ev: _Component, result: _Result, f: _File, source: str) -> None:
+    """One event into ``result``; its faults as located errors."""
+    try:
+        _event(ev, result, f)
+    except _Fault as fault:
+        raise _fail(f"{_label(source, ev)}: {fault}") from None
+    except OverflowError:
+        raise _fail(f"{_label(source, ev)}: its dates or duration are out of range"
+                    ) from None
+    except _WalkLimit:
+        raise _fail(f"{_label(source, ev)}: the recurring events need more than "
+                    f"{MAX_WALK} steps to expand (at {_rrule_text(ev)}): rules "
+                    f"are walked from their DTSTART, period by period; give them a "
+                    f"later DTSTART, an UNTIL or COUNT, or a simpler rule") from None
+    if result.events > MAX_OCCURRENCES:
+        raise _fail(f"more than {MAX_OCCURRENCES} event occurrences fall in the "
+                    f"horizon; simplify the calendar")
+
+
+def _uid(ev: _Component) -> str:
+    if ev.uid is None:
+        ev.uid = _text(ev.first("UID")).strip()
+    return ev.uid
+
+
+def _recurs(ev: _Component) -> bool:
+    """Whether an event has recurrence lines (an empty ``RRULE:`` is none)."""
+    return bool(ev.first("RDATE")) or any(
+        rule.raw.partition(":")[2].strip() for rule in ev.every("RRULE"))
+
+
+def _series(events: list[_Component]
+            ) -> tuple[dict[str, list[_Component]], dict[str, list[_Component]]]:
+    """The events without RECURRENCE-ID by UID, and the events overriding an occurrence
+    of one of them (with a RECURRENCE-ID and the same UID); refuses too many recurring
+    events (an override is one occurrence, whatever it carries)."""
+    masters: dict[str, list[_Component]] = {}
+    recurring = 0
+    for e in events:
+        if e.first("RECURRENCE-ID") is None:
+            recurring += bool(e.first("RRULE") or e.first("RDATE"))
+            uid = _uid(e)
+            if uid:
+                masters.setdefault(uid, []).append(e)
+    if recurring > MAX_RECURRING:
+        raise _fail(f"the file has {recurring} recurring events; at most "
                     f"{MAX_RECURRING} are allowed")
-    masters = {(_text(e.first("UID")).strip()) for e in recurring if e.first("UID")}
     overrides: dict[str, list[_Component]] = {}
     for e in events:
-        uid = _text(e.first("UID")).strip()
-        if e.first("RECURRENCE-ID") is not None and uid in masters:
-            overrides.setdefault(uid, []).append(e)
+        if e.first("RECURRENCE-ID") is not None:
+            uid = _uid(e)
+            if uid in masters:
+                overrides.setdefault(uid, []).append(e)
     return masters, overrides
 
 
@@ -592,23 +728,36 @@ def _finish(r: _Result, use: str, start: dt.date, end: dt.date) -> Imported:
                     open_days=tuple(sorted(r.open_days)))
 
 
-def _event(ev: _Component, r: _Result, *, use: str, include: list[re.Pattern[str]],
-           exclude: list[re.Pattern[str]], zones: _Zones, school: dt.tzinfo,
-           lo: dt.datetime, hi: dt.datetime, start: dt.date, end: dt.date,
-           overrides: dict[str, list[_Component]], masters: set[str],
-           walk: _Walk) -> None:
-    status = _text(ev.first("STATUS")).strip().upper()
-    summary = _text(ev.first("SUMMARY")).strip()
-    reason = ""
-    if status == "CANCELLED":
-        reason = "cancelled"
-    elif (include and not any(p.search(summary) for p in include)) or \
-            any(p.search(summary) for p in exclude):
-        reason = "filtered"
+_DATE_VALUE = re.compile(r";VALUE=DATE[;:]|:\s*\d{8}\s*$", re.IGNORECASE)
+
+
+def _unused(ev: _Component, summary: str, f: _File) -> str:
+    """Why an event is not used ("" when it is), from its STATUS, SUMMARY and TRANSP
+    alone: decided before any of its values is decoded. A transparent event is timed
+    unless its DTSTART is plainly a date."""
+    if _text(ev.first("STATUS")).strip().upper() == "CANCELLED":
+        return "cancelled"
+    if (f.include and not any(p.search(summary) for p in f.include)) or \
+            any(p.search(summary) for p in f.exclude):
+        return "filtered"
+    if _text(ev.first("TRANSP")).strip().upper() == "TRANSPARENT":
+        start = ev.first("DTSTART")
+        if start is None or not _DATE_VALUE.search(start.raw):
+            return "transparent"
+    return ""
+
+
+def _event(ev: _Component, r: _Result, f: _File) -> None:
+    if _outside(ev, f.start, f.end):
+        return
+    summary = _summary(ev)
+    reason = _unused(ev, summary, f)
     try:
-        occurrences = _occurrences(ev, zones, school, lo, hi, start, end, overrides, masters,
-                                   walk)
+        occurrences = _occurrences(ev, f)
     except (_Fault, OverflowError) as fault:
+        if isinstance(fault, _Unreadable) and fault.line is ev.first("DTSTART") \
+                and _year_outside(fault.line, f):
+            return
         if reason:  # a fault in an event that is not used: counted, not refused
             r.events += 1
             r.not_used[reason] += 1
@@ -622,51 +771,69 @@ def _event(ev: _Component, r: _Result, *, use: str, include: list[re.Pattern[str
     if reason:
         r.not_used[reason] += len(occurrences)
         return
-    transparent = _text(ev.first("TRANSP")).strip().upper() == "TRANSPARENT"
-    name = summary or "Imported closure"
     for first, last in occurrences:
         if isinstance(first, dt.datetime):
             assert isinstance(last, dt.datetime)
-            if transparent:
-                r.not_used["transparent"] += 1
-            elif last <= first:
+            if last <= first:
                 r.not_used["empty"] += 1
             else:
                 r.busy.append(TimedEvent(start=first, end=last, name=summary or "Busy"))
                 r.used["busy"] += 1
-            continue
-        final = max(first, _day(last) - dt.timedelta(days=1))  # DTEND is exclusive
-        # the dates in the horizon (a margin for busy), never a list of the whole span
-        lo_day = max(first, start - dt.timedelta(days=_MARGIN))
-        hi_day = min(final, end + dt.timedelta(days=_MARGIN))
-        days = [lo_day + dt.timedelta(days=k) for k in range((hi_day - lo_day).days + 1)]
-        if use == "busy":
-            z0 = dt.datetime.combine(first, dt.time()).replace(tzinfo=school)
-            z1 = dt.datetime.combine(final, dt.time()).replace(tzinfo=school) \
-                + dt.timedelta(days=1)
-            r.busy.append(TimedEvent(start=z0.astimezone(dt.UTC), end=z1.astimezone(dt.UTC),
-                                     name=summary or "Busy"))
-            r.used["busy"] += 1
-        elif use == "open-days":
-            r.open_days.update(days)
-            r.used["open_days"] += 1
         else:
-            r.ranges.append(DateRange(first=first, last=final, name=name))
-            r.used["closures"] += 1
+            _use_days(first, last, summary, r, f)
 
 
-def _span(ev: _Component, first: DateOrTime, zones: _Zones,
-          school: dt.tzinfo) -> dt.timedelta:
-    """The length of an event: from DTEND, else DURATION, else one day / zero."""
+def _use_days(first: dt.date, last: DateOrTime, summary: str, r: _Result, f: _File
+              ) -> None:
+    """One used all-day occurrence: busy, closed dates or open days."""
+    final = max(first, _day(last) - dt.timedelta(days=1))  # DTEND is exclusive
+    if f.use == "busy":
+        z0 = dt.datetime.combine(first, dt.time()).replace(tzinfo=f.school)
+        z1 = dt.datetime.combine(final, dt.time()).replace(tzinfo=f.school) \
+            + dt.timedelta(days=1)
+        r.busy.append(TimedEvent(start=z0.astimezone(dt.UTC), end=z1.astimezone(dt.UTC),
+                                 name=summary or "Busy"))
+        r.used["busy"] += 1
+    elif f.use == "open-days":
+        # the dates in the horizon (with a margin), never a list of the whole span
+        lo_day = max(first, f.start - dt.timedelta(days=_MARGIN))
+        hi_day = min(final, f.end + dt.timedelta(days=_MARGIN))
+        r.open_days.update(lo_day + dt.timedelta(days=k)
+                           for k in range((hi_day - lo_day).days + 1))
+        r.used["open_days"] += 1
+    else:
+        r.ranges.append(DateRange(first=first, last=final,
+                                  name=summary or "Imported closure"))
+        r.used["closures"] += 1
+
+
+_YEAR = re.compile(r"\s*(\d{4})")
+
+
+def _year_outside(line: _Line, f: _File) -> bool:
+    """Whether an unreadable DTSTART shows a year outside the horizon's years."""
+    try:
+        _, value = _parts(line)
+    except _Fault:
+        return False
+    year = _YEAR.match(value)
+    return year is not None and not f.start.year <= int(year.group(1)) <= f.end.year
+
+
+def _span(ev: _Component, first: DateOrTime, f: _File) -> dt.timedelta:
+    """The length of an event: from DTEND (which wins over DURATION), else DURATION, else
+    one day / zero. DTEND before DTSTART, or of the other value type, is a fault."""
     end_line = ev.first("DTEND")
     if end_line is not None:
-        last = _when(end_line, zones, school)
-        if isinstance(first, dt.datetime):
-            if not isinstance(last, dt.datetime):
-                last = _aware(dt.datetime.combine(last, dt.time()), school)
-            return last - first
-        last_day = last.date() if isinstance(last, dt.datetime) else last
-        return max(dt.timedelta(days=1), last_day - _day(first))
+        last = _when(end_line, f.zones, f.school)
+        if isinstance(first, dt.datetime) != isinstance(last, dt.datetime):
+            raise _Fault("DTSTART and DTEND are of different value types (a date and a "
+                         "date-time)")
+        span = last - first
+        if span < dt.timedelta(0):
+            raise _Fault(f"DTEND '{_printable(_parts(end_line)[1].strip(), 40)}' is before "
+                         f"DTSTART")
+        return span if isinstance(first, dt.datetime) else max(dt.timedelta(days=1), span)
     dur = ev.first("DURATION")
     if dur is not None:
         span = _duration(dur)
@@ -680,6 +847,9 @@ def _day(value: DateOrTime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+Occurrence = tuple[DateOrTime, DateOrTime]
+
+
 class _Frame(NamedTuple):
     """Where a recurring event is expanded: the wall time of its DTSTART's zone (the
     school's for all-day events), from ``lo`` to ``stop`` (naive, in that zone)."""
@@ -687,85 +857,181 @@ class _Frame(NamedTuple):
     first: dt.datetime  # DTSTART, naive
     zone: dt.tzinfo
     all_day: bool
-    span: dt.timedelta  # each occurrence's length
+    span: dt.timedelta  # each occurrence's length (unless a period of its own)
     lo: dt.datetime
     stop: dt.datetime
 
 
-def _touches(a: DateOrTime, b: DateOrTime, lo: dt.datetime, hi: dt.datetime,
-             start: dt.date, end: dt.date) -> bool:
+def _touches(a: DateOrTime, b: DateOrTime, f: _File) -> bool:
     """Whether an occurrence from ``a`` to ``b`` reaches into the horizon."""
     if isinstance(a, dt.datetime):
         assert isinstance(b, dt.datetime)
-        return a < hi and b >= lo
+        return a < f.hi and b >= f.lo
     assert not isinstance(b, dt.datetime)
-    return a <= end and b > start
+    return a <= f.end and b > f.start
 
 
-def _occurrences(ev: _Component, zones: _Zones, school: dt.tzinfo, lo: dt.datetime,
-                 hi: dt.datetime, start: dt.date, end: dt.date,
-                 overrides: dict[str, list[_Component]], masters: set[str],
-                 walk: _Walk) -> list[tuple[DateOrTime, DateOrTime]]:
-    """The (start, end) of the occurrences of one VEVENT that touch the horizon."""
+def _occurrences(ev: _Component, f: _File) -> list[Occurrence]:
+    """The (start, end) of the occurrences of one VEVENT that touch the horizon: an
+    override's own (its RRULE and RDATE are ignored) and, with ``RANGE=THISANDFUTURE``,
+    the later ones of its series; a master's (DTSTART, RRULE, RDATE), less those of its
+    EXDATEs and those overridden."""
     dtstart = ev.first("DTSTART")
     if dtstart is None:
         raise _Fault("it has no DTSTART")
-    rules = ev.every("RRULE")
-    rdates = ev.every("RDATE")
-    if not rules and not rdates and _outside(ev, start, end):
+    first = _when(dtstart, f.zones, f.school)
+    rid = ev.first("RECURRENCE-ID")
+    if rid is not None:
+        own = _single(ev, first, f)
+        return own + _future(ev, rid, first, f) if _this_and_future(rid) else own
+    if not _recurs(ev) and not ev.first("EXDATE") and _uid(ev) not in f.overrides:
+        return _single(ev, first, f)
+    return _instances(ev, dtstart, first, f)
+
+
+def _single(ev: _Component, first: DateOrTime, f: _File) -> list[Occurrence]:
+    if (first >= f.hi) if isinstance(first, dt.datetime) else (first > f.end):
         return []
-    first = _when(dtstart, zones, school)
-    if not rdates and all(not _parts(x)[1].strip() for x in rules):
-        # a single event (an empty "RRULE:" line included)
-        if (first >= hi) if isinstance(first, dt.datetime) else (first > end):
-            return []
-        last = first + _span(ev, first, zones, school)
-        return [(first, last)] if _touches(first, last, lo, hi, start, end) else []
-    frame = _frame(ev, dtstart, first, zones, school, lo, hi, start, end)
-    found = _expanded(frame, rules, rdates, zones, school, walk)
-    uid = _text(ev.first("UID")).strip()
-    removed = _removed(ev, frame.zone, zones, school, overrides.get(uid, ())
-                       if uid in masters else ())
-    out: list[tuple[DateOrTime, DateOrTime]] = []
-    for occ in sorted(found - removed):
+    last = first + _span(ev, first, f)
+    return [(first, last)] if _touches(first, last, f) else []
+
+
+def _this_and_future(rid: _Line) -> bool:
+    return _parts(rid)[0].get("RANGE", "").strip().upper() == "THISANDFUTURE"
+
+
+class _Expansion(NamedTuple):
+    """A master's instances in a frame (naive starts), less EXDATEs and overridden
+    ones, the lengths of its RDATE periods, and the RECURRENCE-IDs of its
+    THISANDFUTURE overrides (sorted)."""
+
+    frame: _Frame
+    starts: list[dt.datetime]
+    periods: dict[dt.datetime, dt.timedelta]
+    futures: list[dt.datetime]
+
+
+def _expand(ev: _Component, dtstart: _Line, first: DateOrTime, span: dt.timedelta,
+            f: _File, shift: dt.timedelta = dt.timedelta(0)) -> _Expansion:
+    """The instances of the master ``ev`` whose start moved by ``shift`` (with
+    ``span``) can touch the horizon."""
+    rdates = [v for line in ev.every("RDATE")
+              for v in _many(line, f.zones, f.school, periods=True)]
+    reach = max([span] + [p for _, p in rdates if p is not None])
+    frame = _frame(ev, dtstart, first, span, reach, shift, f)
+    found = _expanded(frame, ev.every("RRULE"), [v for v, _ in rdates], f.walk)
+    periods = {_naive(v, frame.zone): p for v, p in rdates if p is not None}
+    removed = {_naive(v, frame.zone) for line in ev.every("EXDATE")
+               for v, _ in _many(line, f.zones, f.school)}
+    futures: list[dt.datetime] = []
+    for o in f.overrides.get(_uid(ev), ()):
+        line = o.first("RECURRENCE-ID")
+        assert line is not None
+        try:
+            rid = _naive(_when(line, f.zones, f.school), frame.zone)
+            if _this_and_future(line):
+                futures.append(rid)
+        except _Fault as fault:
+            raise _Fault(f"its override at line {o.line}: {fault}") from None
+        removed.add(rid)
+    return _Expansion(frame, sorted(found - removed), periods, sorted(futures))
+
+
+def _instances(ev: _Component, dtstart: _Line, first: DateOrTime,
+               f: _File) -> list[Occurrence]:
+    """A master's occurrences: up to its first THISANDFUTURE override."""
+    x = _expand(ev, dtstart, first, _span(ev, first, f), f)
+    frame, periods = x.frame, x.periods
+    out: list[Occurrence] = []
+    for occ in x.starts:
+        if x.futures and occ > x.futures[0]:
+            break  # the override's from there on
+        span = periods.get(occ, frame.span) if periods else frame.span
         if frame.all_day:
             a: DateOrTime = occ.date()
-            b: DateOrTime = occ.date() + frame.span
+            b: DateOrTime = a + span
         else:
             a = _aware(occ, frame.zone)
-            b = a + frame.span
-        if _touches(a, b, lo, hi, start, end):
+            b = a + span
+        if _touches(a, b, f):
             out.append((a, b))
         if len(out) > MAX_OCCURRENCES:
             break
     return out
 
 
-def _frame(ev: _Component, dtstart: _Line, first: DateOrTime, zones: _Zones,
-           school: dt.tzinfo, lo: dt.datetime, hi: dt.datetime, start: dt.date,
-           end: dt.date) -> _Frame:
-    """The :class:`_Frame` of a recurring event; refuses one starting far too early."""
-    first_date = _day(first)
-    if first_date.year < start.year - MAX_YEARS_BEFORE:
-        raise _Fault(f"a recurring event starting in {first_date.year} is more than "
-                     f"{MAX_YEARS_BEFORE} years before the plan; give it a later DTSTART")
-    span = _span(ev, first, zones, school)
-    margin = dt.timedelta(days=1) + max(span, dt.timedelta(0))
+def _at(start: dt.datetime, all_day: bool, zone: dt.tzinfo,
+        span: dt.timedelta) -> Occurrence:
+    """An occurrence starting at ``start`` (naive, wall time of ``zone``)."""
+    if all_day:
+        return start.date(), start.date() + span
+    a = _aware(start, zone)
+    return a, a + span
+
+
+def _future(ev: _Component, rid: _Line, own: DateOrTime, f: _File) -> list[Occurrence]:
+    """The occurrences a THISANDFUTURE override moves: those of its series after its
+    RECURRENCE-ID (up to a later such override), moved by its own shift of start (in
+    the series' wall time) and lasting its own length (or their period's)."""
+    span = _span(ev, own, f)
+    out: list[Occurrence] = []
+    for master in f.masters.get(_uid(ev), ()):
+        dtstart = master.first("DTSTART")
+        try:
+            if dtstart is None:
+                raise _Fault("it has no DTSTART")
+            first = _when(dtstart, f.zones, f.school)
+            zone = _frame_zone(dtstart, first, f)
+            since = _naive(_when(rid, f.zones, f.school), zone)
+            shift = _naive(own, zone) - since
+            x = _expand(master, dtstart, first, span, f, shift)
+        except _Fault as fault:
+            raise _Fault(f"the event it overrides (line {master.line}): {fault}") from None
+        for occ in x.starts:
+            if occ <= since or x.futures[bisect.bisect_left(x.futures, occ) - 1] != since:
+                continue  # before it, or a later THISANDFUTURE override's
+            start = occ + shift
+            if isinstance(own, dt.datetime):
+                a, b = _at(start, False, zone, x.periods.get(occ, span))
+            else:
+                a, b = _at(start, True, zone, x.periods.get(occ, span))
+            if _touches(a, b, f):
+                out.append((a, b))
+    return out
+
+
+def _frame_zone(dtstart: _Line, first: DateOrTime, f: _File) -> dt.tzinfo:
+    """The zone whose wall time a series repeats in: DTSTART's (UTC for ``Z``, the
+    school's for floating times and all-day events)."""
     if not isinstance(first, dt.datetime):
-        return _Frame(dt.datetime.combine(first, dt.time()), school, True, span,
-                      dt.datetime.combine(start, dt.time()) - margin,
-                      dt.datetime.combine(end, dt.time()))
+        return f.school
     params, value = _parts(dtstart)
     raw_zone = params.get("TZID")
-    zone = dt.UTC if value.strip().upper().endswith("Z") else (
-        zones.get(raw_zone) if raw_zone else school)
+    return dt.UTC if value.strip().upper().endswith("Z") else (
+        f.zones.get(raw_zone) if raw_zone else f.school)
+
+
+def _frame(ev: _Component, dtstart: _Line, first: DateOrTime, span: dt.timedelta,
+           reach: dt.timedelta, shift: dt.timedelta, f: _File) -> _Frame:
+    """The :class:`_Frame` of a recurring event (for its instances moved by ``shift``);
+    refuses one starting far too early."""
+    first_date = _day(first)
+    if first_date.year < f.start.year - MAX_YEARS_BEFORE:
+        raise _Fault(f"a recurring event starting in {first_date.year} is more than "
+                     f"{MAX_YEARS_BEFORE} years before the plan; give it a later DTSTART")
+    margin = dt.timedelta(days=1) + max(reach, dt.timedelta(0))
+    zone = _frame_zone(dtstart, first, f)
+    if not isinstance(first, dt.datetime):
+        return _Frame(dt.datetime.combine(first, dt.time()), zone, True, span,
+                      dt.datetime.combine(f.start, dt.time()) - margin - shift,
+                      dt.datetime.combine(f.end, dt.time()) - shift)
     return _Frame(first.astimezone(zone).replace(tzinfo=None), zone, False, span,
-                  lo.astimezone(zone).replace(tzinfo=None) - margin,
-                  hi.astimezone(zone).replace(tzinfo=None))
+                  f.lo.astimezone(zone).replace(tzinfo=None) - margin - shift,
+                  f.hi.astimezone(zone).replace(tzinfo=None) - shift)
 
 
-def _expanded(frame: _Frame, rules: list[_Line], rdates: list[_Line], zones: _Zones,
-              school: dt.tzinfo, walk: _Walk) -> set[dt.datetime]:
+def _expanded(frame: _Frame, rules: list[_Line], rdates: list[DateOrTime],
+              walk: _Walk) -> set[dt.datetime]:
     """The naive starts of the RRULE and RDATE occurrences (and DTSTART) in the frame."""
     stop = frame.stop
     found: set[dt.datetime] = {frame.first} if frame.lo <= frame.first <= stop else set()
@@ -790,37 +1056,34 @@ def _expanded(frame: _Frame, rules: list[_Line], rdates: list[_Line], zones: _Zo
             raise _Fault("its recurrence cannot be expanded") from None
         finally:
             walk.stop_year = 10_000
-    for line in rdates:
-        for value in _many(line, zones, school):
-            occ = _naive(value, frame.zone)
-            if frame.lo <= occ <= stop:
-                found.add(occ)
+    for value in rdates:
+        occ = _naive(value, frame.zone)
+        if frame.lo <= occ <= stop:
+            found.add(occ)
     return found
 
 
-def _removed(ev: _Component, zone: dt.tzinfo, zones: _Zones, school: dt.tzinfo,
-             overrides: Iterable[_Component]) -> set[dt.datetime]:
-    """The naive starts removed by EXDATE or replaced by an override (RECURRENCE-ID)."""
-    out = {_naive(v, zone) for line in ev.every("EXDATE") for v in _many(line, zones, school)}
-    for o in overrides:
-        rid = o.first("RECURRENCE-ID")
-        if rid is not None:
-            out.add(_naive(_when(rid, zones, school), zone))
-    return out
-
-
 _DAY = re.compile(r":(\d{8})(?:T\d{6}Z?)?\s*$")
+_ITEM = re.compile(r"\s*(\d{8})(?:T\d{6}Z?)?\s*$")
+_UNTIL = re.compile(r"UNTIL=(\d{8})", re.IGNORECASE)
 
 
 def _outside(ev: _Component, start: dt.date, end: dt.date) -> bool:
-    """Whether a single event is plainly outside the horizon (three days of margin
-    for zones), judged from the digits of its DTSTART and DTEND alone, so that the many
-    past events of a long export are not decoded at all."""
-    first = _DAY.search(ev.props["DTSTART"][0].raw)
+    """Whether an event is plainly wholly outside the horizon (three days of margin
+    for zones), judged from the digits of its DTSTART, DTEND, RDATEs and UNTILs alone,
+    before anything is decoded: the many past events of a long export are not decoded
+    at all, and a fault in them refuses nothing."""
+    line = ev.first("DTSTART")
+    first = _DAY.search(line.raw) if line is not None else None
     if first is None:
         return False
     lo = (start - dt.timedelta(days=3)).strftime("%Y%m%d")
     hi = (end + dt.timedelta(days=3)).strftime("%Y%m%d")
+    rid = ev.first("RECURRENCE-ID")
+    if rid is not None and "THISANDFUTURE" in rid.raw.upper():
+        return first.group(1) > hi  # the occurrences it moves start later still
+    if rid is None and _recurs(ev):
+        return _series_outside(ev, first.group(1), lo, hi)
     if first.group(1) > hi:
         return True
     if ev.first("DURATION") is not None:
@@ -828,6 +1091,43 @@ def _outside(ev: _Component, start: dt.date, end: dt.date) -> bool:
     end_line = ev.first("DTEND")
     last = _DAY.search(end_line.raw) if end_line is not None else first
     return last is not None and last.group(1) < lo and first.group(1) < lo
+
+
+def _series_outside(ev: _Component, first: str, lo: str, hi: str) -> bool:
+    """:func:`_outside` for a recurring event: all its starts (DTSTART, RDATEs) after
+    the horizon, or every rule ending (UNTIL) and every start and period before it."""
+    starts = [first]
+    for line in ev.every("RDATE"):
+        for item in line.raw.rpartition(":")[2].split(","):
+            for part in item.split("/"):
+                digits = _ITEM.match(part)
+                if digits is None:
+                    return False  # a duration, or not plain digits
+                starts.append(digits.group(1))
+    if min(starts) > hi:
+        return True
+    if ev.first("DURATION") is not None:
+        return False
+    untils = []
+    for rule in ev.every("RRULE"):
+        if rule.raw.partition(":")[2].strip():
+            until = _UNTIL.search(rule.raw)
+            if until is None:
+                return False
+            untils.append(until.group(1))
+    end_line = ev.first("DTEND")
+    last = _DAY.search(end_line.raw) if end_line is not None else None
+    try:
+        span = (_digits_date(last.group(1)) - _digits_date(first)) if last else \
+            dt.timedelta(0)
+        latest = _digits_date(max(starts + untils)) + max(span, dt.timedelta(0))
+    except ValueError:
+        return False
+    return latest.strftime("%Y%m%d") < lo
+
+
+def _digits_date(digits: str) -> dt.date:
+    return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
 
 
 def _naive(value: DateOrTime, zone: dt.tzinfo) -> dt.datetime:
