@@ -26,15 +26,13 @@ Month = tuple[int, list[tuple[int | None, int]]]
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Anchor:
     """An anchor zone's grid starts on allowed weekdays inside the horizon: per month
-    the mask and its folding, and the union of all months; per (nth, weekday) family
-    of the network, per month, the day of the month (0-based) of its nominal date
-    (None when outside the horizon)."""
+    the mask and its folding, and the union of all months."""
 
     zone: str
     months: list[Month]
     union: int
     spans: list[tuple[int, int]]  # each month's UTC minutes [first, last)
-    nominals: list[list[int | None]]
+    keys: tuple[tuple[int, int], ...]  # each month's (year, month)
 
 
 def _month_masks(grid: MatchGrid, zone: ZoneDays, network: Network,
@@ -60,7 +58,9 @@ def _month_masks(grid: MatchGrid, zone: ZoneDays, network: Network,
     return bufs
 
 
-def _nominals(network: Network, keys: list[tuple[int, int]]) -> list[list[int | None]]:
+def nominals(network: Network, keys: tuple[tuple[int, int], ...]) -> list[list[int | None]]:
+    """Per (nth, weekday) family of the network, per month ``keys``, the day of the month
+    (0-based) of its nominal date, None when outside the horizon."""
     out: list[list[int | None]] = []
     for nth in network.weeks:
         for wd in network.weekdays:
@@ -100,8 +100,7 @@ def anchor(grid: MatchGrid, name: str, zone: ZoneDays, network: Network) -> Anch
             parts = [(None, parts[0][1])]
         months.append((m, parts))
         spans.append((ua, ub))
-    return Anchor(zone=name, months=months, union=union, spans=spans,
-                  nominals=_nominals(network, list(bufs)))
+    return Anchor(zone=name, months=months, union=union, spans=spans, keys=tuple(bufs))
 
 
 def offset_diffs(anchor: Anchor, ta: _zones.Timeline, tb: _zones.Timeline) -> Diffs:
@@ -120,6 +119,7 @@ class PairAnchor(NamedTuple):
     each school's clock has to the anchor's in each month."""
 
     anchor: Anchor
+    nominals: list[list[int | None]]  # (:func:`nominals` of the anchor's months)
     diffs_f: Diffs
     diffs_t: Diffs
     other: Diffs | None  # those of the school of the other zone; None: one zone
@@ -135,6 +135,7 @@ class Anchors:
         self.zones = zones
         self._anchors: dict[str, Anchor] = {}
         self._diffs: dict[tuple[str, str], Diffs] = {}
+        self._nominals: dict[tuple[tuple[int, int], ...], list[list[int | None]]] = {}
         self._pairs: dict[tuple[str, str], list[PairAnchor]] = {}
 
     def anchor(self, zone: str) -> Anchor:
@@ -158,8 +159,11 @@ class Anchors:
             got = []
             for zone in dict.fromkeys((zf, zt)):
                 a = self.anchor(zone)
+                days = self._nominals.get(a.keys)
+                if days is None:  # (the same months in every zone: computed once)
+                    days = self._nominals[a.keys] = nominals(self.network, a.keys)
                 df, dt_ = self.diffs(a, zf), self.diffs(a, zt)
-                got.append(PairAnchor(anchor=a, diffs_f=df, diffs_t=dt_,
+                got.append(PairAnchor(anchor=a, nominals=days, diffs_f=df, diffs_t=dt_,
                                       other=None if zf == zt else dt_ if zone == zf else df))
             self._pairs[(zf, zt)] = got
         return got

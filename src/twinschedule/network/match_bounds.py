@@ -171,7 +171,7 @@ def bound(sf: Sketch, st: Sketch, anchors: list[PairAnchor], stage: int,
             continue
         d = drift(h, pa.other) if pa.other is not None else 0
         if stage:
-            got = (moved(pa.anchor.nominals, h, grid.dbits), d, *burdens(sf, st, h, pa, grid.g))
+            got = (moved(pa.nominals, h, grid.dbits), d, *burdens(sf, st, h, pa, grid.g))
         else:
             got = (0, d, 0, 0)
         best = got if best is None else min(best, got)
