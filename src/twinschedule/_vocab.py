@@ -37,6 +37,8 @@ Reason = Literal["not-school-day", "outside-term", "closure", "holiday", "outsid
 REASONS: Final[tuple[Reason, ...]] = (
     "not-school-day", "outside-term", "closure", "holiday", "outside-hours", "busy",
 )
+#: Reasons whose detail is a name (a holiday, a closure, a busy event), shown as it is.
+NAMED_REASONS: Final[tuple[Reason, ...]] = ("holiday", "closure", "busy")
 
 OnConflict = Literal["move", "skip"]
 ON_CONFLICT: Final[tuple[OnConflict, ...]] = ("move", "skip")

@@ -312,6 +312,15 @@ def _check_top(args: argparse.Namespace) -> None:
                                    f"{MAX_TOP}")], source=str(args.file))
 
 
+def _check_option(args: argparse.Namespace, count: int) -> None:
+    """``--option`` names one of the plan's ``count`` options."""
+    from twinschedule.errors import ConfigError, Problem
+
+    if not 1 <= args.option <= count:
+        raise ConfigError([Problem(path="--option", message=f"option {args.option} does "
+                                   f"not exist; the plan has {count}")], source=str(args.file))
+
+
 def _plan(args: argparse.Namespace) -> int:
     from twinschedule import load, plan, write_feeds
     from twinschedule.errors import ConfigError, Problem
@@ -332,10 +341,7 @@ def _plan(args: argparse.Namespace) -> int:
     p = load(args.file)
     result = plan(p, top=args.top)
     if args.out is not None and result.feasible:
-        if not 1 <= args.option <= len(result.options):
-            raise ConfigError([Problem(path="--option", message=f"option {args.option} does "
-                                       f"not exist; the plan has {len(result.options)}")],
-                              source=str(args.file))
+        _check_option(args, len(result.options))
         write_feeds(result, args.out, option=args.option, expand=args.expand)
     if args.report is not None:
         _write_report(result, args.report, args.lang)
@@ -348,16 +354,12 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _network(args: argparse.Namespace) -> int:
     from twinschedule import load_network, plan_network, write_network_feeds
-    from twinschedule.errors import ConfigError, Problem
     from twinschedule.render.network_text import render
 
     _check_top(args)
     result = plan_network(load_network(args.file), top=args.top)
     if args.out is not None and result.feasible:
-        if not 1 <= args.option <= len(result.options):
-            raise ConfigError([Problem(path="--option", message=f"option {args.option} does "
-                                       f"not exist; the plan has {len(result.options)}")],
-                              source=str(args.file))
+        _check_option(args, len(result.options))
         write_network_feeds(result, args.out, option=args.option)
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")

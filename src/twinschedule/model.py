@@ -11,7 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from twinschedule._vocab import NTH_WORDS, WEEKDAY_NAMES, Nth, OnConflict, Reason, Weekday
+from twinschedule._vocab import (
+    NTH_WORDS,
+    NTHS,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    Nth,
+    OnConflict,
+    Reason,
+    Weekday,
+)
 
 
 def hhmm(minutes: int) -> str:
@@ -161,8 +170,8 @@ class Partnership:
     location: str | None = None
     description: str | None = None
     anchor: str | None = None
-    weekdays: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-    weeks: tuple[int, ...] = (1, 2, 3, 4, -1)
+    weekdays: tuple[Weekday, ...] = WEEKDAYS
+    weeks: tuple[int, ...] = NTHS
     step: int = DEFAULT_STEP
     on_conflict: OnConflict = "move"
     max_move_days: int | None = None
@@ -218,8 +227,8 @@ class Network:
     title: str | None = None
     location: str | None = None
     description: str | None = None
-    weekdays: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-    weeks: tuple[int, ...] = (1, 2, 3, 4, -1)
+    weekdays: tuple[Weekday, ...] = WEEKDAYS
+    weeks: tuple[int, ...] = NTHS
     step: int = DEFAULT_STEP
     on_conflict: OnConflict = "move"
     max_move_days: int | None = None

@@ -1,15 +1,28 @@
-"""Bit-sliced counters: one small counter per bit position of a big integer.
+"""Bit-sliced counters: one small counter per bit position of a big integer; and the
+positions of a mask's set bits.
 
 A counter set is a list of *planes*: plane ``j`` holds bit ``j`` of every position's
 count, so adding 1 at every set bit of a mask, or finding the positions whose count
 equals a value, costs a few big-integer operations per plane (C speed) instead of a
 loop over positions. The planner counts held and moved meetings of all start times of
-a rule family this way; partner matching counts bounds the same way.
+a rule family this way; partner matching counts bounds the same way; network planning
+counts the schools attending every candidate, each group with its number of schools
+as the weight (:func:`add_weighted`, :func:`counts`).
 """
 
 from __future__ import annotations
 
 from twinschedule._units import GridMask
+
+
+def positions(mask: GridMask) -> list[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 def add(planes: list[GridMask], mask: GridMask) -> None:
@@ -24,6 +37,28 @@ def add(planes: list[GridMask], mask: GridMask) -> None:
         planes.append(carry)
 
 
+def add_weighted(planes: list[GridMask], mask: GridMask, weight: int) -> None:
+    """Add ``weight`` to the counters of every bit set in ``mask`` (in place): ``mask``
+    added at plane ``j`` for every bit ``j`` of ``weight``."""
+    j = 0
+    while weight:
+        if weight & 1:
+            while len(planes) < j:
+                planes.append(0)
+            carry = mask
+            i = j
+            while carry:
+                if i == len(planes):
+                    planes.append(carry)
+                    break
+                plane = planes[i]
+                planes[i] = plane ^ carry
+                carry &= plane
+                i += 1
+        weight >>= 1
+        j += 1
+
+
 def equal(planes: list[GridMask], value: int, universe: GridMask) -> GridMask:
     """The bits of ``universe`` whose counter equals ``value``."""
     if value >> len(planes):
@@ -34,3 +69,13 @@ def equal(planes: list[GridMask], value: int, universe: GridMask) -> GridMask:
         if not m:
             break
     return m
+
+
+def counts(planes: list[GridMask], size: int) -> list[int]:
+    """The counters of positions ``0 .. size - 1``."""
+    out = [0] * size
+    for j, plane in enumerate(planes):
+        value = 1 << j
+        for pos in positions(plane):
+            out[pos] += value
+    return out

@@ -9,7 +9,7 @@ test suite checks that both agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple, cast
@@ -43,11 +43,26 @@ def _load_holidays(school: School, years: Iterable[int]) -> dict[dt.date, str]:
 def default_days(country: str | None) -> tuple[Weekday, ...]:
     """The working week of a country (the complement of its weekend), else MO-FR."""
     if country is None:
-        return ("MO", "TU", "WE", "TH", "FR")
+        return WEEKDAYS[:5]
     import holidays
 
     weekend = set(cast(Iterable[int], type(holidays.country_holidays(country)).weekend))
     return tuple(d for i, d in enumerate(WEEKDAYS) if i not in weekend)
+
+
+def centre(windows: Sequence[Window], duration: int) -> WallMinute:
+    """The start that centres a meeting of ``duration`` minutes in a day's span of
+    ``windows``: the default preferred start of planning.md."""
+    return (windows[0].start + windows[-1].end - duration) // 2
+
+
+def preferred_start(school: School, weekday: Weekday, duration: int) -> WallMinute:
+    """The school's preferred local start on a ``weekday``: its ``prefer`` if it sets
+    one, else the :func:`centre` of that day's own windows (``hours_by_day`` replacing
+    ``hours``)."""
+    if school.prefer is not None:
+        return school.prefer
+    return centre(school.windows_on(weekday), duration)
 
 
 def _names(ranges: Iterable[DateRange], fallback: str) -> str:
@@ -76,10 +91,7 @@ class SchoolCalendar:
 
     def prefer(self, d: dt.date) -> WallMinute:
         """The preferred local start (minutes) on local date ``d``."""
-        if self.school.prefer is not None:
-            return self.school.prefer
-        ws = self.windows(d)
-        return (ws[0].start + ws[-1].end - self.duration) // 2
+        return preferred_start(self.school, weekday_of(d), self.duration)
 
     def day_conflicts(self, d: dt.date) -> list[DayConflict]:
         """Conditions 1-3 for local date ``d`` (empty: the date is open). Called for

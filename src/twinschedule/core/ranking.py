@@ -4,6 +4,11 @@ Options are sorted by ``(-held, moved, drift, max_burden, total_burden, anchor_i
 nth_index, weekday_index, time)``, smallest first. :class:`RankKey` is that tuple with
 names; :meth:`RankKey.of` is its one constructor. The planner, the test suite and the
 benchmark's brute force all build their keys with it.
+
+A :class:`Score` is the key's first five fields, what a candidate achieves whatever its
+rule: partner matching ranks partners by the score of their pair's best option
+(network.md), built from the option's metrics by :meth:`Score.of` (equal to the key's
+:attr:`RankKey.score`, which the planner's metrics come from).
 """
 
 from __future__ import annotations
@@ -12,8 +17,29 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from twinschedule._vocab import NTHS
+from twinschedule.core.plan import Metrics
 
 _new = tuple.__new__
+
+
+class Score(NamedTuple):
+    """A candidate's place in the ranking whatever its rule: the first five fields of
+    :class:`RankKey` (compares as the plain tuple)."""
+
+    neg_held: int  # -held: more held meetings first
+    moved: int
+    drift: int
+    max_burden: int
+    total_burden: int
+
+    @classmethod
+    def of(cls, metrics: Metrics) -> Score:
+        """The score of an option with these metrics."""
+        return _new(cls, (-metrics.held, metrics.moved, metrics.drift, metrics.max_burden,
+                          metrics.total_burden))
+
+
+_SCORE_FIELDS = len(Score._fields)
 
 
 class RankKey(NamedTuple):
@@ -43,3 +69,8 @@ class RankKey(NamedTuple):
     @property
     def held(self) -> int:
         return -self.neg_held
+
+    @property
+    def score(self) -> Score:
+        """The fields before the rule's (anchor, nth, weekday, time)."""
+        return _new(Score, self[:_SCORE_FIELDS])

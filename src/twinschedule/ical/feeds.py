@@ -18,7 +18,7 @@ from collections import Counter
 from typing import Any
 
 from twinschedule._tz import zones as _zones
-from twinschedule._vocab import WEEKDAYS
+from twinschedule._vocab import NAMED_REASONS, WEEKDAYS
 from twinschedule.core.plan import Meeting, Option, Plan
 from twinschedule.i18n.reasons import names as reason_names
 from twinschedule.i18n.words import FSI, PDI, Words, join_lines, words
@@ -26,8 +26,6 @@ from twinschedule.model import Partnership, School
 
 PRODID = "-//twinschedule//twinschedule 0.1.0//EN"
 UID_DOMAIN = "twinschedule"
-#: Reasons whose detail is a name (a holiday, a closure, a busy event) shown as it is.
-NAMED_REASONS = ("holiday", "closure", "busy")
 
 
 def feed_names(p: Partnership) -> dict[str | None, str]:

@@ -13,7 +13,8 @@ import unicodedata
 from collections import Counter
 
 from twinschedule._tz import zones as _zones
-from twinschedule.core.calendar import wall_time
+from twinschedule._vocab import NAMED_REASONS as NAMED_REASONS  # (render/html reads it here)
+from twinschedule.core.calendar import centre, wall_time
 from twinschedule.core.plan import Diagnostics, Meeting, Option, Plan
 from twinschedule.i18n.reasons import detail
 from twinschedule.i18n.reasons import names as reason_names
@@ -24,8 +25,6 @@ DEFAULT_WIDTH = 100
 MIN_WIDTH = 40
 #: The reason codes in English words (the catalogs' msgids; ``Words.reason`` translates).
 REASON_WORDS = REASONS
-#: Reasons whose detail is a name (a holiday, a closure, a busy event) shown as it is.
-NAMED_REASONS = ("holiday", "closure", "busy")
 
 
 def text_width(text: str) -> int:
@@ -115,12 +114,13 @@ def _names(p: Partnership) -> dict[str, str]:
 
 
 def _preferred(p: Partnership, school_id: str) -> int:
-    """The school's ``prefer``, else the start centring the meeting in its usual hours
-    (planning.md; days with other hours in ``hours_by_day`` may differ)."""
+    """The school's ``prefer``, else the start centring the meeting in its usual
+    ``hours`` (``core.calendar.centre``). Not the preferred start of days with other
+    hours in ``hours_by_day``, from which the burden of meetings on those days is
+    measured: the text then names a time the burden is not measured from (kept so
+    far; see tests/render/test_text_preferred.py)."""
     s = p.school(school_id)
-    if s.prefer is not None:
-        return s.prefer
-    return (s.hours[0].start + s.hours[-1].end - p.duration) // 2
+    return s.prefer if s.prefer is not None else centre(s.hours, p.duration)
 
 
 def _burden(p: Partnership, option: Option, school_id: str, w: Words) -> str:
