@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from twinschedule._vocab import Status, Weekday
 from twinschedule.model import Conflict, Partnership, Rule, hhmm
 
 PLAN_FORMAT_VERSION = "0.1.0"
+
+#: An option is one rule, or two rules taking turns month by month (planning.md).
+OptionKind = Literal["single", "alternating"]
 
 
 def _utc(instant: dt.datetime) -> str:
@@ -29,6 +32,12 @@ class Meeting:
     end: dt.datetime | None
     local: tuple[tuple[str, dt.datetime], ...] | None  # (school id, aware local start)
     reasons: tuple[Conflict, ...]
+    # The month's rule in an alternation (an index into ``Option.rules``); None for an
+    # option of one rule.
+    rule: int | None = None
+    # The schools for which the held meeting is a stretch meeting; None when no school
+    # of the partnership has stretch hours.
+    stretch: tuple[str, ...] | None = None
 
     def local_start(self, school_id: str) -> dt.datetime | None:
         for sid, when in self.local or ():
@@ -47,6 +56,8 @@ class Meeting:
                 sid: when.isoformat() for sid, when in self.local},
             "reasons": [{"school": r.school, "reason": r.reason, "detail": r.detail}
                         for r in self.reasons],
+            **({} if self.rule is None else {"rule": self.rule}),
+            **({} if self.stretch is None else {"stretch": list(self.stretch)}),
         }
 
 
@@ -65,11 +76,24 @@ class Metrics:
     drift: int
     max_burden: int
     total_burden: int
+    # Per school, the held meetings in its stretch hours; None when no school of the
+    # partnership has stretch hours.
+    stretch: tuple[tuple[str, int], ...] | None = None
 
-    def to_dict(self) -> dict[str, int]:
-        return {"held": self.held, "scheduled": self.scheduled, "moved": self.moved,
-                "skipped": self.skipped, "drift": self.drift,
-                "max_burden": self.max_burden, "total_burden": self.total_burden}
+    @property
+    def max_stretch(self) -> int:
+        """The most stretch meetings of any school (0 without stretch hours)."""
+        return max((n for _, n in self.stretch or ()), default=0)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "held": self.held, "scheduled": self.scheduled, "moved": self.moved,
+            "skipped": self.skipped, "drift": self.drift,
+            "max_burden": self.max_burden, "total_burden": self.total_burden}
+        if self.stretch is not None:
+            out["stretch"] = dict(self.stretch)
+            out["max_stretch"] = self.max_stretch
+        return out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,19 +106,46 @@ class Option:
     usual_times: tuple[tuple[str, int], ...]  # (school id, wall minutes)
     burdens: tuple[tuple[str, int], ...]  # (school id, burden)
     meetings: tuple[Meeting, ...]
+    # An alternation (planning.md): ``rules`` is (A, B) (``rule`` is A), and
+    # ``usual_by_rule`` each rule's usual times (``usual_times`` are A's). A single rule
+    # leaves both empty.
+    kind: OptionKind = "single"
+    rules: tuple[Rule, ...] = ()
+    usual_by_rule: tuple[tuple[tuple[str, int], ...], ...] = ()
+
+    @property
+    def all_rules(self) -> tuple[Rule, ...]:
+        """The option's rules: ``(rule,)``, or (A, B) for an alternation."""
+        return self.rules or (self.rule,)
 
     def usual_time(self, school_id: str) -> int:
         return dict(self.usual_times)[school_id]
 
+    def usual_at(self, meeting: Meeting, school_id: str) -> int:
+        """The school's usual time under the rule of ``meeting``'s month."""
+        if meeting.rule is None or not self.usual_by_rule:
+            return self.usual_time(school_id)
+        return dict(self.usual_by_rule[meeting.rule])[school_id]
+
+    def rule_of(self, meeting: Meeting) -> Rule:
+        """The rule of ``meeting``'s month."""
+        return self.all_rules[meeting.rule or 0]
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rank": self.rank,
+            "kind": self.kind,
             "rule": rule_dict(self.rule),
+            "rules": [rule_dict(r) for r in self.all_rules],
             "metrics": self.metrics.to_dict(),
             "usual_times": {sid: hhmm(m) for sid, m in self.usual_times},
             "burdens": dict(self.burdens),
             "meetings": [m.to_dict() for m in self.meetings],
         }
+        if self.usual_by_rule:
+            out["usual_times_by_rule"] = [{sid: hhmm(m) for sid, m in usual}
+                                          for usual in self.usual_by_rule]
+        return out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -26,6 +26,7 @@ from twinschedule._tz import zones as _zones
 from twinschedule._units import MINUTES_PER_DAY, OFFSET_SPREAD
 from twinschedule._vocab import NTHS, WEEKDAYS, Weekday
 from twinschedule.config import partnership as config
+from twinschedule.core.alternate import plan as _plan
 from twinschedule.core.availability import (
     AnchorDay,
     SchoolAvailability,
@@ -34,7 +35,6 @@ from twinschedule.core.availability import (
 )
 from twinschedule.core.calendar import SchoolCalendar, build_calendar, build_calendars
 from twinschedule.core.plan import Plan, Suggestion
-from twinschedule.core.planner import plan as _plan
 from twinschedule.core.rules import months
 from twinschedule.i18n.words import Nn_, Words, words
 from twinschedule.model import Partnership, Rule, School, Window
