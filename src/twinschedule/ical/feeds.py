@@ -13,8 +13,8 @@ partnership's language and the anchor's calendar.
 
 from __future__ import annotations
 
-import datetime as dt
 import dataclasses
+import datetime as dt
 from collections import Counter
 from typing import Any
 

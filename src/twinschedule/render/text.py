@@ -96,18 +96,58 @@ def _minutes(when: dt.datetime) -> int:
     return when.hour * 60 + when.minute
 
 
+#: The labels of an alternation's two rules (in the options and the month table).
+RULE_LABELS = ("A", "B")
+#: The mark of a stretch meeting in the month table.
+STRETCH_MARK = "+"
+
+
 def _times(option: Option, school_id: str, w: Words) -> str:
-    usual = option.usual_time(school_id)
+    """The school's usual time and the others with how often; for an alternation, per
+    rule (``A: ...; B: ...``)."""
+    if option.kind != "alternating":
+        return _times_of(option, school_id, w, None)
+    return "; ".join(f"{label}: {_times_of(option, school_id, w, r)}"
+                     for r, label in enumerate(RULE_LABELS))
+
+
+def _times_of(option: Option, school_id: str, w: Words, rule: int | None) -> str:
+    usual = option.usual_time(school_id) if rule is None else dict(
+        option.usual_by_rule[rule])[school_id]
     others: Counter[int] = Counter()
     for m in option.meetings:
         when = m.local_start(school_id)
-        if when is not None and _minutes(when) != usual:
+        if when is not None and m.rule == rule and _minutes(when) != usual:
             others[_minutes(when)] += 1
     text = w.time(usual)
     if others:
         text += " (" + ", ".join(w._("{time} {count}\u00d7", time=w.time(t), count=n)
                                  for t, n in sorted(others.items())) + ")"
     return text
+
+
+def rule_lines(option: Option, w: Words) -> list[str]:
+    """The option's rule in words; for an alternation a heading and each rule with its
+    label and months (also the report's and the feeds')."""
+    if option.kind != "alternating":
+        return [w.capital(w.rule(option.rule))]
+    out = [w._("Taking turns, month by month:")]
+    for r, (label, rule) in enumerate(zip(RULE_LABELS, option.rules, strict=True)):
+        months = [w.short_month(m.month) for m in option.meetings if m.rule == r]
+        out.append(f"{label}: " + w._("{rule}, in {months}", rule=w.rule(rule),
+                                      months=w.join(months)))
+    return out
+
+
+def stretch_line(plan: Plan, option: Option, w: Words) -> str | None:
+    """How many meetings each school holds outside its usual hours (None without
+    stretch hours)."""
+    if option.metrics.stretch is None:
+        return None
+    names = _names(plan.partnership)
+    counts = w.join([w._("{school}: {count}", school=names[sid], count=w.number(n))
+                     for sid, n in option.metrics.stretch])
+    return w._("outside usual hours (stretch hours): {counts}", counts=counts)
 
 
 def _names(p: Partnership) -> dict[str, str]:
@@ -142,11 +182,17 @@ def render_options(plan: Plan, w: Words | None = None,
     lines: list[str] = []
     for o in plan.options:
         m = o.metrics
-        lines += wrap(w.capital(w.rule(o.rule)), width, f"{o.rank}. ", "   ")
+        head, *more = rule_lines(o, w)
+        lines += wrap(head, width, f"{o.rank}. ", "   ")
+        for line in more:
+            lines += wrap(line, width, "   ", "      ")
         lines += wrap(w._("held: {held} (moved: {moved}), skipped: {skipped}, not at the "
                           "usual local time: {drift}",
                           held=m.held, moved=m.moved, skipped=m.skipped, drift=m.drift),
                       width, "   ")
+        stretch = stretch_line(plan, o, w)
+        if stretch is not None:
+            lines += wrap(stretch, width, "   ")
         for s in p.schools:
             lines += wrap(w._("{school}: {times}; {burden}", school=s.name,
                               times=_times(o, s.id, w), burden=_burden(p, o, s.id, w)),
@@ -218,14 +264,14 @@ def _notes(plan: Plan, option: Option, m: Meeting, w: Words) -> list[str]:
     p = plan.partnership
     notes: list[str] = []
     if m.status == "moved":
-        nominal = m.nominal.astimezone(_zones.get_zone(option.rule.anchor))
+        nominal = m.nominal.astimezone(_zones.get_zone(option.rule_of(m).anchor))
         notes.append(w._("moved from {date}: {reasons}", date=w.short_date(nominal.date()),
                          reasons=_reasons(m, _names(p), w)))
     elif m.status == "skipped":
         notes.append(w._("skipped: {reasons}", reasons=_reasons(m, _names(p), w)))
     for s in p.schools:
         when = m.local_start(s.id)
-        usual = option.usual_time(s.id)
+        usual = option.usual_at(m, s.id)
         if when is not None and _minutes(when) != usual:
             notes.append(w._("{school} at {time} instead of {usual} (daylight saving)",
                              school=s.name, time=w.time(_minutes(when)),
@@ -238,11 +284,20 @@ def _cell(option: Option, m: Meeting, school_id: str, w: Words) -> str:
     if when is None:
         return "-"
     cell = f"{w.short_date(when.date())} {w.time(_minutes(when))}"
-    return cell + " *" if _minutes(when) != option.usual_time(school_id) else cell
+    if _minutes(when) != option.usual_at(m, school_id):
+        cell += " *"
+    if school_id in (m.stretch or ()):
+        cell += f" {STRETCH_MARK}"
+    return cell
 
 
 def _month(option: Option, m: Meeting, w: Words) -> str:
-    return w.month(m.nominal.astimezone(_zones.get_zone(option.rule.anchor)).date())
+    return w.month(m.nominal.astimezone(_zones.get_zone(option.rule_of(m).anchor)).date())
+
+
+def _rule_cell(option: Option, m: Meeting) -> list[str]:
+    """The month's rule label, for an alternation (no column otherwise)."""
+    return [RULE_LABELS[m.rule or 0]] if option.kind == "alternating" else []
 
 
 def render_meetings(plan: Plan, option: Option, w: Words | None = None,
@@ -251,9 +306,10 @@ def render_meetings(plan: Plan, option: Option, w: Words | None = None,
     one block per month; notes (moves, skips, daylight saving) wrapped below."""
     w = w or words(plan.partnership.language)
     p = plan.partnership
-    rows = [[w._("Month"), w._("Status"), *[s.name for s in p.schools]]]
+    rule_head = [w._("Rule")] if option.kind == "alternating" else []
+    rows = [[w._("Month"), *rule_head, w._("Status"), *[s.name for s in p.schools]]]
     for m in option.meetings:
-        rows.append([_month(option, m, w), w.status(m.status),
+        rows.append([_month(option, m, w), *_rule_cell(option, m), w.status(m.status),
                      *[_cell(option, m, s.id, w) for s in p.schools]])
     table = _table(rows)
     lines: list[str] = []
@@ -268,8 +324,10 @@ def render_meetings(plan: Plan, option: Option, w: Words | None = None,
                               "    ")
         return lines
     for m in option.meetings:
-        lines += wrap(w._("{month}: {note}", month=_month(option, m, w),
-                          note=w.status(m.status)), width)
+        status = w.status(m.status)
+        if option.kind == "alternating":
+            status = f"{RULE_LABELS[m.rule or 0]}, {status}"
+        lines += wrap(w._("{month}: {note}", month=_month(option, m, w), note=status), width)
         for s in p.schools:
             lines += wrap(w._("{school}: {time}", school=s.name,
                               time=_cell(option, m, s.id, w)), width, "  ", "    ")
@@ -356,5 +414,7 @@ def render(plan: Plan, *, lang: str | None = None, width: int | None = None) -> 
     lines.append("")
     lines += wrap(w._("Option 1 month by month, in each school's local time (* not the "
                       "usual time):"), width)
+    if best.metrics.stretch is not None:
+        lines += wrap(w._("(+ outside the school's usual hours: in its stretch hours)"), width)
     lines += render_meetings(plan, best, w, width)
     return "\n".join(w.line(x) for x in lines) + "\n"
