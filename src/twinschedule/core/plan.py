@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from twinschedule._vocab import Status, Weekday
-from twinschedule.model import Conflict, Partnership, Rule, hhmm
+from twinschedule.model import Conflict, Partnership, Rule, Window, hhmm
 
 PLAN_FORMAT_VERSION = "0.1.0"
 
@@ -174,12 +174,63 @@ class NearMiss:
     months: int  # months of the plan with a nominal meeting of this rule
     failed: int  # of those, the months some school rules the meeting out
     failures: tuple[tuple[str, int, tuple[Conflict, ...]], ...]  # (school, months, why)
+    # Minutes of clock time the meetings lie from fitting every school's windows on its
+    # school days, summed over the months and the schools (explain.md: "closest").
+    distance: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": rule_dict(self.rule), "months": self.months, "failed": self.failed,
+                "distance": self.distance,
                 "schools": {sid: {"months": n, "why": [
                     {"reason": c.reason, "detail": c.detail} for c in why]}
                     for sid, n, why in self.failures}}
+
+
+#: The cause that decides (explain.md, "Saying why, truthfully"), in the order checked.
+CauseKind = Literal["no-open-day", "no-overlap", "short-overlap", "ruled-out"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HoursIn:
+    """A school's own windows (``hours`` of its first school day of the horizon) on
+    another school's wall clock that day: (window, the other's start and end minutes,
+    the end counted on past midnight)."""
+
+    school: str
+    other: str
+    windows: tuple[tuple[Window, int, int], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cause:
+    """The first cause that decides why no meeting fits: a school with no open day in
+    the horizon (``school``; ``terms_end`` when its terms all end before the horizon,
+    ``terms_start`` when they all start after it), windows that never overlap (each
+    school's hours on the other's clock: ``hours``), an overlap shorter than the meeting
+    (``overlap`` minutes), else what ruled the meetings out (``ruled-out``)."""
+
+    kind: CauseKind
+    school: str | None = None
+    terms_end: dt.date | None = None
+    terms_start: dt.date | None = None
+    hours: tuple[HoursIn, ...] = ()
+    overlap: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.school is not None:
+            out["school"] = self.school
+        if self.terms_end is not None:
+            out["terms_end"] = self.terms_end.isoformat()
+        if self.terms_start is not None:
+            out["terms_start"] = self.terms_start.isoformat()
+        if self.hours:
+            out["hours"] = [{"school": h.school, "other": h.other, "windows": [
+                {"hours": str(w), "other_from": hhmm(a % 1440), "other_to": hhmm(b % 1440)}
+                for w, a, b in h.windows]} for h in self.hours]
+        if self.kind == "short-overlap":
+            out["overlap"] = self.overlap
+        return out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -189,12 +240,17 @@ class Diagnostics:
     ruled_out: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
     weekly_overlap: WeeklyOverlap
     near_miss: NearMiss | None = None
+    cause: Cause | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {"ruled_out": {sid: dict(codes) for sid, codes in self.ruled_out},
                "weekly_overlap": self.weekly_overlap.to_dict()}
         if self.near_miss is not None:  # an extra key (explain.md's near miss)
             out["near_miss"] = self.near_miss.to_dict()
+            if self.cause is not None:  # the near miss names the cause that decides
+                out["near_miss"]["cause"] = self.cause.kind
+        if self.cause is not None:  # an extra key (explain.md, saying why)
+            out["cause"] = self.cause.to_dict()
         return out
 
 

@@ -22,7 +22,7 @@ from twinschedule.core.plan import Meeting, Option, Plan
 from twinschedule.i18n.reasons import names as reason_names
 from twinschedule.i18n.words import Words, words
 from twinschedule.render.report import WEEK_MINUTES, Report, Span, WeekStrip
-from twinschedule.render.text import NAMED_REASONS, near_miss_lines
+from twinschedule.render.text import NAMED_REASONS, cause_lines, near_miss_lines
 
 #: The letter of each status (the cells never rely on colour alone).
 STATUS_LETTERS: dict[str, str] = {"scheduled": "S", "moved": "M", "skipped": "X"}
@@ -286,18 +286,12 @@ def _diagnostics(plan: Plan, w: Words) -> str:
     diag = plan.diagnostics
     if diag is None:
         return ""
-    p = plan.partnership
-    ov = diag.weekly_overlap
-    if ov.minutes:
-        overlap = w._("All schools' windows overlap for at most {minutes} a week (UTC "
-                      "{weekday} {start}-{end}), but the meeting lasts {duration}. "
-                      "Shorten the meeting or widen the hours.",
-                      minutes=w.minutes(ov.minutes), weekday=w.weekday(ov.weekday or "MO"),
-                      start=w.time(ov.start or 0), end=w.time(ov.end or 0),
-                      duration=w.minutes(p.duration))
-    else:
-        overlap = w._("The schools' hours never overlap in a school week.")
-    items = [f"<li>{_e(overlap)}</li>"]
+    # The cause that decides, as the text output words it (never a cause that is not
+    # one: the overlap sentence only when the overlap is shorter than the meeting).
+    cause = cause_lines(plan, w)
+    items = [f"<li>{_e(cause[0])}" + ("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in cause[1:])
+                                      + "</ul>" if len(cause) > 1 else "") + "</li>"
+             ] if cause else []
     head, lines = near_miss_lines(plan, w)
     if head:
         items.append(f"<li>{_e(head)}<ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines)

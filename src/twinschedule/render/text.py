@@ -13,8 +13,8 @@ import unicodedata
 from collections import Counter
 
 from twinschedule._tz import zones as _zones
-from twinschedule.core.calendar import wall_time
-from twinschedule.core.plan import Diagnostics, Meeting, Option, Plan
+from twinschedule._units import MINUTES_PER_DAY
+from twinschedule.core.plan import Cause, Diagnostics, Meeting, Option, Plan
 from twinschedule.i18n.reasons import detail
 from twinschedule.i18n.reasons import names as reason_names
 from twinschedule.i18n.words import FSI, PDI, REASONS, Words, words
@@ -340,14 +340,94 @@ def _months(p: Partnership) -> int:
     return (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
 
 
+def _spans(w: Words, spans: list[tuple[int, int]]) -> str:
+    """``08:45-12:15, 13:15-15:30`` in the reader's forms (past midnight shown as the
+    next day's clock)."""
+    text = ""
+    for a, b in spans:
+        span = w._("{start}-{end}", start=w.time(a % MINUTES_PER_DAY),
+                   end=w.time(b if b == MINUTES_PER_DAY else b % MINUTES_PER_DAY))
+        text = span if not text else w._("{first}, {second}", first=text, second=span)
+    return text
+
+
+def _cause(plan: Plan) -> Cause | None:
+    """The cause that decides (computed when the plan was made without it)."""
+    diag = plan.diagnostics
+    if diag is None:
+        return None
+    if diag.cause is not None:
+        return diag.cause
+    from twinschedule.core.calendar import build_calendars
+    from twinschedule.core.nearmiss import cause
+
+    return cause(plan, build_calendars(plan.partnership))
+
+
+def cause_lines(plan: Plan, w: Words) -> list[str]:
+    """The cause that decides why nothing fits, in the reader's language: a school with
+    no open day, windows that never overlap (each school's hours on the other's clock),
+    an overlap shorter than the meeting; nothing when the counts are the cause (also
+    the report's). Never a cause that is not one."""
+    found = _cause(plan)
+    p = plan.partnership
+    names = _names(p)
+    if found is None or found.kind == "ruled-out":
+        return []
+    if found.kind == "no-open-day":
+        values = {"school": names[found.school or ""], "start": w.medium_date(p.start),
+                  "end": w.medium_date(p.end)}
+        if found.terms_end and found.terms_start:
+            return [w._("{school} has no school day between {start} and {end}: its terms "
+                        "end on {date} and the next one starts on {next}.",
+                        date=w.medium_date(found.terms_end),
+                        next=w.medium_date(found.terms_start), **values)]
+        if found.terms_end:
+            return [w._("{school} has no school day between {start} and {end}: its terms "
+                        "end on {date}.", date=w.medium_date(found.terms_end), **values)]
+        if found.terms_start:
+            return [w._("{school} has no school day between {start} and {end}: its terms "
+                        "start on {date}.", date=w.medium_date(found.terms_start), **values)]
+        return [w._("{school} has no school day between {start} and {end}: closures and "
+                    "holidays cover every school day.", **values)]
+    if found.kind == "no-overlap":
+        lines = [w._("Their meeting windows never overlap on any school day:")]
+        for h in found.hours:
+            lines.append(w._("{school}'s {hours} is {other}'s {local}",
+                             school=names[h.school], other=names[h.other],
+                             hours=_spans(w, [(x.start, x.end) for x, _, _ in h.windows]),
+                             local=_spans(w, [(a, b) for _, a, b in h.windows])))
+        lines.append(w._("Stretch hours (times a school can meet now and then, such as an "
+                         "early or an evening slot) let schools this far apart take turns "
+                         "month by month; or plan with fewer schools."))
+        return lines
+    ov = plan.diagnostics.weekly_overlap if plan.diagnostics else None
+    assert ov is not None
+    return [w._("All schools' windows overlap for at most {minutes} a week (UTC "
+                "{weekday} {start}-{end}), but the meeting lasts {duration}. "
+                "Shorten the meeting or widen the hours.",
+                minutes=w.minutes(ov.minutes), weekday=w.weekday(ov.weekday or "MO"),
+                start=w.time(ov.start or 0), end=w.time(ov.end or 0),
+                duration=w.minutes(p.duration))]
+
+
 def render_diagnostics(plan: Plan, diag: Diagnostics, w: Words | None = None,
                        width: int = DEFAULT_WIDTH) -> list[str]:
-    """Why nothing fits, in candidate meetings and minutes."""
+    """Why nothing fits: the cause that decides first, then how often each condition
+    ruled each school out, in candidate meetings (largest first)."""
     w = w or words(plan.partnership.language)
     p = plan.partnership
     names = _names(p)
     lines = wrap(w._("No meeting time fits every school: no candidate rule holds a single "
                      "meeting."), width)
+    cause = cause_lines(plan, w)
+    if cause:
+        lines.append("")
+        lines += wrap(cause[0], width)
+        for line in cause[1:-1]:
+            lines += wrap(line, width, "  - ", "    ")
+        if len(cause) > 1:
+            lines += wrap(cause[-1], width)
     total = plan.candidates * _months(p)
     lines.append("")
     lines += wrap(w._("Why each school could not meet, in candidate meetings (every "
@@ -356,36 +436,10 @@ def render_diagnostics(plan: Plan, diag: Diagnostics, w: Words | None = None,
     for sid, codes in diag.ruled_out:
         parts = [w._("{reason}: {count} ({percent})", reason=w.reason(c), count=w.number(n),
                      percent=w.percent(n / total if total else 0))
-                 for c, n in codes]
+                 for c, n in sorted(codes, key=lambda item: -item[1])]
         lines += wrap(w._("{school}: {reasons}", school=names[sid],
                           reasons="; ".join(parts) if parts else w._("never")),
                       width, "  - ", "    ")
-    ov = diag.weekly_overlap
-    lines.append("")
-    if ov.minutes == 0:
-        lines += wrap(w._("Their meeting windows never overlap. In UTC, on a typical school "
-                          "day:"), width)
-        for s in p.schools:
-            zone = _zones.get_zone(s.timezone)
-            spans = []
-            for win in s.hours:
-                a = wall_time(zone, p.start, win.start).astimezone(dt.UTC)
-                b = wall_time(zone, p.start, win.end).astimezone(dt.UTC)
-                spans.append(w._("{start}-{end} in {zone} is {utc_start}-{utc_end} UTC",
-                                 start=w.time(win.start), end=w.time(win.end),
-                                 zone=s.timezone, utc_start=w.time(_minutes(a)),
-                                 utc_end=w.time(_minutes(b))))
-            lines += wrap(w._("{school}: {reasons}", school=s.name, reasons="; ".join(spans)),
-                          width, "  - ", "    ")
-        lines += wrap(w._("Widen a school's hours (e.g. an after-school slot) or plan with "
-                          "fewer schools."), width)
-    else:
-        lines += wrap(w._("All schools' windows overlap for at most {minutes} a week (UTC "
-                          "{weekday} {start}-{end}), but the meeting lasts {duration}. "
-                          "Shorten the meeting or widen the hours.",
-                          minutes=w.minutes(ov.minutes), weekday=w.weekday(ov.weekday or "MO"),
-                          start=w.time(ov.start or 0), end=w.time(ov.end or 0),
-                          duration=w.minutes(p.duration)), width)
     return lines
 
 
