@@ -45,6 +45,10 @@ from twinschedule.core.availability import (
     SchoolAvailability,
     school_availability,
 )
+from twinschedule.core.bits import add as _add
+from twinschedule.core.bits import at_most as _at_most
+from twinschedule.core.bits import plus as _plus
+from twinschedule.core.bits import value as _value
 from twinschedule.core.calendar import SchoolCalendar, build_calendars
 from twinschedule.core.plan import Meeting, Metrics, Option, Plan
 from twinschedule.core.planner import Exact, _bits, _Family, _Search
@@ -82,6 +86,36 @@ class Candidate(NamedTuple):
     place: RulePlace
     part: int
     k: int
+
+
+class Counted(NamedTuple):
+    """A rule on one part of the months, counted: grid time ``k`` of part ``part``, its
+    held meetings there and its stretch meetings per school with stretch hours."""
+
+    part: int
+    k: int
+    held: int
+    stretch: tuple[int, ...]
+
+
+def _pairable(first: list[Counted], second: list[Counted], cap: int) -> list[Counted]:
+    """The rules of ``first`` that some rule of ``second`` can take turns with within
+    ``cap``: for each school, its stretch meetings plus the fewest of ``second``'s are
+    at most ``cap`` (a necessary condition; the pair search checks the pairs)."""
+    if not second:
+        return []
+    fewest = [min(c.stretch[j] for c in second) for j in range(len(second[0].stretch))]
+    return [c for c in first if all(x + y <= cap for x, y in zip(c.stretch, fewest,
+                                                                   strict=True))]
+
+
+def pairs_of(engine: _Engine, counted: dict[int | None, list[Counted]]
+             ) -> tuple[list[Counted], list[Counted]]:
+    """Rule A's and rule B's counted candidates (the even and the odd months), each
+    able to take turns with some rule of the other part within ``stretch_share``."""
+    first = _pairable(counted[EVEN], counted[ODD], engine.cap)
+    second = _pairable(counted[ODD], first, engine.cap)
+    return first, second
 
 
 class _Evaluated(NamedTuple):
@@ -126,6 +160,8 @@ class _Engine:
         self._stretch_masks: dict[tuple[int, int, int], GridMask] = {}
         self.parts: list[_Family] = []
         self._month_index = {ym: k for k, ym in enumerate(months(p.start, p.end))}
+        self._months: list[int | None] = [None] * ((p.end - p.start).days + 1)
+        self._stretch_lists: dict[tuple[int, int], list[GridMask | None]] = {}
 
     def stretch_mask(self, ai: int, day: int, i: int) -> GridMask:
         """The grid times of anchor ``ai``'s date ``day`` (a date index) valid for the
@@ -138,10 +174,21 @@ class _Engine:
             self._stretch_masks[key] = got
         return got
 
+    def _stretch_list(self, ai: int, i: int) -> list[GridMask | None]:
+        """School ``i``'s stretch masks of anchor ``ai``'s dates, filled on first use."""
+        key = (ai, i)
+        got = self._stretch_lists.get(key)
+        if got is None:
+            got = self._stretch_lists[key] = [None] * len(self.search.anchors[ai].days)
+        return got
+
     def month_of(self, day: int) -> int:
         """The month number (0: the month of ``start``) of a date index."""
-        d = self.search.date(day)
-        return self._month_index[(d.year, d.month)]
+        got = self._months[day]
+        if got is None:
+            d = self.search.date(day)
+            got = self._months[day] = self._month_index[(d.year, d.month)]
+        return got
 
     def part(self, fam: _Family, parity: int | None) -> int:
         """Register the part of ``fam``'s months of ``parity`` (None: all) and return its
@@ -158,24 +205,57 @@ class _Engine:
                                   weekday=fam.weekday, months=chosen, excluded=excluded))
         return len(self.parts) - 1
 
-    def candidates(self, parity: int | None, families: list[_Family]) -> list[Candidate]:
-        """Every rule of ``families`` that holds a meeting in the months of ``parity``
-        and keeps every school within ``stretch_share`` there, evaluated exactly."""
-        out: list[Candidate] = []
-        full = self.search.full
+    def count(self, families: list[_Family]) -> dict[int | None, list[Counted]]:
+        """For every part of the months (all, even, odd), every rule of ``families`` that
+        holds a meeting there and keeps every school within ``stretch_share``, with its
+        held meetings and stretch meetings per school counted: bit-sliced counters of
+        all the times of a family at once (the even and the odd months each, all months
+        as their sum); no drift or burden yet."""
+        out: dict[int | None, list[Counted]] = {ALL: [], EVEN: [], ODD: []}
         for fam in families:
-            pi = self.part(fam, parity)
-            part = self.parts[pi]
-            union = 0
-            for month in part.months:
-                union |= month.scheduled
-                for move in month.moves:
-                    union |= move.mask
-            for k in _bits(union & full & ~part.excluded):
-                got = self.evaluate(pi, k)
-                if max(got.cand.stretch, default=0) <= self.cap:
-                    out.append(got.cand)
+            counts = [self._counters(self.part(fam, parity)) for parity in (EVEN, ODD)]
+            everything = self.parts[self.part(fam, ALL)]
+            keep = self.search.full & ~everything.excluded
+            held = _plus(counts[0][1], counts[1][1])
+            stretch = [_plus(a, b) for a, b in zip(counts[0][2], counts[1][2], strict=True)]
+            counts.append((len(self.parts) - 1, held, stretch, (counts[0][3] | counts[1][3])
+                           & keep))
+            for parity, (pi, held, stretch, union) in zip((EVEN, ODD, ALL), counts,
+                                                          strict=True):
+                ok = union
+                for planes in stretch:
+                    ok = _at_most(planes, self.cap, ok)
+                out[parity] += [Counted(part=pi, k=k, held=_value(held, k),
+                                        stretch=tuple(_value(x, k) for x in stretch))
+                                for k in _bits(ok)]
         return out
+
+    def _counters(self, pi: int
+                  ) -> tuple[int, list[GridMask], list[list[GridMask]], GridMask]:
+        """(the part's index, its held and stretch counters, the times holding one)."""
+        part = self.parts[pi]
+        keep = self.search.full & ~part.excluded
+        masks = [self._stretch_list(part.anchor_index, i) for i in self.stretchers]
+        held: list[GridMask] = []
+        stretch: list[list[GridMask]] = [[] for _ in self.stretchers]
+        union = 0
+        for month in part.months:
+            for day, mask in ((month.nominal, month.scheduled), *month.moves):
+                mask &= keep
+                if not mask:
+                    continue
+                union |= mask
+                _add(held, mask)
+                for planes, by_day, i in zip(stretch, masks, self.stretchers, strict=True):
+                    got = by_day[day]
+                    if got is None:
+                        got = by_day[day] = self.stretch_mask(part.anchor_index, day, i)
+                    _add(planes, mask & got)
+        return pi, held, stretch, union
+
+    def candidates(self, counted: list[Counted]) -> list[Candidate]:
+        """The counted rules evaluated exactly (drift, burdens)."""
+        return [self.evaluate(c.part, c.k).cand for c in counted]
 
     def evaluate(self, pi: int, k: int) -> _Evaluated:
         """Grid time ``k`` of part ``pi`` evaluated exactly (``_Search.exact``), with its
@@ -372,13 +452,14 @@ def _starts(evs: Sequence[_Evaluated]) -> tuple[UtcMinute, ...]:
 def _ranked(eng: _Engine, fams: list[_Family], want: int, stats: SearchStats) -> list[Option]:
     """The first ``want`` options: single rules and alternations merged in key order,
     duplicates (the same held instants) removed across kinds."""
-    singles = sorted((single_key(c), c) for c in eng.candidates(ALL, fams))
+    counted = eng.count(fams)
+    singles = sorted((single_key(c), c) for c in eng.candidates(counted[ALL]))
     stats.singles = len(singles)
     streams: list[Iterator[tuple[RankKey, tuple[Candidate, ...]]]] = [
         ((key, (c,)) for key, c in singles)]
     if eng.p.alternates:
-        pairs = _PairSearch(eng.candidates(EVEN, fams), eng.candidates(ODD, fams), eng.cap,
-                            stats)
+        first, second = pairs_of(eng, counted)
+        pairs = _PairSearch(eng.candidates(first), eng.candidates(second), eng.cap, stats)
         streams.append((key, (a, b)) for key, a, b in pairs)
     options: list[Option] = []
     seen: set[tuple[UtcMinute, ...]] = set()

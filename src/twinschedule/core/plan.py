@@ -265,10 +265,17 @@ class Suggestion:
     held: int
     months: int
     rule: Rule
+    # Suggestion 5 (stretch hours): the stretch meetings of the two schools, and whether
+    # the best option then takes turns.
+    stretch: tuple[tuple[str, int], ...] = ()
+    alternating: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"change": _plain(self.change), "text": self.text, "held": self.held,
-                "rule": rule_dict(self.rule)}
+        out = {"change": _plain(self.change), "text": self.text, "held": self.held,
+               "rule": rule_dict(self.rule)}
+        if self.stretch:  # an extra key of suggestion 5
+            out["stretch"] = dict(self.stretch)
+        return out
 
 
 def _plain(value: Any) -> Any:
