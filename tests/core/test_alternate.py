@@ -22,7 +22,7 @@ from twinschedule.core.plan import Plan
 from twinschedule.core.ranking import RankKey
 from twinschedule.core.rules import months
 from twinschedule.errors import ConfigError
-from twinschedule.model import Partnership, Window
+from twinschedule.model import Partnership, Rule, Window
 
 WD = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
@@ -223,3 +223,46 @@ def _root() -> Any:
     from conftest import ROOT
 
     return ROOT
+
+
+def test_evaluate_pair_is_the_search_evaluation() -> None:
+    """One given pair evaluated exactly equals the option the search found for it, for
+    every alternation among the first options (agreement.md's agreed alternation)."""
+    p = twinschedule.load(_case("london-sydney"))
+    plan = twinschedule.plan(dataclasses.replace(p, top=8), suggest=False)
+    pairs = [o for o in plan.options if o.kind == "alternating"]
+    assert pairs
+    for o in pairs:
+        got = alternate.evaluate_pair(p, o.rules[0], o.rules[1])
+        assert dataclasses.replace(got, rank=o.rank) == o
+
+
+def test_evaluate_pair_outside_the_rule_space_and_from_another_month() -> None:
+    """Rules off the grid, on weekdays and weeks the partnership does not search, and
+    months counted from a later month: the pair is still evaluated as the planning
+    contract says (checked meeting by meeting against the readable calendars)."""
+    p = twinschedule.load(_case("london-sydney"))  # TU-TH, weeks 2 and 3, step 30
+    first = Rule(nth=1, weekday="MO", time=8 * 60 + 5, anchor="Europe/London", duration=30)
+    second = Rule(nth=-1, weekday="FR", time=20 * 60 + 10, anchor="Australia/Sydney",
+                  duration=30)
+    got = alternate.evaluate_pair(p, first, second, origin=dt.date(2026, 10, 1))
+    assert got.kind == "alternating" and got.rules == (first, second)
+    horizon = months(p.start, p.end)
+    cals = build_calendars(p)
+    for m in got.meetings:
+        k = horizon.index((int(m.month[:4]), int(m.month[5:])))
+        assert m.rule == (k - 1) % 2  # counted from October
+        rule = got.rule_of(m)
+        nominal = m.nominal.astimezone(_zones.get_zone(rule.anchor))
+        assert (nominal.hour * 60 + nominal.minute, nominal.strftime("%a")) == (
+            rule.time, {"MO": "Mon", "FR": "Fri"}[rule.weekday])
+        if m.start is not None and m.end is not None:
+            assert all(c.conflicts(m.start, m.end) == [] for c in cals)
+            moved_to = m.start.astimezone(_zones.get_zone(rule.anchor))
+            if m.status == "moved":  # moves only to the partnership's weekdays
+                assert moved_to.strftime("%a") in ("Tue", "Wed", "Thu")
+            else:
+                assert moved_to == nominal
+    with pytest.raises(ValueError, match="not a candidate"):
+        alternate.evaluate_pair(p, Rule(nth=-1, weekday="SU", time=60, anchor="Europe/London",
+                                        duration=30), second)

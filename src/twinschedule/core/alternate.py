@@ -29,16 +29,18 @@ the search does.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import heapq
 import itertools
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
 from twinschedule._tz import zones as _zones
-from twinschedule._units import GridMask, UtcMinute
-from twinschedule._vocab import NTHS
+from twinschedule._units import MINUTES_PER_DAY, GridMask, UtcMinute
+from twinschedule._vocab import NTHS, weekday_index
 from twinschedule.core.availability import (
     AnchorDay,
     GridStarts,
@@ -51,11 +53,11 @@ from twinschedule.core.bits import plus as _plus
 from twinschedule.core.bits import value as _value
 from twinschedule.core.calendar import SchoolCalendar, build_calendars
 from twinschedule.core.plan import Meeting, Metrics, Option, Plan
-from twinschedule.core.planner import Exact, _bits, _Family, _Search
+from twinschedule.core.planner import Exact, Outcome, _bits, _Family, _Search
 from twinschedule.core.planner import plan as _single_plan
 from twinschedule.core.ranking import RankKey, RulePlace
 from twinschedule.core.rules import months
-from twinschedule.model import Partnership
+from twinschedule.model import Partnership, Rule
 
 #: Blocks of at most this many pairs are evaluated pair by pair.
 LEAF_PAIRS = 32
@@ -190,13 +192,14 @@ class _Engine:
             got = self._months[day] = self._month_index[(d.year, d.month)]
         return got
 
-    def part(self, fam: _Family, parity: int | None) -> int:
+    def part(self, fam: _Family, parity: int | None, shift: int = 0) -> int:
         """Register the part of ``fam``'s months of ``parity`` (None: all) and return its
-        index in :attr:`parts`."""
+        index in :attr:`parts`; ``shift`` moves the origin of the month numbers (a
+        number of months after the month of ``start``, as for an agreement ``since``)."""
         if parity is None:
             self.parts.append(fam)
             return len(self.parts) - 1
-        chosen = [m for m in fam.months if self.month_of(m.nominal) % 2 == parity]
+        chosen = [m for m in fam.months if (self.month_of(m.nominal) - shift) % 2 == parity]
         excluded = 0
         days = self.search.anchors[fam.anchor_index].days
         for m in chosen:
@@ -406,16 +409,16 @@ class _PairSearch:
                 self._push_block(a_lo, a_hi, mid, b_hi)
 
 
-def _option(eng: _Engine, rank: int, evs: Sequence[_Evaluated]) -> Option:
+def _option(rank: int, evs: Sequence[tuple[_Engine, _Evaluated]]) -> Option:
     """The option of a single rule (one evaluated part: all months) or of an
-    alternation (two: rule A's months and rule B's), from the exact evaluations."""
-    search = eng.search
-    p = eng.p
+    alternation (two: rule A's months and rule B's, each from its engine), from the
+    exact evaluations."""
+    p = evs[0][0].p
     ids = [s.id for s in p.schools]
     alternating = len(evs) > 1
-    parts = [search.option(rank, eng.parts[ev.cand.part], ev.exact) for ev in evs]
+    parts = [eng.search.option(rank, eng.parts[ev.cand.part], ev.exact) for eng, ev in evs]
     meetings: list[Meeting] = []
-    for r, (ev, opt) in enumerate(zip(evs, parts, strict=True)):
+    for r, ((eng, ev), opt) in enumerate(zip(evs, parts, strict=True)):
         ai = eng.parts[ev.cand.part].anchor_index
         for m, outcome in zip(opt.meetings, ev.exact.outcomes, strict=True):
             meetings.append(dataclasses.replace(
@@ -475,7 +478,7 @@ def _ranked(eng: _Engine, fams: list[_Family], want: int, stats: SearchStats) ->
         if starts in seen:
             continue
         seen.add(starts)
-        options.append(_option(eng, len(options) + 1, evs))
+        options.append(_option(len(options) + 1, [(eng, ev) for ev in evs]))
     return options
 
 
@@ -509,3 +512,66 @@ def plan(partnership: Partnership, *, top: int | None = None,
     diag = None if options or not diagnostics else eng.search.diagnostics(fams)
     return Plan(partnership=p, tzdata=_zones.IANA_VERSION, options=tuple(options),
                 diagnostics=diag, candidates=candidates)
+
+
+def _rule_engine(p: Partnership, rule: Rule, cals: tuple[SchoolCalendar, ...],
+                 avs: Sequence[SchoolAvailability]) -> tuple[_Engine, _Family]:
+    """An engine whose rule space holds ``rule`` (its anchor, its nth and weekday, a
+    grid through its time), moves still to the partnership's weekdays only, and the
+    family of ``rule``."""
+    step = math.gcd(MINUTES_PER_DAY, rule.time) or MINUTES_PER_DAY
+    q = dataclasses.replace(p, anchor=rule.anchor, step=step, weeks=(rule.nth,),
+                            weekdays=(rule.weekday,))
+    eng = _Engine(q, cals, avs, None)
+    eng.search.allowed = frozenset(weekday_index(w) for w in p.weekdays)
+    families = eng.search.families()
+    return eng, families[0]
+
+
+def _evaluated(eng: _Engine, pi: int, k: int) -> _Evaluated:
+    """Grid time ``k`` of part ``pi`` evaluated exactly; a part holding no meeting has
+    no usual time (0) and no burden."""
+    part = eng.parts[pi]
+    if any(m.scheduled >> k & 1 or any(mv.mask >> k & 1 for mv in m.moves)
+           for m in part.months):
+        return eng.evaluate(pi, k)
+    n = len(eng.p.schools)
+    key = RankKey.of(held=0, moved=0, drift=0, burdens=[0] * n,
+                     anchor_index=part.anchor_index, nth=part.nth, weekday=part.weekday,
+                     time=k * eng.search.step)
+    exact = Exact(key, (), [Outcome(None, False) for _ in part.months], [0] * n, [0] * n)
+    cand = Candidate(held=0, moved=0, drift=0, burdens=(0,) * n,
+                     stretch=(0,) * len(eng.stretchers), place=key.place, part=pi, k=k)
+    return _Evaluated(cand, exact)
+
+
+def evaluate_pair(partnership: Partnership, first: Rule, second: Rule, *,
+                  origin: dt.date | None = None,
+                  calendars: tuple[SchoolCalendar, ...] | None = None,
+                  availabilities: Sequence[SchoolAvailability] | None = None) -> Option:
+    """The alternation (``first``, ``second``) of ``partnership`` evaluated exactly as
+    the search evaluates its pairs (moves, skips, metrics, stretch meetings): ``first``
+    in the even months and ``second`` in the odd ones, the months numbered from the
+    month of ``origin`` (default: of ``start``; e.g. an agreement's ``since``). The
+    rules need not be in the partnership's rule space (any anchor, nth, weekday and
+    time; moves still go to the partnership's ``weekdays`` only), nor hold a meeting
+    (the option's metrics then say so). Raises ``ValueError`` when a rule is not a
+    candidate: its time does not exist, exists twice or spans a change of its anchor's
+    UTC offset on one of its own nominal dates. For an agreed alternation (agreement.md)."""
+    p = partnership
+    cals = calendars if calendars is not None else build_calendars(p)
+    avs = availabilities if availabilities is not None else [school_availability(c)
+                                                             for c in cals]
+    shift = 0 if origin is None else (origin.year - p.start.year) * 12 + (
+        origin.month - p.start.month)
+    evs = []
+    for parity, rule in ((EVEN, first), (ODD, second)):
+        eng, fam = _rule_engine(p, rule, cals, avs)
+        pi = eng.part(fam, parity, shift)
+        k = rule.time // eng.search.step
+        if eng.parts[pi].excluded >> k & 1:
+            raise ValueError(f"{rule.text} is not a candidate: its time does not exist, "
+                             f"exists twice or spans a change of the UTC offset on one of "
+                             f"its nominal dates")
+        evs.append((eng, _evaluated(eng, pi, k)))
+    return _option(1, evs)
