@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import partnerships, stretch_partnerships
 
 import twinschedule
 from twinschedule._tz import zones as _zones
@@ -23,6 +26,7 @@ from twinschedule.core.suggest import (
     apply_patch,
     changed,
     farthest_apart,
+    held_bound,
     reach,
     stretch_window,
 )
@@ -173,3 +177,41 @@ def test_apply_patch_of_several_tables() -> None:
     assert out["schools"][1]["stretch"] == ["07:00-08:00"]
     assert out["partnership"] == {"id": "x", "top": 3, "alternate": True}
     assert "stretch" not in data["schools"][0]  # not modified
+
+
+@settings(max_examples=40)
+@given(st.one_of(partnerships(max_months=4, steps=(30, 60)), stretch_partnerships()))
+def test_held_bound_is_an_upper_bound(data: dict[str, Any]) -> None:
+    """The months with a common start on an anchor date of that month (for the
+    candidate anchors' offsets) bound what any option holds: the suggestions skip
+    changes with it, so it must never be below the truth."""
+    try:
+        p = twinschedule.from_dict(data)
+    except twinschedule.ConfigError:
+        return
+    reuse = _Reuse(p)
+    plan = plan_exactly(p, top=1, calendars=reuse.cals, availabilities=reuse.avs)
+    held = plan.options[0].metrics.held if plan.options else 0
+    assert held_bound(p, reuse.avs) >= held
+
+
+def test_held_bound_counts_a_month_by_its_anchor_dates() -> None:
+    """Auckland open only on the 1st of each month at 08:00-10:00, that is the evening
+    of the previous month's last day in UTC (and in Reykjavik): every month holds a
+    meeting on its 1st (anchored in Auckland), so the bound must count each month by
+    its anchor dates, not by its UTC dates."""
+    firsts = [{"from": f"{y}-{m:02d}-01", "to": f"{y}-{m:02d}-01"}
+              for y, m in [(2026, 10), (2026, 11), (2026, 12), (2027, 1)]]
+    p = twinschedule.from_dict({
+        "partnership": {"id": "b", "name": "B", "start": "2026-10-01", "end": "2027-01-31",
+                        "duration": 45},
+        "schools": [
+            {"id": "akl", "name": "Auckland", "timezone": "Pacific/Auckland",
+             "hours": ["08:00-10:00"], "terms": firsts,
+             "days": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]},
+            {"id": "rvk", "name": "Reykjavik", "timezone": "Atlantic/Reykjavik",
+             "hours": ["18:00-22:00"], "days": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]}]})
+    reuse = _Reuse(p)
+    plan = plan_exactly(p, top=1, calendars=reuse.cals, availabilities=reuse.avs)
+    assert plan.options[0].metrics.held == 4
+    assert held_bound(p, reuse.avs) == 4

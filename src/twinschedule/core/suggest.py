@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from twinschedule._tz import zones as _zones
-from twinschedule._units import MINUTES_PER_DAY, OFFSET_SPREAD
+from twinschedule._units import MINUTES_PER_DAY
 from twinschedule._vocab import NTHS, WEEKDAYS, Weekday
 from twinschedule.config import partnership as config
 from twinschedule.core.alternate import plan as _plan
@@ -294,16 +294,30 @@ def held_bound(q: Partnership, avs: Sequence[SchoolAvailability]) -> int:
     return months_with(q, common)
 
 
+def _anchor_offsets(q: Partnership) -> tuple[int, int]:
+    """The smallest and the largest UTC offset (minutes) of ``q``'s candidate anchors
+    over its horizon."""
+    names = [q.anchor] if q.anchor else list(dict.fromkeys(s.timezone for s in q.schools))
+    offsets: set[int] = set()
+    for name in names:
+        tl = _zones.timeline_for_dates(name, q.start, q.end)
+        offsets.add(tl.initial)
+        offsets.update(t.after for t in tl.transitions)
+    return min(offsets), max(offsets)
+
+
 def months_with(q: Partnership, common: Intervals) -> int:
     """The months of the horizon in which some start of ``common`` (sorted, disjoint
-    UTC intervals) can lie, whatever the anchor (a month's UTC range widened by the
-    largest offset on both sides)."""
+    UTC intervals) can lie on an anchor date of that month, for some candidate anchor:
+    a month's UTC range is widened by the anchors' largest offset before it and their
+    smallest after it (a meeting's month is its anchor date's, moves stay in it)."""
+    least, most = _anchor_offsets(q)
     count = 0
     j = 0
     for y, m in months(q.start, q.end):
         ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
-        lo = _zones.day_number(dt.date(y, m, 1)) * MINUTES_PER_DAY - OFFSET_SPREAD
-        hi = _zones.day_number(dt.date(ny, nm, 1)) * MINUTES_PER_DAY + OFFSET_SPREAD
+        lo = _zones.day_number(dt.date(y, m, 1)) * MINUTES_PER_DAY - most
+        hi = _zones.day_number(dt.date(ny, nm, 1)) * MINUTES_PER_DAY - least - 1
         while j < len(common) and common[j][1] < lo:
             j += 1
         # The intervals are sorted and disjoint: the first one ending at or after ``lo``
