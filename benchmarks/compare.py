@@ -161,6 +161,9 @@ def child_main(argv: list[str]) -> None:
     if plan is not None:
         data = plan.to_dict()
         data.pop("suggestions", None)  # keys added since (empty from the search core alone)
+        for option in data.get("options", []):  # ... and each option's kind and rules
+            option.pop("kind", None)
+            option.pop("rules", None)
         if data.get("diagnostics"):
             data["diagnostics"].pop("near_miss", None)
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

@@ -53,3 +53,36 @@ def test_copied_case_plans_as_expected(case: Path) -> None:
                          capture_output=True, text=True, check=False)
     assert out.returncode == (0 if expected["feasible"] else 1), out.stderr
     assert _fixed(json.loads(out.stdout)) == _fixed(expected)
+
+
+STRETCH = sorted((CONFORMANCE / "stretch" / "cases").glob("*.toml"))
+STRETCH_METRICS = (*METRIC_KEYS, "max_stretch", "stretch")
+
+
+def _stretch_fixed(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """What ``check-stretch`` compares: per option its kind, rules, metrics (with the
+    stretch meetings) and every meeting's month, status, start, rule and stretching
+    schools."""
+    return [{
+        "kind": o.get("kind"),
+        "rules": [[r.get(k) for k in ("nth", "weekday", "time", "anchor")]
+                  for r in o.get("rules") or [o["rule"]]],
+        "metrics": {k: o["metrics"].get(k) for k in STRETCH_METRICS},
+        "meetings": [[m.get("month"), m.get("status"), m.get("start"), m.get("rule", 0),
+                      sorted(m.get("stretch") or [])] for m in o["meetings"]],
+    } for o in plan.get("options", [])]
+
+
+def test_stretch_cases_are_copied() -> None:
+    assert STRETCH, "tests/conformance/stretch/cases holds the public stretch cases"
+
+
+@pytest.mark.parametrize("case", STRETCH, ids=lambda p: p.stem)
+def test_copied_stretch_case_plans_as_expected(case: Path) -> None:
+    """The stretch cases as ``check-stretch`` plans them (``--top 3``)."""
+    expected = json.loads((CONFORMANCE / "stretch" / "expected" / f"{case.stem}.json")
+                          .read_text())
+    out = subprocess.run([sys.executable, "-m", "twinschedule", "plan", str(case), "--json",
+                          "--top", "3"], capture_output=True, text=True, check=False)
+    assert out.returncode in (0, 1), out.stderr
+    assert _stretch_fixed(json.loads(out.stdout)) == _stretch_fixed(expected)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 from twinschedule._vocab import (
     NTH_WORDS,
@@ -39,11 +40,24 @@ class Window:
         return f"{hhmm(self.start)}-{hhmm(self.end)}"
 
 
+def merge_windows(windows: tuple[Window, ...]) -> tuple[Window, ...]:
+    """Windows sorted, those that touch or overlap merged into one."""
+    out: list[Window] = []
+    for w in sorted(windows):
+        if out and w.start <= out[-1].end:
+            if w.end > out[-1].end:
+                out[-1] = Window(start=out[-1].start, end=w.end)
+        else:
+            out.append(w)
+    return tuple(out)
+
+
 #: Defaults of the file format, defined once (the loader and the CLI use them too).
 DEFAULT_HOURS: tuple[Window, ...] = (Window(start=540, end=900),)  # 09:00-15:00
 DEFAULT_STEP = 15
 DEFAULT_TOP = 5
 MAX_TOP = 50
+DEFAULT_STRETCH_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,6 +141,8 @@ class School:
     # What the files of ``closures_ics`` hold, expanded over the horizon.
     imported_closures: tuple[DateRange, ...] = field(default=(), compare=True)
     imported_busy: tuple[TimedEvent, ...] = field(default=(), compare=True)
+    # Times the school can meet now and then, outside its hours (planning.md).
+    stretch: tuple[Window, ...] = ()
 
     def windows_on(self, weekday: Weekday) -> tuple[Window, ...]:
         """The windows of a weekday (``hours_by_day`` replacing ``hours``)."""
@@ -134,6 +150,15 @@ class School:
             if day == weekday:
                 return windows
         return self.hours
+
+    def open_windows_on(self, weekday: Weekday) -> tuple[Window, ...]:
+        """The windows a meeting may use on a weekday: its own windows together with the
+        ``stretch`` windows, merged where they touch or overlap (planning.md, condition
+        4 with stretch hours); the day's own windows when there are no stretch hours."""
+        own = self.windows_on(weekday)
+        if not self.stretch:
+            return own
+        return merge_windows((*own, *self.stretch))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,12 +203,28 @@ class Partnership:
     top: int = DEFAULT_TOP
     sequence: int = 0
     language: str = "en"  # BCP 47 tag: the partnership feed and the text output
+    # Stretch hours and alternating rules (planning.md): the most months a school may
+    # meet in its stretch hours, as a share of the horizon's months; and whether pairs
+    # of rules taking turns are searched ("auto": when some school has stretch hours).
+    stretch_share: float = DEFAULT_STRETCH_SHARE
+    alternate: bool | Literal["auto"] = "auto"
 
     def school(self, school_id: str) -> School:
         for s in self.schools:
             if s.id == school_id:
                 return s
         raise KeyError(school_id)
+
+    @property
+    def has_stretch(self) -> bool:
+        """Whether some school has stretch hours."""
+        return any(s.stretch for s in self.schools)
+
+    @property
+    def alternates(self) -> bool:
+        """Whether alternating pairs of rules are candidates (``alternate``, with
+        ``"auto"`` meaning: when some school has stretch hours)."""
+        return self.has_stretch if self.alternate == "auto" else bool(self.alternate)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -30,7 +30,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NamedTuple, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from twinschedule._tz import zones as _zones
 from twinschedule._vocab import (
@@ -46,6 +46,7 @@ from twinschedule.errors import ConfigError, Problem
 from twinschedule.model import (
     DEFAULT_HOURS,
     DEFAULT_STEP,
+    DEFAULT_STRETCH_SHARE,
     DEFAULT_TOP,
     MAX_TOP,
     Busy,
@@ -75,11 +76,12 @@ _BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 PARTNERSHIP_KEYS = (
     "id", "name", "start", "end", "duration", "title", "location", "description", "anchor",
     "weekdays", "weeks", "step", "on_conflict", "max_move_days", "top", "sequence",
-    "language",
+    "language", "stretch_share", "alternate",
 )
 SCHOOL_KEYS = (
     "id", "name", "timezone", "country", "subdivision", "holidays", "days", "hours",
     "hours_by_day", "prefer", "closures_ics", "terms", "closures", "busy", "language",
+    "stretch",
 )
 
 ReadIcs = Callable[[str], bytes]
@@ -757,6 +759,38 @@ def _hours_by_day(c: _Collector, data: Mapping[str, Any]
     return tuple(by_day)
 
 
+def _stretch(c: _Collector, data: Mapping[str, Any]) -> tuple[Window, ...]:
+    """A school's ``stretch`` windows (times it can meet now and then; planning.md)."""
+    if "stretch" not in data:
+        return ()
+    return _windows(c.at("stretch"), data["stretch"]) or ()
+
+
+def _stretch_settings(c: _Collector, p: Mapping[str, Any]
+                      ) -> tuple[float, bool | Literal["auto"]]:
+    """The partnership's ``stretch_share`` (0 to 1) and ``alternate`` (true, false or
+    "auto")."""
+    share: float = DEFAULT_STRETCH_SHARE
+    if "stretch_share" in p:
+        value = p["stretch_share"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            c.add("stretch_share", f"expected a number from 0 to 1, got {_type_name(value)}")
+        elif not 0 <= value <= 1:
+            c.add("stretch_share", f"{value} is not a share from 0 to 1 (0.5: at most "
+                                   f"every other month)")
+        else:
+            share = float(value)
+    alternate: bool | Literal["auto"] = "auto"
+    if "alternate" in p:
+        value = p["alternate"]
+        if isinstance(value, bool):
+            alternate = value
+        elif value != "auto":
+            shown = repr(_show(value)) if isinstance(value, str) else _type_name(value)
+            c.add("alternate", f"{shown} is not true, false or 'auto'")
+    return share, alternate
+
+
 def _check_long_enough(c: _Collector, windows: list[tuple[Window, ...]],
                        duration: int | None) -> None:
     """Problem at ``hours`` if no window of the school fits a meeting."""
@@ -841,6 +875,7 @@ def _school(c: _Collector, raw: object, start: dt.date | None, end: dt.date | No
     days = _weekdays(c, data, "days")
     hours = _hours(c, data)
     by_day = _hours_by_day(c, data)
+    stretch = _stretch(c, data)
     prefer = _time(c, data["prefer"], "prefer", allow_24=False) \
         if "prefer" in data else None
     imported = _imported_calendars(c, data, zone, start, end, ics)
@@ -858,7 +893,7 @@ def _school(c: _Collector, raw: object, start: dt.date | None, end: dt.date | No
         prefer=prefer, terms=terms, closures=closures, busy=busy,
         closures_ics=tuple(e.file for e in imported.entries), imports=imported.entries,
         imported_closures=imported.closures, imported_busy=imported.busy,
-        import_reports=imported.reports, language=language,
+        import_reports=imported.reports, language=language, stretch=stretch,
     )
 
 
@@ -1058,6 +1093,7 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
     c = _Collector()
     top, p = _root(c, data, table, source)
     head = _head(c.at(table), p, keys, max_years)
+    share, alternate = _stretch_settings(c.at(table), p)
     if extra is not None:
         extra(c, p)
     ics = _Imports(read_ics, import_ics) if read_ics is not None \
@@ -1077,6 +1113,7 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
         max_move_days=head.max_move_days,
         top=head.top if head.top is not None else DEFAULT_TOP,
         sequence=head.sequence or 0, language=head.language or "en",
+        stretch_share=share, alternate=alternate,
     )
 
 
@@ -1104,6 +1141,10 @@ def to_dict(p: Partnership) -> dict[str, Any]:
                 on_conflict=p.on_conflict, top=p.top, sequence=p.sequence)
     if p.language != "en":
         part["language"] = p.language
+    if p.stretch_share != DEFAULT_STRETCH_SHARE:
+        part["stretch_share"] = p.stretch_share
+    if p.alternate != "auto":
+        part["alternate"] = p.alternate
     schools: list[dict[str, Any]] = []
     for s in p.schools:
         d: dict[str, Any] = {"id": s.id, "name": s.name, "timezone": s.timezone}
@@ -1119,6 +1160,8 @@ def to_dict(p: Partnership) -> dict[str, Any]:
             d["hours_by_day"] = {day: [str(w) for w in ws] for day, ws in s.hours_by_day}
         if s.prefer is not None:
             d["prefer"] = hhmm(s.prefer)
+        if s.stretch:
+            d["stretch"] = [str(w) for w in s.stretch]
         if s.imports:
             d["closures_ics"] = [
                 e.file if e == IcsImport(file=e.file) else {

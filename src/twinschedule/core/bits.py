@@ -79,3 +79,41 @@ def counts(planes: list[GridMask], size: int) -> list[int]:
         for pos in positions(plane):
             out[pos] += value
     return out
+
+
+def at_most(planes: list[GridMask], value: int, universe: GridMask) -> GridMask:
+    """The bits of ``universe`` whose counter is at most ``value`` (compared from the
+    highest plane down, as a bit-sliced comparison with a constant)."""
+    if value < 0:
+        return 0
+    if value >> len(planes):
+        return universe
+    less = 0
+    equal = universe
+    for j in range(len(planes) - 1, -1, -1):
+        if (value >> j) & 1:
+            less |= equal & ~planes[j]
+            equal &= planes[j]
+        else:
+            equal &= ~planes[j]
+    return (less | equal) & universe
+
+
+def value(planes: list[GridMask], k: int) -> int:
+    """The counter of bit position ``k``."""
+    return sum(((plane >> k) & 1) << j for j, plane in enumerate(planes))
+
+
+def plus(a: list[GridMask], b: list[GridMask]) -> list[GridMask]:
+    """The counters of ``a`` and ``b`` added position by position (a ripple-carry adder
+    on the planes)."""
+    out: list[GridMask] = []
+    carry = 0
+    for j in range(max(len(a), len(b))):
+        x = a[j] if j < len(a) else 0
+        y = b[j] if j < len(b) else 0
+        out.append(x ^ y ^ carry)
+        carry = (x & y) | (carry & (x ^ y))
+    if carry:
+        out.append(carry)
+    return out

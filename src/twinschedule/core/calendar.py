@@ -87,7 +87,34 @@ class SchoolCalendar:
         return self.school.timezone
 
     def windows(self, d: dt.date) -> tuple[Window, ...]:
+        """The school's own windows on local date ``d`` (``hours``, ``hours_by_day``)."""
         return self.school.windows_on(weekday_of(d))
+
+    def open_windows(self, d: dt.date) -> tuple[Window, ...]:
+        """The windows a meeting may use on ``d``: the own windows and the ``stretch``
+        windows, merged (the own windows when the school has no stretch hours)."""
+        return self.school.open_windows_on(weekday_of(d))
+
+    def is_stretch(self, start: dt.datetime, end: dt.datetime) -> bool:
+        """Whether a meeting valid for the school is a *stretch meeting*: it does not fit
+        one of the day's own windows alone (planning.md, "Stretch hours")."""
+        if not self.school.stretch:
+            return False
+        day, a, b = self._local(start, end)
+        return not any(w.start <= a and b <= w.end for w in self.windows(day))
+
+    def _local(self, start: dt.datetime, end: dt.datetime) -> tuple[dt.date, int, int]:
+        """The local date of ``start`` and the wall minutes of start and end after its
+        midnight (the end rounded up to a whole minute)."""
+        zone = _zones.get_zone(self.zone)
+        ls = start.astimezone(zone)
+        le = end.astimezone(zone)
+        day = ls.date()
+        a = ls.hour * 60 + ls.minute
+        b = (le.date() - day).days * MINUTES_PER_DAY + le.hour * 60 + le.minute
+        if le.second or le.microsecond:
+            b += 1
+        return day, a, b
 
     def prefer(self, d: dt.date) -> WallMinute:
         """The preferred local start (minutes) on local date ``d``."""
@@ -140,16 +167,9 @@ class SchoolCalendar:
         ``start`` and ``end`` are aware datetimes; they are judged on the school's own
         local date and wall clock.
         """
-        zone = _zones.get_zone(self.zone)
-        ls = start.astimezone(zone)
-        le = end.astimezone(zone)
-        day = ls.date()
+        day, a, b = self._local(start, end)
         out = self._day(day)
-        a = ls.hour * 60 + ls.minute
-        b = (le.date() - day).days * MINUTES_PER_DAY + le.hour * 60 + le.minute
-        if le.second or le.microsecond:
-            b += 1
-        windows = self.windows(day)
+        windows = self.open_windows(day)
         if not any(w.start <= a and b <= w.end for w in windows):
             shown = ", ".join(str(w) for w in windows)
             out.append(Conflict(

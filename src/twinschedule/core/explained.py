@@ -5,11 +5,11 @@ availabilities and the anchors' grids of the partnership computed once for all t
 
 from __future__ import annotations
 
+from twinschedule.core.alternate import plan as search
 from twinschedule.core.availability import AnchorDay, school_availability
 from twinschedule.core.calendar import build_calendars
 from twinschedule.core.nearmiss import with_near_miss
 from twinschedule.core.plan import Plan
-from twinschedule.core.planner import plan as search
 from twinschedule.core.suggest import plan as search_and_suggest
 from twinschedule.model import Partnership
 

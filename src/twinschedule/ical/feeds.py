@@ -13,6 +13,7 @@ partnership's language and the anchor's calendar.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from typing import Any
@@ -22,7 +23,7 @@ from twinschedule._vocab import NAMED_REASONS, WEEKDAYS
 from twinschedule.core.plan import Meeting, Option, Plan
 from twinschedule.i18n.reasons import names as reason_names
 from twinschedule.i18n.words import FSI, PDI, Words, join_lines, words
-from twinschedule.model import Partnership, School
+from twinschedule.model import Partnership, Rule, School
 
 PRODID = "-//twinschedule//twinschedule 0.1.0//EN"
 UID_DOMAIN = "twinschedule"
@@ -36,10 +37,15 @@ def feed_names(p: Partnership) -> dict[str | None, str]:
     return names
 
 
-def _uid(p: Partnership, reader: School | None, month: str | None = None) -> str:
+def _uid(p: Partnership, reader: School | None, month: str | None = None,
+         series_index: int = 0) -> str:
+    """A feed's UID: per partnership and reader, per month with ``--expand``; the second
+    series of an alternation adds ``+b`` (no id can hold a ``+``)."""
     base = p.id if reader is None else f"{p.id}.{reader.id}"
     if month is not None:
         base += f".{month}"
+    if series_index:
+        base += "+b"
     return f"{base}@{UID_DOMAIN}"
 
 
@@ -93,15 +99,21 @@ def _usual_weekday(option: Option, school: School) -> str:
     return WEEKDAYS[min(days, key=lambda d: (-days[d], d))] if days else option.rule.weekday
 
 
-def describe(p: Partnership, option: Option, reader: School | None) -> str:
+def describe(p: Partnership, option: Option, reader: School | None,
+             other: Rule | None = None) -> str:
     """The master event's DESCRIPTION in the reader's language: the rule in words, each
     school's usual local weekday and time (the reader's first), the meetings at which a
     school's local time differs (dated in the reader's calendar), the skipped months and
-    the partnership's description."""
+    the partnership's description. ``other``: the rule of the months in between, when
+    ``option`` is one series of an alternation (:func:`series`)."""
     w = words(_reader_language(p, reader))
     zone = _reader_zone(option, reader)
     lines = [w.capital(w._("{rule}, {duration}.", rule=w.rule(option.rule),
                            duration=w.minutes(p.duration)))]
+    if other is not None:
+        lines.append(w._("Taking turns month by month: in the months between, {rule}.",
+                         rule=w.rule(other)))
+    lines += _stretch_lines(p, option, w, zone)
     if reader is not None and _usual_weekday(option, reader) != option.rule.weekday:
         lines.append(w._("In {zone}: {weekday} at {time}.", zone=reader.timezone,
                          weekday=w.weekday(_usual_weekday(option, reader)),
@@ -134,6 +146,33 @@ def describe(p: Partnership, option: Option, reader: School | None) -> str:
     if p.description:  # free text in any language: isolated in right-to-left feeds
         lines += ["", *(w.isolate(x) if x else x for x in p.description.split("\n"))]
     return join_lines(w, lines)
+
+
+def _stretch_lines(p: Partnership, option: Option, w: Words, zone: Any) -> list[str]:
+    """Who meets outside its usual hours, and when (dated in the reader's calendar)."""
+    out = []
+    for s in p.schools:
+        dates = [m.start.astimezone(zone).date() for m in option.meetings
+                 if m.start is not None and s.id in (m.stretch or ())]
+        if dates:
+            out.append(w._("{school} meets outside its usual hours on {dates}.",
+                           school=s.name, dates=w.join([w.date(d) for d in dates])))
+    return out
+
+
+def series(option: Option) -> list[tuple[Option, Rule | None]]:
+    """The option's series: itself, or for an alternation one option per rule holding
+    that rule's months (its usual times), each with the other rule."""
+    if option.kind != "alternating":
+        return [(option, None)]
+    out: list[tuple[Option, Rule | None]] = []
+    for r, rule in enumerate(option.rules):
+        mine = tuple(m for m in option.meetings if m.rule == r)
+        out.append((dataclasses.replace(option, rule=rule, rules=(), kind="single",
+                                        usual_times=option.usual_by_rule[r],
+                                        usual_by_rule=(), meetings=mine),
+                    option.rules[1 - r]))
+    return out
 
 
 def _why(p: Partnership, m: Meeting, w: Words) -> str:
@@ -185,7 +224,8 @@ def _calendar(p: Partnership, reader: School | None, option: Option) -> Any:
     cal.add("refresh-interval", icalendar.vDuration(dt.timedelta(days=1)),
             parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(dt.timedelta(days=1)))
-    cal.add_component(vtimezone(option.rule.anchor, p.start, p.end))
+    for anchor in dict.fromkeys(r.anchor for r in option.all_rules):
+        cal.add_component(vtimezone(anchor, p.start, p.end))
     return cal
 
 
@@ -199,48 +239,70 @@ def _end(zone: Any, end: dt.datetime) -> dt.datetime:
 
 def build_calendar(plan: Plan, option: Option, reader: School | None, *, stamp: dt.datetime,
                    expand: bool = False) -> Any:
-    """The ``icalendar.Calendar`` of one feed (``reader`` None: the partnership feed)."""
+    """The ``icalendar.Calendar`` of one feed (``reader`` None: the partnership feed): one
+    series (a master VEVENT with its EXDATEs and overrides) per rule of the option, two
+    for an alternation (``INTERVAL=2``)."""
     import icalendar
 
     p = plan.partnership
-    zone = _zones.get_zone(option.rule.anchor)
     stamp = stamp.astimezone(dt.UTC)
     cal = _calendar(p, reader, option)
     summary = _summary(p, reader, words(_reader_language(p, reader)))
     common: dict[str, Any] = {"summary": summary, "stamp": stamp, "sequence": p.sequence}
     if p.location:
         common["location"] = p.location
-    held = [m for m in option.meetings if m.start is not None and m.end is not None]
+    parts = series(option)
     if expand:
-        for m in held:
-            assert m.start is not None and m.end is not None
-            desc = (_moved_description(p, option, m, reader) if m.status == "moved"
-                    else describe(p, option, reader))
+        for m in option.meetings:
+            if m.start is None or m.end is None:
+                continue
+            sub, other = parts[m.rule or 0]
+            zone = _zones.get_zone(sub.rule.anchor)
+            desc = (_moved_description(p, sub, m, reader) if m.status == "moved"
+                    else describe(p, sub, reader, other))
             cal.add_component(icalendar.Event.new(
                 uid=_uid(p, reader, m.month), start=m.start.astimezone(zone),
                 end=_end(zone, m.end), description=desc, **common))
         return cal
+    for index, (sub, other) in enumerate(parts):
+        for component in _series_events(p, sub, other, reader, index, common):
+            cal.add_component(component)
+    return cal
+
+
+def _series_events(p: Partnership, option: Option, other: Rule | None,
+                   reader: School | None, index: int, common: dict[str, Any]) -> list[Any]:
+    """The master VEVENT of one series (``INTERVAL=2`` when ``other`` is the rule of the
+    months in between) with its EXDATEs, and one override per moved month."""
+    import icalendar
+
+    zone = _zones.get_zone(option.rule.anchor)
+    uid = _uid(p, reader, series_index=index)
     first, last = option.meetings[0], option.meetings[-1]
     duration = dt.timedelta(minutes=p.duration)
     master = icalendar.Event.new(
-        uid=_uid(p, reader), start=first.nominal.astimezone(zone),
-        end=_end(zone, first.nominal + duration), description=describe(p, option, reader),
-        **common)
-    master.add("rrule", {"freq": "monthly", "byday": option.rule.rrule.split("BYDAY=")[1],
-                         "until": last.nominal.astimezone(dt.UTC)})
+        uid=uid, start=first.nominal.astimezone(zone),
+        end=_end(zone, first.nominal + duration),
+        description=describe(p, option, reader, other), **common)
+    rrule: dict[str, Any] = {"freq": "monthly"}
+    if other is not None:
+        rrule["interval"] = 2
+    rrule.update(byday=option.rule.rrule.split("BYDAY=")[1],
+                 until=last.nominal.astimezone(dt.UTC))
+    master.add("rrule", rrule)
     for m in option.meetings:
         if m.status == "skipped":
             master.add("exdate", m.nominal.astimezone(zone))
-    cal.add_component(master)
+    out = [master]
     for m in option.meetings:
         if m.status != "moved":
             continue
         assert m.start is not None and m.end is not None
-        cal.add_component(icalendar.Event.new(
-            uid=_uid(p, reader), recurrence_id=m.nominal.astimezone(zone),
+        out.append(icalendar.Event.new(
+            uid=uid, recurrence_id=m.nominal.astimezone(zone),
             start=m.start.astimezone(zone), end=_end(zone, m.end),
             description=_moved_description(p, option, m, reader), **common))
-    return cal
+    return out
 
 
 def build_feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,

@@ -21,7 +21,7 @@ from twinschedule.core.plan import Meeting, Option, Plan
 from twinschedule.i18n.reasons import names as reason_names
 from twinschedule.i18n.words import Words
 from twinschedule.render.report import Report, Span, WeekStrip, YearCell
-from twinschedule.render.text import NAMED_REASONS, near_miss_lines
+from twinschedule.render.text import NAMED_REASONS, cause_lines, near_miss_lines
 
 #: The letter of each status (the cells never rely on colour alone).
 STATUS_LETTERS: dict[str, str] = {"scheduled": "S", "moved": "M", "skipped": "X"}
@@ -190,7 +190,8 @@ class SuggestionsSection:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DiagnosticsSection:
     heading: str
-    overlap: str
+    cause: str  # the cause that decides (render.text.cause_lines); empty when the counts are
+    cause_lines: tuple[str, ...]
     near_miss: str  # empty when there is no near miss
     near_miss_lines: tuple[str, ...]
 
@@ -447,18 +448,12 @@ def diagnostics_section(plan: Plan, w: Words) -> DiagnosticsSection | None:
     diag = plan.diagnostics
     if diag is None:
         return None
-    ov = diag.weekly_overlap
-    if ov.minutes:
-        overlap = w._("All schools' windows overlap for at most {minutes} a week (UTC "
-                      "{weekday} {start}-{end}), but the meeting lasts {duration}. "
-                      "Shorten the meeting or widen the hours.",
-                      minutes=w.minutes(ov.minutes), weekday=w.weekday(ov.weekday or "MO"),
-                      start=w.time(ov.start or 0), end=w.time(ov.end or 0),
-                      duration=w.minutes(plan.partnership.duration))
-    else:
-        overlap = w._("The schools' hours never overlap in a school week.")
+    # The cause that decides, as the text output words it (never a cause that is not
+    # one: the overlap sentence only when the overlap is shorter than the meeting).
+    cause = cause_lines(plan, w)
     head, lines = near_miss_lines(plan, w)
-    return DiagnosticsSection(heading=w._("Why no time fits"), overlap=overlap,
+    return DiagnosticsSection(heading=w._("Why no time fits"),
+                              cause=cause[0] if cause else "", cause_lines=tuple(cause[1:]),
                               near_miss=head, near_miss_lines=tuple(lines))
 
 

@@ -173,9 +173,9 @@ def year_strip(plan: Plan) -> tuple[tuple[str, tuple[YearCell, ...]], ...]:
     best = plan.options[0]
     out = []
     for s in plan.partnership.schools:
-        usual = best.usual_time(s.id)
         cells = []
         for m in best.meetings:
+            usual = best.usual_at(m, s.id)  # an alternation: the month's rule's usual time
             when = m.local_start(s.id)
             own: tuple[Reason, ...] = ()
             if m.status == "skipped":
