@@ -38,7 +38,6 @@ JSON plan is documented.
 
 from __future__ import annotations
 
-import ast
 import doctest
 import os
 import re

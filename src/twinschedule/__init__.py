@@ -163,7 +163,9 @@ def to_dict(partnership: Partnership) -> dict[str, Any]:
     return _config.to_dict(partnership)
 
 
-def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = True) -> Plan:
+def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = True,
+         previous: Plan | Mapping[str, Any] | None = None,
+         today: dt.date | None = None) -> Plan:
     """Search every candidate monthly rule and rank them (see planning.md).
 
     ``top`` overrides the partnership's own number of options. When the best option
@@ -171,11 +173,30 @@ def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = Tr
     the single changes that would hold more (each re-planned exactly);
     ``suggest=False`` skips that search and leaves ``suggestions`` empty. An infeasible
     plan's diagnostics carry the near miss (the rule that fails in the fewest months,
-    and why). Pure: no I/O, no clock.
+    and why).
+
+    With an agreement (``partnership.agreement``), option 1 is the agreed rule
+    (``agreed=True``) and the other options are the searched ones that would do
+    strictly better. ``previous`` is the plan published earlier for the same
+    partnership (the ``Plan`` this function returned, or its JSON as a dict): the months
+    whose published meeting is before 00:00 UTC of ``today`` are kept exactly as
+    published, the others are planned afresh (never before that instant), and the plan
+    carries ``changes`` and the feeds' derived ``sequence`` (agreement.md). ``today``
+    defaults to the current UTC date (``SOURCE_DATE_EPOCH``'s when set); without
+    ``previous`` nothing reads the clock. Raises ``ConfigError`` for a previous plan
+    of another partnership, or of a newer plan format.
     """
     from twinschedule.core.explained import plan as _plan
 
-    return _plan(partnership, top=top, suggest=suggest)
+    before = None
+    if previous is not None:
+        from twinschedule import _io
+        from twinschedule.core.previous import read
+
+        before = read(previous, partnership.id)
+        if today is None:
+            today = _io.today()
+    return _plan(partnership, top=top, suggest=suggest, previous=before, today=today)
 
 
 def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,

@@ -113,6 +113,37 @@ def read_document(path: Path, *, limit: int = MAX_FILE_BYTES) -> Any:
     return parse_document(data, kind=suffix[1:], source=source)
 
 
+MAX_PLAN_BYTES = 16 * 1024 * 1024
+
+
+def read_plan(path: Path) -> Any:
+    """A JSON plan written earlier by ``twinschedule plan --json`` (``--previous``), as
+    parsed JSON, at most ``MAX_PLAN_BYTES``; ``ConfigError`` naming the file when it
+    cannot be read or is not JSON."""
+    source = str(path)
+    try:
+        data = read_capped(path, MAX_PLAN_BYTES)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source=source) from None
+    except OSError as exc:
+        raise ConfigError([_problem(f"cannot read the file: {exc.strerror or exc}")],
+                          source=source) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError([_problem(f"invalid UTF-8 at byte {exc.start}: not a JSON plan")],
+                          source=source) from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError([_problem(f"not JSON (line {exc.lineno}, column {exc.colno}: "
+                                    f"{exc.msg}); give the output of twinschedule plan "
+                                    f"--json")], source=source) from None
+    except (RecursionError, ValueError):
+        raise ConfigError([_problem("not a JSON plan (nested too deeply or a number too "
+                                    "long)")], source=source) from None
+
+
 def ics_reader(base: Path) -> Any:
     """A ``read_ics`` callable reading calendar files relative to ``base``, and only
     inside it: an absolute path, a ``..`` that leaves the folder or a symbolic link
@@ -151,6 +182,12 @@ def source_date_epoch(environ: Mapping[str, str] | None = None) -> dt.datetime |
     if not value.strip().isdigit():
         return None
     return dt.datetime.fromtimestamp(int(value.strip()), tz=dt.UTC)
+
+
+def today(environ: Mapping[str, str] | None = None) -> dt.date:
+    """The current UTC date, or ``SOURCE_DATE_EPOCH``'s when set (``--today``'s default)."""
+    stamp = source_date_epoch(environ)
+    return (stamp or dt.datetime.now(dt.UTC)).date()
 
 
 def write_files(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:

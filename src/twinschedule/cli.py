@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
                            "default: the partnership's language)")
     plan.add_argument("--report", type=Path, metavar="PATH.html",
                       help="also write a self-contained HTML report of the plan")
+    _reissue_arguments(plan)
     net = sub.add_parser("network", help="the monthly webinar most schools of a network "
                                          "can attend; write feeds with --out")
     net.add_argument("file", type=Path)
@@ -79,6 +80,39 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --all: run on a running dask.distributed scheduler "
                             "(needs twinschedule[dask])")
     return ap
+
+
+def _reissue_arguments(ap: argparse.ArgumentParser) -> None:
+    """``--previous`` and ``--today`` (``plan`` and ``invite``)."""
+    ap.add_argument("--previous", type=Path, metavar="PLAN.json",
+                    help="the plan published earlier (plan --json): keep the months before "
+                         "--today as published and say what changed")
+    ap.add_argument("--today", metavar="DATE",
+                    help="with --previous: the first day that is not history (YYYY-MM-DD; "
+                         "default: today in UTC, or SOURCE_DATE_EPOCH's date)")
+
+
+def _previous(args: argparse.Namespace, p: Partnership) -> tuple[Any, dt.date | None]:
+    """The previous plan (``--previous``, read and checked) and ``--today``."""
+    from twinschedule import _io
+    from twinschedule.core.previous import read
+    from twinschedule.errors import ConfigError, Problem
+
+    def bad(path: str, message: str) -> ConfigError:
+        return ConfigError([Problem(path=path, message=message)], source=str(args.file))
+
+    today = None
+    if args.today is not None:
+        if args.previous is None:
+            raise bad("--today", "is the day a re-plan starts from: use it with --previous")
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise bad("--today", f"'{args.today}' is not a date YYYY-MM-DD") from None
+    if args.previous is None:
+        return None, None
+    previous = read(_io.read_plan(args.previous), p.id, source=str(args.previous))
+    return previous, today or _io.today()
 
 
 def _version() -> str:
@@ -220,7 +254,7 @@ def _check_top(args: argparse.Namespace) -> None:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from twinschedule import load, plan, write_feeds
+    from twinschedule import load, write_feeds
     from twinschedule.errors import ConfigError, Problem
     from twinschedule.render.text import render
 
@@ -233,7 +267,8 @@ def _plan(args: argparse.Namespace) -> int:
             raise ConfigError([Problem(path="--lang", message=f"unknown language tag "
                                        f"'{args.lang}'{hint}")], source=str(args.file))
     p = load(args.file)
-    result = plan(p, top=args.top)
+    previous, today = _previous(args, p)
+    result = _planned(p, args, previous, today)
     if args.out is not None and result.feasible:
         if not 1 <= args.option <= len(result.options):
             raise ConfigError([Problem(path="--option", message=f"option {args.option} does "
@@ -247,6 +282,19 @@ def _plan(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render(result, lang=args.lang, width=_columns()))
     return 0 if result.feasible else 1
+
+
+def _planned(p: Partnership, args: argparse.Namespace, previous: Any,
+             today: dt.date | None) -> Plan:
+    """The plan (``twinschedule.plan`` with the previous plan already read); a problem
+    the plan finds in the file (an agreed alternation) names the file."""
+    from twinschedule.core.explained import plan
+    from twinschedule.errors import ConfigError
+
+    try:
+        return plan(p, top=args.top, previous=previous, today=today)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source=exc.source or str(args.file)) from None
 
 
 def _network(args: argparse.Namespace) -> int:

@@ -118,6 +118,7 @@ class School:
     # What the files of ``closures_ics`` hold, expanded over the horizon.
     imported_closures: tuple[DateRange, ...] = field(default=(), compare=True)
     imported_busy: tuple[TimedEvent, ...] = field(default=(), compare=True)
+    contacts: tuple[Contact, ...] = ()  # who receives invitations (agreement.md)
 
     def windows_on(self, weekday: Weekday) -> tuple[Window, ...]:
         """The windows of a weekday (``hours_by_day`` replacing ``hours``)."""
@@ -169,12 +170,45 @@ class Partnership:
     top: int = DEFAULT_TOP
     sequence: int = 0
     language: str = "en"  # BCP 47 tag: the partnership feed and the text output
+    agreement: Agreement | None = None  # the rule the schools agreed on (agreement.md)
+    organizer: Contact | None = None  # who sends invitations (agreement.md)
 
     def school(self, school_id: str) -> School:
         for s in self.schools:
             if s.id == school_id:
                 return s
         raise KeyError(school_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    """Someone who receives (or, as the partnership's ``organizer``, sends) invitations:
+    a name, an email address and the language of their messages (None: their school's,
+    else the partnership's)."""
+
+    name: str
+    email: str
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agreement:
+    """The rule the schools agreed on (``rules``: one rule, or an agreed alternation of
+    two, A in the even months counted from ``since``'s month), from local date ``since``
+    (in the rule's anchor zone) to the end of the horizon."""
+
+    rules: tuple[Rule, ...]
+    since: date
+
+    @property
+    def rule(self) -> Rule:
+        """The agreed rule (rule A of an alternation)."""
+        return self.rules[0]
+
+    def text(self, index: int = 0) -> str:
+        """Rule ``index`` as written in the file: ``'3rd TH 18:00 America/Lima'``."""
+        r = self.rules[index]
+        return f"{NTH_WORDS[r.nth]} {r.weekday} {hhmm(r.time)} {r.anchor}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

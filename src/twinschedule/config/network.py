@@ -25,8 +25,10 @@ from twinschedule.model import Network
 MAX_SCHOOLS = 5000
 MAX_YEARS = 3
 MAX_FILE_BYTES = 16 * 1024 * 1024
-# Network feeds and text are worded in English for now: no network-level ``language``.
-NETWORK_KEYS = (*(k for k in config.PARTNERSHIP_KEYS if k != "language"), "sessions")
+# Network feeds and text are worded in English for now: no network-level ``language``;
+# networks send no invitations: no ``organizer``.
+NETWORK_KEYS = (*(k for k in config.PARTNERSHIP_KEYS if k not in ("language", "organizer")),
+                "sessions")
 
 
 def from_dict(data: object, *, read_ics: config.ReadIcs | None = None,

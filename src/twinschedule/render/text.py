@@ -142,7 +142,10 @@ def render_options(plan: Plan, w: Words | None = None,
     lines: list[str] = []
     for o in plan.options:
         m = o.metrics
-        lines += wrap(w.capital(w.rule(o.rule)), width, f"{o.rank}. ", "   ")
+        rule = w.capital(w.rule(o.rule))
+        if o.agreed:
+            rule = w._("{rule} (agreed)", rule=rule)
+        lines += wrap(rule, width, f"{o.rank}. ", "   ")
         lines += wrap(w._("held: {held} (moved: {moved}), skipped: {skipped}, not at the "
                           "usual local time: {drift}",
                           held=m.held, moved=m.moved, skipped=m.skipped, drift=m.drift),
@@ -331,6 +334,24 @@ def render_diagnostics(plan: Plan, diag: Diagnostics, w: Words | None = None,
     return lines
 
 
+def render_changes(plan: Plan, w: Words, width: int = DEFAULT_WIDTH) -> list[str]:
+    """What changed since the previous plan (agreement.md), each change in every
+    school's local time; one line when nothing did; nothing without a previous plan."""
+    if plan.changes is None:
+        return []
+    from twinschedule.core.changes import say
+
+    if not plan.changes:
+        return [*wrap(w._("Nothing changed since the last plan."), width), ""]
+    lines = wrap(w._("What changed since the last plan:"), width)
+    for change in plan.changes:
+        head, rest = say(plan.partnership, change, w)
+        lines += wrap(head, width, "  - ", "    ")
+        for line in rest:
+            lines += wrap(line, width, "      ", "        ")
+    return [*lines, ""]
+
+
 def render(plan: Plan, *, lang: str | None = None, width: int | None = None) -> str:
     """The whole readable plan in ``lang`` (default: the partnership's language), every
     line at most ``width`` columns (default 100, at least 40)."""
@@ -343,6 +364,7 @@ def render(plan: Plan, *, lang: str | None = None, width: int | None = None) -> 
                       duration=w.minutes(p.duration), count=len(p.schools),
                       version=plan.tzdata), width)
     lines.append("")
+    lines += render_changes(plan, w, width)
     if not plan.options:
         if plan.diagnostics:
             lines += render_diagnostics(plan, plan.diagnostics, w, width)
