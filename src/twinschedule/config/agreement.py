@@ -22,6 +22,13 @@ _LOCAL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}", re.ASCII)
 RULE_FORM = "'<nth> <weekday> <HH:MM> <anchor zone>' such as '3rd TH 18:00 America/Lima'"
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """A value as echoed in a message: printable, at most ``limit`` characters."""
+    out = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                  for ch in text[:limit + 1])
+    return out[:limit] + "..." if len(out) > limit else out
+
+
 class RuleParts(NamedTuple):
     """An agreed rule as read: nth, weekday, minutes after midnight, anchor (unchecked)."""
 
@@ -36,20 +43,21 @@ def read_rule(text: str) -> RuleParts | str:
     is checked by the caller, like every zone of the file)."""
     words = text.split()
     if len(words) != 4:
-        return f"'{text}' is not a rule {RULE_FORM}"
+        return f"'{_shown(text)}' is not a rule {RULE_FORM}"
     nth_text, day_text, time_text, anchor = words
     nth = NTH_SPELLINGS.get(nth_text.lower())
-    if nth is None:
-        return (f"'{nth_text}' is not an nth of the month: use 1st, 2nd, 3rd, 4th or last "
-                f"(or 1 to 4, -1)")
     weekday = parse_weekday(day_text)
-    if weekday is None:
-        return f"'{day_text}' is not a weekday: use MO TU WE TH FR SA SU"
     m = _TIME.fullmatch(time_text)
-    if m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        return f"'{time_text}' is not a time of day 'HH:MM' (00:00 to 23:59)"
-    return RuleParts(nth=nth, weekday=weekday, time=int(m.group(1)) * 60 + int(m.group(2)),
-                     anchor=anchor)
+    if nth is None:
+        why = f"'{_shown(nth_text, 20)}' is not an nth of the month: use 1st, 2nd, 3rd, 4th or last"
+    elif weekday is None:
+        why = f"'{_shown(day_text, 20)}' is not a weekday: use MO TU WE TH FR SA SU"
+    elif m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        why = f"'{_shown(time_text, 20)}' is not a time of day 'HH:MM' (00:00 to 23:59)"
+    else:
+        return RuleParts(nth=nth, weekday=weekday,
+                         time=int(m.group(1)) * 60 + int(m.group(2)), anchor=anchor)
+    return f"'{_shown(text)}' is not a rule {RULE_FORM}: {why}"
 
 
 def nominal_dates(parts: RuleParts, first: dt.date, last: dt.date) -> list[dt.date]:
