@@ -190,14 +190,36 @@ def today(environ: Mapping[str, str] | None = None) -> dt.date:
     return (stamp or dt.datetime.now(dt.UTC)).date()
 
 
-def write_files(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
+MAIL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._@+-]{0,250}")
+
+
+def write_tree(files: Mapping[tuple[str, str], bytes], out_dir: Path) -> list[Path]:
+    """Write ``{(folder, name): bytes}`` into folders of ``out_dir`` (the invitations:
+    ``DIR/<school-id>/<contact-email>.eml``), folder by folder as :func:`write_files`
+    does; folder names are plain names, file names may hold ``@`` and ``+``."""
+    bad = [f"{d}/{n}" for d, n in files if not SAFE_NAME.fullmatch(d) or ".." in d
+           or not MAIL_NAME.fullmatch(n) or ".." in n]
+    if bad:
+        raise OutputError([_problem(f"refusing file name {n!r}: it must be a plain file name",
+                                    "out") for n in bad])
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError([_problem(f"'{out_dir}' is a file, not a folder", "out")])
+    written = []
+    for folder in dict.fromkeys(d for d, _ in files):
+        mine = {n: data for (d, n), data in files.items() if d == folder}
+        written += write_files(mine, out_dir / folder, names=MAIL_NAME)
+    return written
+
+
+def write_files(files: Mapping[str, bytes], out_dir: Path, *,
+                names: re.Pattern[str] = SAFE_NAME) -> list[Path]:
     """Write ``files`` into ``out_dir`` atomically: every file goes to a temporary file in
     the folder first, and only when all are written are they renamed into place.
 
     Names must be plain file names (no folders, no leading dot). On any failure nothing
     new is left in the folder and files already there are unchanged.
     """
-    bad = [n for n in files if not SAFE_NAME.fullmatch(n) or ".." in n]
+    bad = [n for n in files if not names.fullmatch(n) or ".." in n]
     if bad:
         raise OutputError([_problem(f"refusing file name {n!r}: it must be a plain file name",
                                     "out") for n in bad])

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_bad_inputs import DELETE, BASE, P, S0, S1, Want, _run, assert_problems, edited
+from test_bad_inputs import BASE, DELETE, S0, S1, P, Want, _run, assert_problems, edited
 
 import twinschedule
 from twinschedule import ConfigError

@@ -20,14 +20,14 @@ from hypothesis import strategies as st
 from strategies import TRICKY_ZONES, partnerships
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bruteforce import BruteForce, months_between, nth_weekday  # noqa: E402
+from bruteforce import BruteForce, months_between, nth_weekday
 
-import twinschedule  # noqa: E402
-from twinschedule.config.agreement import RuleParts, not_a_candidate  # noqa: E402
-from twinschedule.core.agreement import key5  # noqa: E402
-from twinschedule.core.plan import Plan  # noqa: E402
-from twinschedule.errors import ConfigError  # noqa: E402
-from twinschedule.model import Partnership  # noqa: E402
+import twinschedule
+from twinschedule.config.agreement import RuleParts, not_a_candidate
+from twinschedule.core.agreement import key5
+from twinschedule.core.plan import Plan
+from twinschedule.errors import ConfigError
+from twinschedule.model import Partnership
 
 WD = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 NTH_TEXT = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}

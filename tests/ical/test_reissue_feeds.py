@@ -103,7 +103,7 @@ def test_a_new_rule_from_the_start_keeps_the_held_months_as_overrides() -> None:
     assert [s.tag for s in second.option(1).series] == [None]
     kept = [m for m in second.option(1).meetings if m.kept]
     assert [m.month for m in kept] == ["2026-09", "2026-10", "2026-11", "2026-12"]
-    assert [c.change for c in second.changes or ()][0] == "rule-changed"
+    assert next(c.change for c in second.changes or ()) == "rule-changed"
     check_js([(first, check_issue(first)), (second, check_issue(second))])
 
 

@@ -70,6 +70,11 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:max(1, limit - 1)].rstrip() + "\u2026"
 
 
+def summary(p: Partnership, reader: School | None) -> str:
+    """The SUMMARY of the reader's feed (its language, its partners)."""
+    return _summary(p, reader, words(_reader_language(p, reader)))
+
+
 def _summary(p: Partnership, reader: School | None, w: Words) -> str:
     """SUMMARY: the title (or a translated default) and the partners, two by name and
     the rest counted; at most 80 characters (names shortened when they are long)."""
@@ -204,6 +209,11 @@ def _calendar(p: Partnership, reader: School | None, option: Option,
     return cal
 
 
+def end_in(zone: Any, end: dt.datetime) -> dt.datetime:
+    """DTEND in the anchor zone, or in UTC when that wall time is ambiguous or missing."""
+    return _end(zone, end)
+
+
 def _end(zone: Any, end: dt.datetime) -> dt.datetime:
     """DTEND in the anchor zone, or in UTC when that wall time is ambiguous or missing."""
     local = end.astimezone(zone)
@@ -308,18 +318,31 @@ def series_groups(p: Partnership, option: Option) -> list[tuple[Series | None, O
     return out
 
 
+def series_uid(p: Partnership, reader: School | None, series: Series | None) -> str:
+    """The UID of a series in the feed of ``reader`` (None: the partnership's)."""
+    return _uid(p, reader, series.tag if series is not None else None)
+
+
+def meeting_description(p: Partnership, option: Option, m: Meeting,
+                        reader: School | None) -> str:
+    """The DESCRIPTION of an override: why it moved, or the series' own."""
+    return (_moved_description(p, option, m, reader) if m.status == "moved"
+            else describe(p, option, reader))
+
+
 def series_events(p: Partnership, option: Option, reader: School | None,
-                  series: Series | None, common: dict[str, Any]) -> list[Any]:
+                  series: Series | None, common: dict[str, Any],
+                  uid: str | None = None) -> list[Any]:
     """The master of one series (``option``: its months, under its rule) and its
     overrides: every RRULE occurrence from the first month to the last is held there,
-    overridden, or an EXDATE."""
+    overridden, or an EXDATE. ``uid``: the series' UID (default: the reader's feed's)."""
     import icalendar
 
     if not option.meetings:
         return []
     rule = option.rule
     zone = _zones.get_zone(rule.anchor)
-    uid = _uid(p, reader, series.tag if series is not None else None)
+    uid = uid or series_uid(p, reader, series)
     by_month = {m.month: m for m in option.meetings}
     first, last = option.meetings[0].month, option.meetings[-1].month
     duration = dt.timedelta(minutes=p.duration)
@@ -336,12 +359,16 @@ def series_events(p: Partnership, option: Option, reader: School | None,
         if m is None or m.start is None or m.end is None:
             master.add("exdate", occ.astimezone(zone))
         elif (m.start, m.end) != (occ, occ + duration):
-            text = (_moved_description(p, option, m, reader) if m.status == "moved"
-                    else describe(p, option, reader))
             overrides.append(icalendar.Event.new(
                 uid=uid, recurrence_id=occ.astimezone(zone), start=m.start.astimezone(zone),
-                end=_end(zone, m.end), description=text, **common))
+                end=_end(zone, m.end), description=meeting_description(p, option, m, reader),
+                **common))
     return [master, *overrides]
+
+
+def span(p: Partnership, option: Option) -> tuple[dt.date, dt.date]:
+    """The dates a VTIMEZONE of the option's feeds covers (see :func:`_span`)."""
+    return _span(p, option)
 
 
 def _span(p: Partnership, option: Option) -> tuple[dt.date, dt.date]:
