@@ -268,7 +268,8 @@ def _gone_letters(plan: Plan, previous: Previous, reader: _Reader,
         if series.tag in now:
             continue
         uid = series_uid(p, None, series)
-        event = icalendar.Event.new(uid=uid, status=icalendar.STATUS.CANCELLED, **_common(plan, reader, stamp))
+        event = icalendar.Event.new(uid=uid, status=icalendar.STATUS.CANCELLED,
+                                    **_common(plan, reader, stamp))
         ics = _calendar(p, "CANCEL", uid, None, [event])
         subject = w._("Cancelled: {title}, {month}", title=_title(p, w),
                       month=w.month(series.since))
