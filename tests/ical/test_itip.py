@@ -161,7 +161,7 @@ def test_first_issue_invites_every_contact_in_its_language() -> None:
     p = plan.partnership
     contacts = [(s, c) for s in p.schools for c in s.contacts]
     assert [m["To"].addresses[0].addr_spec for m in messages] == [c.email for _, c in contacts]
-    for msg, (school, contact) in zip(messages, contacts, strict=True):
+    for msg, (school, _) in zip(messages, contacts, strict=True):
         assert msg["From"].addresses[0].addr_spec == "rosa.quispe@colegio-lima.example"
         assert msg.get_content_type() == "multipart/alternative"
         part = calendar_part(msg)
