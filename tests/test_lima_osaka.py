@@ -87,3 +87,10 @@ def test_the_command_line_tells_the_same(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "out").rglob("*.eml"))
     assert {n.rsplit(".", 2)[1] for n in names} == {"2027-03", "2027-05"}
     assert len(names) == 6
+
+
+def test_the_published_plan_is_the_plan_of_the_first_file() -> None:
+    """examples/agreement/published.json is what `plan lima-osaka.toml --json` prints
+    (the docs re-plan against it): regenerate it when the data pinned changes."""
+    published = json.loads((EXAMPLES / "agreement" / "published.json").read_text())
+    assert published == twinschedule.plan(twinschedule.load(V1)).to_dict()

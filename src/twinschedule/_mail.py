@@ -120,7 +120,8 @@ def _one(conn: _Connection, msg: EmailMessage) -> SendFailure | None:
         return SendFailure(recipient=to, reply=_reply(exc.smtp_code, exc.smtp_error))
     except (smtplib.SMTPException, OSError) as exc:  # unreachable, disconnected, TLS
         conn.drop()
-        return SendFailure(recipient=to, reply=f"not sent: {exc or type(exc).__name__}")
+        return SendFailure(recipient=to, reply=f"cannot reach the server: "
+                                               f"{exc or type(exc).__name__}")
     if refused:
         code, text = next(iter(refused.values()))
         return SendFailure(recipient=to, reply=_reply(code, text))

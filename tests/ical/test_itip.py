@@ -488,4 +488,4 @@ def test_send_api_reports_an_unreachable_server() -> None:
     failures = twinschedule.send(messages, f"smtp://127.0.0.1:{_free_port()}")
     assert [f.recipient for f in failures] == [m["To"].addresses[0].addr_spec
                                                for m in messages]
-    assert all(f.reply.startswith("not sent:") for f in failures)
+    assert all(f.reply.startswith("cannot reach the server: ") for f in failures)
