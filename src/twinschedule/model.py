@@ -143,6 +143,7 @@ class School:
     imported_busy: tuple[TimedEvent, ...] = field(default=(), compare=True)
     # Times the school can meet now and then, outside its hours (planning.md).
     stretch: tuple[Window, ...] = ()
+    contacts: tuple[Contact, ...] = ()  # who receives invitations (agreement.md)
 
     def windows_on(self, weekday: Weekday) -> tuple[Window, ...]:
         """The windows of a weekday (``hours_by_day`` replacing ``hours``)."""
@@ -208,6 +209,8 @@ class Partnership:
     # of rules taking turns are searched ("auto": when some school has stretch hours).
     stretch_share: float = DEFAULT_STRETCH_SHARE
     alternate: bool | Literal["auto"] = "auto"
+    agreement: Agreement | None = None  # the rule the schools agreed on (agreement.md)
+    organizer: Contact | None = None  # who sends invitations (agreement.md)
 
     def school(self, school_id: str) -> School:
         for s in self.schools:
@@ -225,6 +228,37 @@ class Partnership:
         """Whether alternating pairs of rules are candidates (``alternate``, with
         ``"auto"`` meaning: when some school has stretch hours)."""
         return self.has_stretch if self.alternate == "auto" else bool(self.alternate)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    """Someone who receives (or, as the partnership's ``organizer``, sends) invitations:
+    a name, an email address and the language of their messages (None: their school's,
+    else the partnership's)."""
+
+    name: str
+    email: str
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agreement:
+    """The rule the schools agreed on (``rules``: one rule, or an agreed alternation of
+    two, A in the even months counted from ``since``'s month), from local date ``since``
+    (in the rule's anchor zone) to the end of the horizon."""
+
+    rules: tuple[Rule, ...]
+    since: date
+
+    @property
+    def rule(self) -> Rule:
+        """The agreed rule (rule A of an alternation)."""
+        return self.rules[0]
+
+    def text(self, index: int = 0) -> str:
+        """Rule ``index`` as written in the file: ``'3rd TH 18:00 America/Lima'``."""
+        r = self.rules[index]
+        return f"{NTH_WORDS[r.nth]} {r.weekday} {hhmm(r.time)} {r.anchor}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -26,9 +26,11 @@ MAX_SCHOOLS = 5000
 MAX_YEARS = 3
 MAX_FILE_BYTES = 16 * 1024 * 1024
 # Network feeds and text are worded in English for now: no network-level ``language``.
-# Stretch hours and alternating rules are for partnerships (planning.md), not webinars.
+# Stretch hours and alternating rules are for partnerships (planning.md), not webinars;
+# networks send no invitations: no ``organizer``.
 NETWORK_KEYS = (*(k for k in config.PARTNERSHIP_KEYS
-                  if k not in ("language", "stretch_share", "alternate")), "sessions")
+                  if k not in ("language", "stretch_share", "alternate", "organizer")),
+                "sessions")
 
 
 def from_dict(data: object, *, read_ics: config.ReadIcs | None = None,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from twinschedule._vocab import Status, Weekday
+from twinschedule._vocab import ChangeKind, Status, Weekday
 from twinschedule.model import Conflict, Partnership, Rule, Window, hhmm
 
 PLAN_FORMAT_VERSION = "0.1.0"
@@ -38,6 +38,8 @@ class Meeting:
     # The schools for which the held meeting is a stretch meeting; None when no school
     # of the partnership has stretch hours.
     stretch: tuple[str, ...] | None = None
+    # With --previous: True for a month kept exactly as published (agreement.md).
+    kept: bool | None = None
 
     def local_start(self, school_id: str) -> dt.datetime | None:
         for sid, when in self.local or ():
@@ -45,8 +47,12 @@ class Meeting:
                 return when
         return None
 
+    @property
+    def held(self) -> bool:
+        return self.start is not None
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "month": self.month,
             "status": self.status,
             "nominal": _utc(self.nominal),
@@ -54,11 +60,17 @@ class Meeting:
             "end": _utc(self.end) if self.end else None,
             "local": None if self.local is None else {
                 sid: when.isoformat() for sid, when in self.local},
-            "reasons": [{"school": r.school, "reason": r.reason, "detail": r.detail}
-                        for r in self.reasons],
+            "reasons": _reasons(self.reasons),
             **({} if self.rule is None else {"rule": self.rule}),
             **({} if self.stretch is None else {"stretch": list(self.stretch)}),
         }
+        if self.kept is not None:
+            out["kept"] = self.kept
+        return out
+
+
+def _reasons(reasons: tuple[Conflict, ...]) -> list[dict[str, Any]]:
+    return [{"school": r.school, "reason": r.reason, "detail": r.detail} for r in reasons]
 
 
 def rule_dict(r: Rule) -> dict[str, Any]:
@@ -117,6 +129,11 @@ class Option:
     def all_rules(self) -> tuple[Rule, ...]:
         """The option's rules: ``(rule,)``, or (A, B) for an alternation."""
         return self.rules or (self.rule,)
+    # With an agreement: True for the agreed option 1, False for the others.
+    agreed: bool | None = None
+    # The recurring series its months belong to (agreement.md, "Feeds across
+    # re-issues"); empty: one series of ``rule`` over every month.
+    series: tuple[Series, ...] = ()
 
     def usual_time(self, school_id: str) -> int:
         return dict(self.usual_times)[school_id]
@@ -145,7 +162,57 @@ class Option:
         if self.usual_by_rule:
             out["usual_times_by_rule"] = [{sid: hhmm(m) for sid, m in usual}
                                           for usual in self.usual_by_rule]
+        if self.agreed is not None:
+            out["agreed"] = self.agreed
+        if self.series:
+            out["series"] = [x.to_dict() for x in self.series]
         return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Series:
+    """One recurring series of an option's feeds: its rule(s), from local date ``since``
+    (months from ``since``'s month until the next series' month belong to it), and the
+    ``tag`` added to its UIDs (None: the partnership's own UIDs; ``"2027-03"`` for a
+    series started by a later agreement: ``<partnership>.2027-03@...``)."""
+
+    rules: tuple[Rule, ...]
+    since: dt.date
+    tag: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"since": self.since.isoformat(), "tag": self.tag,
+                "rules": [rule_dict(r) for r in self.rules]}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """What changed in one month between the previous issue's option 1 and this one's
+    (``before`` and ``after`` its meetings, None where a plan has no such month), or
+    the one ``rule-changed`` entry (``month`` None, ``rules`` the two rules)."""
+
+    month: str | None
+    change: ChangeKind
+    before: Meeting | None = None
+    after: Meeting | None = None
+    rules: tuple[Rule, Rule] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.rules is not None:
+            return {"month": self.month, "change": self.change,
+                    "before": {"rule": rule_dict(self.rules[0])},
+                    "after": {"rule": rule_dict(self.rules[1])}, "reasons": []}
+        shown = self.after if self.after is not None and self.after.reasons else self.before
+        return {"month": self.month, "change": self.change,
+                "before": _state(self.before), "after": _state(self.after),
+                "reasons": _reasons(shown.reasons) if shown is not None else []}
+
+
+def _state(m: Meeting | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {"status": m.status, "start": _utc(m.start) if m.start else None,
+            "end": _utc(m.end) if m.end else None}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -297,6 +364,16 @@ class Plan:
     candidates: int  # rules searched (not excluded)
     # Empty when none is needed or none helps, and when planned with suggest=False.
     suggestions: tuple[Suggestion, ...] = ()
+    # With a previous plan (agreement.md): what changed since, in month order (empty
+    # when nothing did); None when planned without one.
+    changes: tuple[Change, ...] | None = None
+    # The SEQUENCE of the feeds when derived from a previous plan; None: the
+    # partnership's ``sequence`` (see :meth:`feed_sequence`).
+    sequence: int | None = None
+
+    def feed_sequence(self) -> int:
+        """The SEQUENCE the feeds carry (output.md, agreement.md)."""
+        return self.partnership.sequence if self.sequence is None else self.sequence
 
     @property
     def feasible(self) -> bool:
@@ -320,4 +397,7 @@ class Plan:
             "suggestions": [x.to_dict() for x in self.suggestions],
             "diagnostics": self.diagnostics.to_dict() if self.diagnostics else None,
             "candidates": self.candidates,
+            "sequence": self.feed_sequence(),
+            **({} if self.changes is None else {
+                "changes": [c.to_dict() for c in self.changes]}),
         }

@@ -220,6 +220,24 @@ class MonthsSection:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeItem:
+    """One change since the previous plan: its month (None for a new rule), its kind,
+    the headline and each school's meeting before and after, in its local time."""
+
+    month: str | None
+    change: str
+    headline: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangesSection:
+    heading: str
+    items: tuple[ChangeItem, ...]
+    nothing: str  # the one line when nothing changed (items empty)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReportPage:
     """Everything the report page shows, in its order; ``None``: a section not shown."""
 
@@ -235,6 +253,7 @@ class ReportPage:
     diagnostics: DiagnosticsSection | None
     months: MonthsSection | None
     footer: str
+    changes: ChangesSection | None = None  # with a previous plan (agreement.md)
 
 
 # ---- week strip ---------------------------------------------------------------------
@@ -376,7 +395,8 @@ def options_section(report: Report, w: Words) -> OptionsSection | None:
     for o, worst in zip(plan.options, report.burdens, strict=True):
         m = o.metrics
         rows.append(OptionRow(
-            rank=o.rank, rule=w.rule(o.rule),
+            rank=o.rank, rule=w._("{rule} (agreed)", rule=w.rule(o.rule)) if o.agreed
+            else w.rule(o.rule),
             times=tuple(w.time(o.usual_time(s.id)) for s in schools),
             counts=tuple(w.number(n) for n in (m.held, m.moved, m.skipped, m.drift)),
             average=worst.average, school_id=worst.school_id,
@@ -457,6 +477,22 @@ def diagnostics_section(plan: Plan, w: Words) -> DiagnosticsSection | None:
                               near_miss=head, near_miss_lines=tuple(lines))
 
 
+def changes_section(plan: Plan, w: Words) -> ChangesSection | None:
+    """What changed since the previous plan (a plan made without one: None)."""
+    if plan.changes is None:
+        return None
+    from twinschedule.core.changes import say
+
+    items = []
+    for c in plan.changes:
+        head, lines = say(plan.partnership, c, w)
+        items.append(ChangeItem(month=c.month, change=c.change, headline=head,
+                                lines=tuple(lines)))
+    return ChangesSection(heading=w._("What changed since the last plan"),
+                          items=tuple(items),
+                          nothing=w._("Nothing changed since the last plan."))
+
+
 def header(plan: Plan, w: Words) -> Header:
     p = plan.partnership
     sub = w._("{start} to {end}; meetings of {duration}; schools: {count}; time zone data "
@@ -471,7 +507,10 @@ def header(plan: Plan, w: Words) -> Header:
         held = w._("held: {held} (moved: {moved}), skipped: {skipped}, not at the usual "
                    "local time: {drift}", held=m.held, moved=m.moved, skipped=m.skipped,
                    drift=m.drift)
-        headline = Headline(rule=w.capital(w.rule(best.rule)), text=w.capital(held))
+        rule = w.capital(w.rule(best.rule))
+        if best.agreed:
+            rule = w._("{rule} (agreed)", rule=rule)
+        headline = Headline(rule=rule, text=w.capital(held))
     return Header(title=p.name, sub=sub,
                   schools=w.join([f"{s.name} ({s.timezone})" for s in p.schools]),
                   headline=headline)
@@ -489,4 +528,4 @@ def page(report: Report, w: Words) -> ReportPage:
         title=plan.partnership.name, header=header(plan, w), week=week_section(report, w),
         year=year_section(report, w), options=options_section(report, w),
         suggestions=suggestions_section(plan, w), diagnostics=diagnostics_section(plan, w),
-        months=months_section(plan, w), footer=footer)
+        months=months_section(plan, w), footer=footer, changes=changes_section(plan, w))

@@ -184,6 +184,8 @@ def render_options(plan: Plan, w: Words | None = None,
     for o in plan.options:
         m = o.metrics
         head, *more = rule_lines(o, w)
+        if o.agreed:
+            head = w._("{rule} (agreed)", rule=head)
         lines += wrap(head, width, f"{o.rank}. ", "   ")
         for line in more:
             lines += wrap(line, width, "   ", "      ")
@@ -449,6 +451,24 @@ def render_diagnostics(plan: Plan, diag: Diagnostics, w: Words | None = None,
     return lines
 
 
+def render_changes(plan: Plan, w: Words, width: int = DEFAULT_WIDTH) -> list[str]:
+    """What changed since the previous plan (agreement.md), each change in every
+    school's local time; one line when nothing did; nothing without a previous plan."""
+    if plan.changes is None:
+        return []
+    from twinschedule.core.changes import say
+
+    if not plan.changes:
+        return [*wrap(w._("Nothing changed since the last plan."), width), ""]
+    lines = wrap(w._("What changed since the last plan:"), width)
+    for change in plan.changes:
+        head, rest = say(plan.partnership, change, w)
+        lines += wrap(head, width, "  - ", "    ")
+        for line in rest:
+            lines += wrap(line, width, "      ", "        ")
+    return [*lines, ""]
+
+
 def render(plan: Plan, *, lang: str | None = None, width: int | None = None) -> str:
     """The whole readable plan in ``lang`` (default: the partnership's language), every
     line at most ``width`` columns (default 100, at least 40)."""
@@ -461,6 +481,7 @@ def render(plan: Plan, *, lang: str | None = None, width: int | None = None) -> 
                       duration=w.minutes(p.duration), count=len(p.schools),
                       version=plan.tzdata), width)
     lines.append("")
+    lines += render_changes(plan, w, width)
     if not plan.options:
         if plan.diagnostics:
             lines += render_diagnostics(plan, plan.diagnostics, w, width)
