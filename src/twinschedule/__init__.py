@@ -230,7 +230,7 @@ def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = Tr
     partnership (the ``Plan`` this function returned, or its JSON as a dict): the months
     whose published meeting is before 00:00 UTC of ``today`` are kept exactly as
     published, the others are planned afresh (never before that instant), and the plan
-    carries ``changes`` and the feeds' derived ``sequence`` (agreement.md). ``today``
+    carries ``changes`` and the feeds' derived ``sequence`` (docs/agreements.md). ``today``
     defaults to the current UTC date (``SOURCE_DATE_EPOCH``'s when set); without
     ``previous`` nothing reads the clock. Raises ``ConfigError`` for a previous plan
     of another partnership, or of a newer plan format.
@@ -396,7 +396,7 @@ def plan_many(partnerships: Iterable[Partnership], *, executor: Executor | None 
 def invitations(plan: Plan, previous: Plan | Mapping[str, Any] | None = None, *,
                 stamp: dt.datetime | None = None) -> list[EmailMessage]:
     """The invitations of option 1 as iMIP emails, one per contact of every school
-    (agreement.md): without ``previous`` a METHOD:REQUEST of the whole series; with
+    (docs/agreements.md): without ``previous`` a METHOD:REQUEST of the whole series; with
     ``previous`` (the plan published before, as a ``Plan`` or its JSON) only what
     changed since (a REQUEST per moved or restored month, a METHOD:CANCEL per newly
     skipped month, the whole series again when its rule or months changed), none when

@@ -334,7 +334,7 @@ def test_cli_writes_one_file_per_contact_and_message(tmp_path: Path) -> None:
     (lambda d: [s.pop("contacts") for s in d["schools"]], [], {},
      "schools: no school has contacts to invite"),
     (lambda d: d["schools"][0]["contacts"][0].update(email="rosa"), [], {},
-     "schools[0].contacts[0].email: 'rosa' is not an email address"),
+     "schools[0] (lima).contacts[0].email: 'rosa' is not an email address"),
     (None, ["--send", "http://127.0.0.1:25"], {}, "--send: unknown scheme 'http'"),
     (None, ["--send", "smtp://user:secret@127.0.0.1:25"], {},
      "--send: a password in the URL would be seen"),
