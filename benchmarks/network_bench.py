@@ -74,7 +74,7 @@ warnings.filterwarnings("ignore", message="Requested Holidays are available only
 sys.path.insert(0, {bench!r}); sys.path.insert(0, {examples!r})
 from network_bench import data
 import twinschedule
-from twinschedule.network import plan_network
+from twinschedule.network.webinar import plan_network
 n = twinschedule.network_from_dict(data({n}, sessions={sessions}))
 plan = plan_network(n)
 hwm = [l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")]

@@ -233,7 +233,7 @@ def feeds_stats(plan: Plan, runs: int) -> tuple[Stats, int] | None:
 
 LANGUAGE_FIRST_USE = """
 import datetime as dt, time
-from twinschedule import i18n
+from twinschedule.i18n import words as i18n
 t0 = time.perf_counter()
 for tag in {tags!r}:
     w = i18n.words(tag)
