@@ -130,9 +130,12 @@ class _Pool:
     def bound(self, f: int, t: int, stage: int) -> Score | None:
         """A lower bound of the score of the pair (classes ``f``, ``t``); None when the
         pair cannot hold any meeting (``match_bounds.bound``)."""
+        sf, st = self.sketch(f), self.sketch(t)
+        if not sf.valid & st.valid:  # (before building anchors no pair may need)
+            return None
         reps = self.classes.reps
-        return bound(self.sketch(f), self.sketch(t),
-                     self.anchors.of_pair(reps[f].timezone, reps[t].timezone), stage, self.grid)
+        return bound(sf, st, self.anchors.of_pair(reps[f].timezone, reps[t].timezone), stage,
+                     self.grid)
 
     def exact(self, f: int, t: int) -> tuple[Score, Option] | None:
         """The score and best option of ``plan(P(rep f, rep t))`` (cached)."""
