@@ -262,7 +262,7 @@ def test_cli_page_lists_every_option_and_code() -> None:
         options |= {s for a in sub._actions for s in a.option_strings}
         assert f"twinschedule {sub.prog.split()[-1]}" in text
     assert {o for o in options if o not in ("-h", "--help")} <= set(
-        re.findall(r"`(--[a-z]+)", text))
+        re.findall(r"`(--[a-z][a-z-]*)", text))
     for word in (*REASONS, *get_args(Status)):
         assert f"`{word}`" in text, word
 

@@ -149,6 +149,7 @@ def test_the_invalid_example() -> None:
         twinschedule.load(ROOT / "docs" / "examples" / "typos.toml")
     paths = [problem.path for problem in caught.value.problems]
     assert paths == [
-        "partnership.weekdays[1]", "partnership.on_conflict", "schools[0].prefered",
-        "schools[0].timezone", "schools[0].country", "schools[0].hours[1]",
-        "schools[0].closures[0].to", "schools[1].hours"]
+        "partnership.weekdays[1]", "partnership.on_conflict", "schools[0] (rugby).prefered",
+        "schools[0] (rugby).timezone", "schools[0] (rugby).country",
+        "schools[0] (rugby).hours[1]", "schools[0] (rugby).closures[0].to",
+        "schools[1] (nairobi).hours"]

@@ -98,21 +98,26 @@ __all__ = [
     "match_all",
     "network_feeds",
     "network_from_dict",
+    "parse_document",
     "plan",
     "plan_many",
     "plan_network",
+    "report",
     "to_dict",
     "write_feeds",
     "write_network_feeds",
 ]
 
 
-def from_dict(data: Mapping[str, Any], *, base_dir: str | Path | None = None) -> Partnership:
+def from_dict(data: Mapping[str, Any], *, base_dir: str | Path | None = None,
+              calendars: Mapping[str, bytes] | None = None) -> Partnership:
     """Validate a partnership given as a dict (the structure of a partnership file).
 
     Dates may be ``datetime.date`` objects or ``"YYYY-MM-DD"`` strings. Files named in
-    ``closures_ics`` are read relative to ``base_dir`` (required only if there are any).
-    Raises ``ConfigError`` with every problem found.
+    ``closures_ics`` are read relative to ``base_dir`` (required only if there are any),
+    or taken from ``calendars`` (file name -> the calendar's bytes; a name it lacks is a
+    problem, and nothing is read from the file system). Raises ``ConfigError`` with every
+    problem found.
 
     >>> import datetime as dt
     >>> p = from_dict({
@@ -137,14 +142,33 @@ def from_dict(data: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
     from twinschedule.ical.importer import import_ics
 
     read = _io.ics_reader(Path(base_dir)) if base_dir is not None else None
+    if calendars is not None:
+        read = _io.calendar_reader(calendars)
     return _config.from_dict(data, read_ics=read, import_ics=import_ics)
+
+
+def parse_document(data: bytes, *, kind: str, source: str = "<upload>") -> Any:
+    """The bytes of a partnership (or network) file, ``kind`` ``"toml"`` or ``"json"``,
+    as Python data (``from_dict``'s input; TOML dates stay ``datetime.date``). Raises
+    ``ConfigError`` naming ``source`` with the line and column of a syntax error.
+
+    >>> parse_document(b'[partnership]\\nid = "x"\\n', kind="toml")
+    {'partnership': {'id': 'x'}}
+    """
+    from twinschedule import _io
+
+    if kind not in ("toml", "json"):
+        raise ConfigError([Problem(path="", message=f"unknown file type '{kind}': use a "
+                                   f".toml or .json file")], source=source)
+    return _io.parse_document(data, kind=kind, source=source)
 
 
 def load(path: str | Path) -> Partnership:
     """Read and validate a partnership file (``.toml`` or ``.json``).
 
     Imported calendars (``closures_ics``) are read relative to the file's folder.
-    Raises ``ConfigError`` naming the file and every problem.
+    Raises ``ConfigError`` naming the file and every problem (a network file: one
+    problem pointing at :func:`load_network`).
     """
     from twinschedule import _io
     from twinschedule.config import partnership as _config
@@ -164,7 +188,9 @@ def to_dict(partnership: Partnership) -> dict[str, Any]:
 
 
 def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = True) -> Plan:
-    """Search every candidate monthly rule and rank them (see planning.md).
+    """Search every candidate monthly rule and rank them: docs/concepts.md says which
+    meetings are valid, how months move or skip and how options are ranked;
+    docs/explain.md explains the suggestions and the near miss.
 
     ``top`` overrides the partnership's own number of options. When the best option
     holds fewer meetings than the horizon has months, the plan's ``suggestions`` list
@@ -176,6 +202,21 @@ def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = Tr
     from twinschedule.core.explained import plan as _plan
 
     return _plan(partnership, top=top, suggest=suggest)
+
+
+def report(plan: Plan, *, made: dt.datetime, lang: str | None = None) -> str:
+    """The HTML report of ``plan`` (explain.md) as one self-contained document, in
+    ``lang`` (a BCP 47 tag; default the partnership's ``language``), made at ``made``
+    (an aware datetime, shown in its footer). Pure: no I/O, no clock."""
+    from importlib.metadata import version
+
+    from twinschedule.i18n.words import words
+    from twinschedule.render import report as _report
+    from twinschedule.render.html import render
+
+    built = _report.build(plan, made=made, holidays=version("holidays"),
+                          program=f"twinschedule {__version__}")
+    return render(built, words(lang or plan.partnership.language))
 
 
 def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,
@@ -209,7 +250,8 @@ def network_from_dict(data: Mapping[str, Any], *,
                       base_dir: str | Path | None = None) -> Network:
     """Validate a network given as a dict (the structure of a network file: a
     ``[network]`` table and 2 to 5000 ``[[schools]]``). Raises ``ConfigError`` with every
-    problem found (paths such as ``network.anchor`` or ``schools[812].timezone``).
+    problem found (paths such as ``network.anchor`` or ``schools[812] (jp-0813).timezone``:
+    a school by its position and its id).
 
     >>> n = network_from_dict({
     ...     "network": {"id": "w", "name": "W", "start": "2026-09-01", "end": "2027-06-30",
@@ -231,7 +273,8 @@ def load_network(path: str | Path) -> Network:
     """Read and validate a network file (``.toml`` or ``.json``, at most 16 MiB).
 
     Imported calendars (``closures_ics``) are read relative to the file's folder.
-    Raises ``ConfigError`` naming the file and every problem.
+    Raises ``ConfigError`` naming the file and every problem (a partnership file: one
+    problem pointing at :func:`load`).
     """
     from twinschedule import _io
     from twinschedule.config import network as _network_config
@@ -244,7 +287,7 @@ def load_network(path: str | Path) -> Network:
 
 
 def plan_network(network: Network, *, top: int | None = None) -> NetworkPlan:
-    """The rules that the most schools can attend, month by month (network.md).
+    """The rules that the most schools can attend, month by month (docs/networks.md).
 
     ``top`` overrides the network's own number of options. Pure: no I/O, no clock.
     """

@@ -27,6 +27,7 @@ from typing import Any
 from twinschedule.errors import ConfigError, OutputError, Problem
 
 MAX_FILE_BYTES = 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
 
 
@@ -53,8 +54,18 @@ def read_capped(path: Path, limit: int) -> bytes:
     with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise ConfigError([_problem(f"the file is larger than the {limit} bytes allowed")])
+        raise too_large(limit, None)
     return data
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding other than UTF-8 that a byte order mark at the start of ``data``
+    names (``UTF-16``, ``UTF-32``), None without one."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    return None
 
 
 def parse_document(data: bytes, *, kind: str, source: str) -> Any:
@@ -62,18 +73,22 @@ def parse_document(data: bytes, *, kind: str, source: str) -> Any:
     def fail(message: str) -> ConfigError:
         return ConfigError([_problem(message)], source=source)
 
+    skipped = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
+    data = data[skipped:]  # a UTF-8 byte order mark (Windows editors write one) is ignored
     if not data.strip():
         raise fail("the file is empty")
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise fail("the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 "
-                   "without BOM")
+    encoding = bom_encoding(data)
+    if encoding is not None:
+        raise fail(f"the file is {encoding} text (it starts with a {encoding} byte order "
+                   f"mark); save it as UTF-8")
     if b"\x00" in data:
         raise fail("the file contains NUL bytes: it is binary, not a text file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise fail(f"invalid UTF-8 at byte {exc.start} (line {line})") from None
+        raise fail(f"invalid UTF-8 at byte {exc.start + skipped} (line {line}); save the "
+                   f"file as UTF-8") from None
     if kind == "json":
         try:
             return json.loads(text)
@@ -96,21 +111,52 @@ def parse_document(data: bytes, *, kind: str, source: str) -> Any:
                    f"{sys.get_int_max_str_digits()})") from None
 
 
-def read_document(path: Path, *, limit: int = MAX_FILE_BYTES) -> Any:
-    """A partnership (or network) file (``.toml`` or ``.json``) as Python data."""
+def calendar_reader(calendars: Mapping[str, bytes]) -> Any:
+    """A ``read_ics`` callable giving the calendars of ``calendars`` (name -> bytes) and
+    nothing else: no name reaches the file system."""
+    from twinschedule.ical.importer import MAX_ICS_BYTES
+
+    def read(name: str) -> bytes:
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        try:
+            data = calendars[name]
+        except KeyError:
+            raise ConfigError([_problem(f"'{shown}': no calendar of that name")]) from None
+        if len(data) > MAX_ICS_BYTES:
+            raise ConfigError([_problem(f"'{shown}': the file is larger than the "
+                                        f"{MAX_ICS_BYTES} bytes allowed")])
+        return data
+
+    return read
+
+
+def read_source(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a partnership (or network) file (``.toml`` or ``.json``), at most
+    ``limit``; ``ConfigError`` naming the file otherwise."""
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise ConfigError([_problem(f"unknown file type '{suffix or path.name}': use a .toml "
                                     f"or .json file")], source=source)
     try:
-        data = read_capped(path, limit)
+        return read_capped(path, limit)
     except ConfigError as exc:
         raise ConfigError(exc.problems, source=source) from None
     except OSError as exc:
         raise ConfigError([_problem(f"cannot read the file: {exc.strerror or exc}")],
                           source=source) from None
-    return parse_document(data, kind=suffix[1:], source=source)
+
+
+def too_large(limit: int, source: str | None) -> ConfigError:
+    """The error of a file over ``limit`` bytes (as ``read_capped`` words it)."""
+    return ConfigError([_problem(f"the file is larger than the {limit} bytes allowed")],
+                       source=source)
+
+
+def read_document(path: Path, *, limit: int = MAX_FILE_BYTES) -> Any:
+    """A partnership (or network) file (``.toml`` or ``.json``) as Python data."""
+    data = read_source(path, limit=limit)
+    return parse_document(data, kind=path.suffix.lower()[1:], source=str(path))
 
 
 def ics_reader(base: Path) -> Any:

@@ -1,5 +1,5 @@
 """The command line: ``twinschedule check FILE``, ``twinschedule plan FILE``,
-``twinschedule network FILE`` and ``twinschedule match FILE``.
+``twinschedule network FILE``, ``twinschedule match FILE`` and ``twinschedule serve``.
 
 Exit status: 0 a valid file / feasible plan; 1 no feasible option; 2 bad input or usage.
 """
@@ -11,17 +11,18 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twinschedule._tz import zones as _zones
 from twinschedule._vocab import WEEKDAYS
-from twinschedule.errors import TwinScheduleError
+from twinschedule.errors import ConfigError, TwinScheduleError
 
 if TYPE_CHECKING:
+    from twinschedule.core.calendar import SchoolCalendar
     from twinschedule.core.plan import Plan
-    from twinschedule.model import Partnership
+    from twinschedule.model import Network, Partnership, School
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
                              "it as iCalendar feeds.")
     ap.add_argument("--version", action="version", version=_version())
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    check = sub.add_parser("check", help="validate a partnership file and summarise it")
+    check = sub.add_parser("check", help="validate a partnership or network file and "
+                                         "summarise it")
     check.add_argument("file", type=Path)
     check.add_argument("--json", action="store_true",
                        help="print what the loader made of the file as JSON")
@@ -78,6 +80,21 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="with --all: run on a running dask.distributed scheduler "
                             "(needs twinschedule[dask])")
+    serve = sub.add_parser("serve", help="the web service: each school edits its own part, "
+                                         "everyone subscribes (needs twinschedule[serve])")
+    serve.add_argument("--db", default="sqlite:///twinschedule.db", metavar="URL",
+                       help="database URL (default sqlite:///twinschedule.db; a path is a "
+                            "SQLite file; postgresql://... for PostgreSQL)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                                                           "(default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--base-url", metavar="URL",
+                       help="the public URL behind a reverse proxy (links and feed URLs "
+                            "are built from it)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="worker processes (use PostgreSQL for more than one)")
+    serve.add_argument("--proxy-headers", action="store_true",
+                       help="trust X-Forwarded-Proto/For from the reverse proxy")
     return ap
 
 
@@ -94,93 +111,168 @@ def _version() -> str:
             f"holidays {hol})")
 
 
-def _check_data(p: Any) -> tuple[dict[str, Any], list[str]]:
-    """What the loader made of a partnership (output.md, ``check --json``) and warnings."""
-    from twinschedule.core.calendar import build_calendars
+def _load_either(path: Path) -> Partnership | Network:
+    """A partnership or a network file, told apart by its ``[network]`` table (each
+    with its own size limit)."""
+    from twinschedule import _io
+    from twinschedule.config import network as network_config
+    from twinschedule.config import partnership as config
+    from twinschedule.ical.importer import import_ics
+
+    source = str(path)
+    raw = _io.read_source(path, limit=network_config.MAX_FILE_BYTES)
+    data = _io.parse_document(raw, kind=path.suffix.lower()[1:], source=source)
+    found: dict[str, Any] = {"read_ics": _io.ics_reader(path.parent),
+                             "import_ics": import_ics, "source": source}
+    if isinstance(data, dict) and "network" in data and "partnership" not in data:
+        return network_config.from_dict(data, **found)
+    if len(raw) > _io.MAX_FILE_BYTES:
+        raise _io.too_large(_io.MAX_FILE_BYTES, source)
+    return config.from_dict(data, **found)
+
+
+def _calendars(p: Partnership | Network) -> tuple[SchoolCalendar, ...]:
+    """Each school's calendar over the horizon (the planner's own)."""
+    from twinschedule.core.calendar import build_calendar
+
+    return tuple(build_calendar(s, start=p.start, end=p.end, duration=p.duration)
+                 for s in p.schools)
+
+
+def _day_counts(cal: SchoolCalendar, lo_day: dt.date, hi_day: dt.date) -> tuple[int, int]:
+    """(school days, open days) of the horizon: a school day is on the school's week;
+    an open day is one the calendar finds no conflict on (terms, closures, holidays,
+    imports applied)."""
+    school_days = open_days = 0
+    d = lo_day
+    while d <= hi_day:
+        conflicts = {code for code, _ in cal.day_conflicts(d)}
+        school_days += "not-school-day" not in conflicts
+        open_days += not conflicts
+        d += dt.timedelta(days=1)
+    return school_days, open_days
+
+
+def _import_data(cal: SchoolCalendar, school_days: int
+                 ) -> tuple[list[dict[str, Any]], set[dt.date], list[str]]:
+    """A school's imports as ``check --json`` shows them, the dates they close and the
+    warnings about them (a file giving nothing, or closing most school days)."""
+    s = cal.school
+    imports: list[dict[str, Any]] = []
+    closed: set[dt.date] = set()
+    warnings: list[str] = []
+    for rep in s.import_reports:
+        imports.append({"file": rep.file, "as": rep.use, "events": rep.events,
+                        "used": dict(rep.used), "not_used": dict(rep.not_used)})
+        closed.update(rep.closed_dates)
+        if not rep.used:
+            why = ", ".join(f"{n} {k}" for k, n in rep.not_used) or "no events in the horizon"
+            warnings.append(f"{s.id}: '{rep.file}' contributes nothing ({why})")
+        mine = [x for x in rep.closed_dates if WEEKDAYS[x.weekday()] in cal.days]
+        if school_days and len(mine) * 2 > school_days:
+            warnings.append(f"{s.id}: '{rep.file}' closes {len(mine)} of the "
+                            f"{school_days} school days; is it a list of term days "
+                            f"(use as = \"open-days\")?")
+    return imports, closed, warnings
+
+
+def _busy_data(school: School, lo_day: dt.date, hi_day: dt.date) -> list[list[str]]:
+    """The imported busy intervals overlapping the horizon (school wall time), merged,
+    as UTC ``[start, end)`` pairs."""
+    zone = _zones.get_zone(school.timezone)
+    h0 = dt.datetime.combine(lo_day, dt.time()).replace(tzinfo=zone).astimezone(dt.UTC)
+    h1 = dt.datetime.combine(hi_day + dt.timedelta(days=1), dt.time()
+                             ).replace(tzinfo=zone).astimezone(dt.UTC)
+    merged: list[list[dt.datetime]] = []
+    for b in sorted(school.imported_busy, key=lambda b: (b.start, b.end)):
+        if not (b.start < h1 and b.end > h0):
+            continue
+        if merged and b.start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b.end)
+        else:
+            merged.append([b.start, b.end])
+    return [[a.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+             b.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")] for a, b in merged]
+
+
+def _check_data(p: Partnership | Network, cals: Sequence[SchoolCalendar]
+                ) -> tuple[dict[str, Any], list[str]]:
+    """What the loader made of a partnership or network (output.md, ``check --json``)
+    and the warnings: a school with no open day in the horizon, and imports that give
+    nothing or close most school days."""
+    from twinschedule.model import Network
 
     warnings: list[str] = []
     schools = []
-    lo_day, hi_day = p.start, p.end
-    for cal in build_calendars(p):
+    for cal in cals:
         s = cal.school
-        school_days = open_days = 0
-        d = lo_day
-        while d <= hi_day:
-            conflicts = {code for code, _ in cal.day_conflicts(d)}
-            if "not-school-day" not in conflicts:
-                school_days += 1
-            if not conflicts:
-                open_days += 1
-            d += dt.timedelta(days=1)
-        imports = []
-        closed: set[dt.date] = set()
-        for rep in s.import_reports:
-            imports.append({"file": rep.file, "as": rep.use, "events": rep.events,
-                            "used": dict(rep.used), "not_used": dict(rep.not_used)})
-            closed.update(rep.closed_dates)
-            if not rep.used:
-                why = ", ".join(f"{n} {k}" for k, n in rep.not_used) or "no events in the horizon"
-                warnings.append(f"{s.id}: '{rep.file}' contributes nothing ({why})")
-            mine = [x for x in rep.closed_dates
-                    if WEEKDAYS[x.weekday()] in cal.days]
-            if school_days and len(mine) * 2 > school_days:
-                warnings.append(f"{s.id}: '{rep.file}' closes {len(mine)} of the "
-                                f"{school_days} school days; is it a list of term days "
-                                f"(use as = \"open-days\")?")
-        zone = _zones.get_zone(s.timezone)
-        h0 = dt.datetime.combine(lo_day, dt.time()).replace(tzinfo=zone).astimezone(dt.UTC)
-        h1 = dt.datetime.combine(hi_day + dt.timedelta(days=1), dt.time()
-                                 ).replace(tzinfo=zone).astimezone(dt.UTC)
-        merged: list[list[dt.datetime]] = []
-        for b in sorted(s.imported_busy, key=lambda b: (b.start, b.end)):
-            if not (b.start < h1 and b.end > h0):
-                continue
-            if merged and b.start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b.end)
-            else:
-                merged.append([b.start, b.end])
+        school_days, open_days = _day_counts(cal, p.start, p.end)
+        if not open_days:
+            warnings.append(f"{s.id}: no open day in the horizon {p.start} to {p.end}, so "
+                            f"no meeting can be held with it; are its terms or closures "
+                            f"for another year?")
+        imports, closed, more = _import_data(cal, school_days)
+        warnings += more
         schools.append({
             "id": s.id, "timezone": s.timezone, "open_days": open_days, "imports": imports,
             "imported_closed_dates": [x.isoformat() for x in sorted(closed)],
-            "imported_busy": [[a.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                               b.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
-                              for a, b in merged],
+            "imported_busy": _busy_data(s, p.start, p.end),
         })
-    return {"partnership": p.id, "schools": schools, "warnings": warnings}, warnings
+    kind = "network" if isinstance(p, Network) else "partnership"
+    return {kind: p.id, "schools": schools, "warnings": warnings}, warnings
+
+
+def _check_head(path: Path, p: Partnership | Network) -> str:
+    """The first line of ``check``: the file is valid, and what it plans."""
+    from twinschedule.model import Network
+
+    if isinstance(p, Network):
+        sessions = ", 2 sessions" if p.sessions == 2 else ""
+        return (f"{path}: valid network file. {p.name} ({p.id}), {p.start} to {p.end}, "
+                f"{p.duration}-minute webinars at a clock time fixed in {p.anchor}, "
+                f"{len(p.schools)} schools{sessions}, time zone data {_zones.IANA_VERSION}")
+    return (f"{path}: valid. {p.name} ({p.id}), {p.start} to {p.end}, "
+            f"{p.duration}-minute meetings, time zone data {_zones.IANA_VERSION}")
+
+
+def _check_school(p: Partnership | Network, cal: SchoolCalendar,
+                  info: dict[str, Any]) -> None:
+    """A school's lines of ``check``: zone, week, hours, open days, holidays, imports."""
+    s = cal.school
+    tl = _zones.timeline_for_dates(s.timezone, p.start, p.end, margin_days=0)
+    offsets = sorted({tl.initial, *(t.after for t in tl.transitions)})
+    shown = " to ".join(dict.fromkeys(_utc_offset(o) for o in (offsets[0], offsets[-1])))
+    hols = [(d, n) for d, n in cal.holidays.items() if p.start <= d <= p.end]
+    print(f"  {s.id}: {s.name}")
+    days = " ".join(d for d in WEEKDAYS if d in cal.days)
+    print(f"    zone {s.timezone} ({shown}), school days {days}, "
+          f"hours {', '.join(str(w) for w in s.hours)}")
+    print(f"    {info['open_days']} open days in the horizon, {len(hols)} holidays"
+          + (f" (e.g. {hols[0][0]} {hols[0][1]})" if hols else ""))
+    for rep in info["imports"]:
+        used = ", ".join(f"{n} as {k.replace('_', ' ')}" for k, n in rep["used"].items())
+        unused = ", ".join(f"{n} {k}" for k, n in rep["not_used"].items())
+        print(f"    {rep['file']} (as {rep['as']}): {rep['events']} events in the "
+              f"horizon; used {used or 'none'}"
+              + (f"; not used: {unused}" if unused else ""))
 
 
 def _check(path: Path, as_json: bool = False) -> int:
-    from twinschedule import load
-    from twinschedule.core.calendar import build_calendars
-
-    p = load(path)
-    data, warnings = _check_data(p)
+    """``check``: a partnership or network file validated and summarised school by
+    school, with warnings; exit status 0 for a valid file."""
+    p = _load_either(path)
+    cals = _calendars(p)
+    data, warnings = _check_data(p, cals)
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
-    print(f"{path}: valid. {p.name} ({p.id}), {p.start} to {p.end}, "
-          f"{p.duration}-minute meetings, time zone data {_zones.IANA_VERSION}")
-    for cal, info in zip(build_calendars(p), data["schools"], strict=True):
-        s = cal.school
-        tl = _zones.timeline_for_dates(s.timezone, p.start, p.end, margin_days=0)
-        offsets = sorted({tl.initial, *(t.after for t in tl.transitions)})
-        shown = " to ".join(dict.fromkeys(_utc_offset(o) for o in (offsets[0], offsets[-1])))
-        hols = [(d, n) for d, n in cal.holidays.items() if p.start <= d <= p.end]
-        print(f"  {s.id}: {s.name}")
-        days = " ".join(d for d in WEEKDAYS if d in cal.days)
-        print(f"    zone {s.timezone} ({shown}), school days {days}, "
-              f"hours {', '.join(str(w) for w in s.hours)}")
-        print(f"    {info['open_days']} open days in the horizon, {len(hols)} holidays"
-              + (f" (e.g. {hols[0][0]} {hols[0][1]})" if hols else ""))
-        for rep in info["imports"]:
-            used = ", ".join(f"{n} as {k.replace('_', ' ')}" for k, n in rep["used"].items())
-            unused = ", ".join(f"{n} {k}" for k, n in rep["not_used"].items())
-            print(f"    {rep['file']} (as {rep['as']}): {rep['events']} events in the "
-                  f"horizon; used {used or 'none'}"
-                  + (f"; not used: {unused}" if unused else ""))
+    print(_check_head(path, p))
+    for cal, info in zip(cals, data["schools"], strict=True):
+        _check_school(p, cal, info)
     for w in warnings:
         print(f"warning: {w}")
-    _untranslated(p)
+    _untranslated([getattr(p, "language", "en"),
+                   *(s.language for s in p.schools if s.language)])
     return 0
 
 
@@ -192,11 +284,12 @@ def _columns() -> int:
         return 100
 
 
-def _untranslated(p: Partnership) -> None:
-    """One line naming the languages that fall back to English sentences."""
+def _untranslated(languages: Sequence[str]) -> None:
+    """One line naming the languages (of a file and its schools) that fall back to
+    English sentences."""
     from twinschedule.i18n.words import has_catalog
 
-    tags = dict.fromkeys([p.language, *(s.language for s in p.schools if s.language)])
+    tags = dict.fromkeys(languages)
     missing = [t for t in tags if not has_catalog(t)]
     if missing:
         print(f"  note: no translations for {', '.join(missing)} yet: English sentences "
@@ -225,6 +318,10 @@ def _plan(args: argparse.Namespace) -> int:
     from twinschedule.render.text import render
 
     _check_top(args)
+    if args.report is not None and args.report.suffix.lower() != ".html":
+        raise ConfigError([Problem(path="--report", message=(
+            f"'{args.report}' does not end in .html: the report is an HTML page (a browser "
+            f"prints it, or saves it as PDF)"))], source=str(args.file))
     if args.lang is not None:
         from twinschedule.i18n.words import known_tag
 
@@ -273,18 +370,12 @@ def _write_report(result: Plan, path: Path, lang: str | None = None) -> None:
     """The HTML report in ``lang`` (else the partnership's language), made at
     ``SOURCE_DATE_EPOCH`` when set (else now), atomically."""
     import datetime as dt
-    from importlib.metadata import version
 
-    from twinschedule import __version__, _io
-    from twinschedule.i18n.words import words
-    from twinschedule.render import report
-    from twinschedule.render.html import render
+    from twinschedule import _io, report
 
     made = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    html = render(report.build(result, made=made, holidays=version("holidays"),
-                               program=f"twinschedule {__version__}"),
-                  words(lang or result.partnership.language))
-    _io.write_files({path.name: html.encode("utf-8")}, path.parent)
+    _io.write_files({path.name: report(result, made=made, lang=lang).encode("utf-8")},
+                    path.parent)
 
 
 class _Bar:
@@ -337,18 +428,7 @@ def _match(args: argparse.Namespace) -> int:
     bar = _Bar("matching") if sys.stderr.isatty() else None
     try:
         if args.scheduler is not None:
-            try:
-                import importlib
-
-                distributed: Any = importlib.import_module("distributed")
-            except ImportError:
-                raise bad("--scheduler", "needs dask.distributed: pip install "
-                          "'twinschedule[dask]'") from None
-            try:
-                client = distributed.Client(args.scheduler, timeout=15)
-            except (OSError, TimeoutError) as exc:
-                raise bad("--scheduler", f"cannot reach {args.scheduler}: {exc}") from None
-            with client:
+            with _dask_client(args.scheduler, bad) as client:
                 results = match_all(network, top=args.top, executor=client.get_executor(),
                                     progress=bar)
         elif args.workers is not None and args.workers > 1:
@@ -369,9 +449,65 @@ def _match(args: argparse.Namespace) -> int:
     return 0
 
 
+SCHEDULER_TIMEOUT = 5  # seconds: an unreachable --scheduler is refused within 10 s
+
+
+def _dask_client(address: str, bad: Callable[[str, str], ConfigError]) -> Any:
+    """A ``dask.distributed`` client of the scheduler at ``address``; a usage error
+    naming the address when it cannot be reached within ``SCHEDULER_TIMEOUT``."""
+    import importlib
+
+    try:
+        distributed: Any = importlib.import_module("distributed")
+    except ImportError:
+        raise bad("--scheduler", "needs dask.distributed: pip install "
+                                 "'twinschedule[dask]'") from None
+    try:
+        return distributed.Client(address, timeout=SCHEDULER_TIMEOUT)
+    except (ValueError, TypeError):
+        raise bad("--scheduler", f"'{address}' is not a scheduler address (such as "
+                                 f"tcp://10.0.0.5:8786)") from None
+    except (OSError, TimeoutError):
+        raise bad("--scheduler", f"cannot reach the scheduler at '{address}' within "
+                                 f"{SCHEDULER_TIMEOUT} s (is it running, and is the address "
+                                 f"right?)") from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """``twinschedule serve``: the service is an optional extra, loaded only here."""
+    import importlib
+
+    from twinschedule.errors import ConfigError, Problem
+
+    def bad(path: str, message: str) -> ConfigError:
+        return ConfigError([Problem(path=path, message=message)])
+
+    if not 0 < args.port < 65536:
+        raise bad("--port", f"{args.port} is not a port (1 to 65535)")
+    if args.workers < 1:
+        raise bad("--workers", f"{args.workers} is not at least 1")
+    url = args.db if "://" in args.db else f"sqlite:///{Path(args.db).resolve()}"
+    if args.workers > 1 and url.startswith("sqlite"):
+        raise bad("--workers", "several workers need PostgreSQL (--db postgresql://...); "
+                  "SQLite is for one")
+    if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
+        raise bad("--base-url", f"'{args.base_url}' is not an http:// or https:// URL")
+    try:
+        app: Any = importlib.import_module("twinschedule.serve.app")
+    except ImportError as exc:
+        print(f"twinschedule serve needs the serve extra (missing: {exc.name}): "
+              f"pip install 'twinschedule[serve]'", file=sys.stderr)
+        return 2
+    app.run(url=url, host=args.host, port=args.port, base_url=args.base_url,
+            workers=args.workers, proxy=args.proxy_headers)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "check":
             return _check(args.file, args.json)
         if args.command == "network":

@@ -7,8 +7,9 @@ The tree::
           ├── ConfigError            a partnership file, dict or imported calendar is wrong
           └── OutputError            feeds cannot be written where asked
 
-Each problem names where it is (a path such as ``schools[1].timezone``) and what is
-wrong, with what would be right when that is known.
+Each problem names where it is (a path such as ``schools[1] (nairobi).timezone``: a
+school by its position and its id) and what is wrong, with what would be right when
+that is known.
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def test_zone_name_table(name: str, words: list[str] | None) -> None:
             partnership([school("a", name), school("b", "Europe/London")],
                         start=D(2026, 9, 1), end=D(2027, 7, 31), anchor=name)
         paths = {p.path for p in err.value.problems}
-        assert paths == {"schools[0].timezone", "partnership.anchor"}
+        assert paths == {"schools[0] (a).timezone", "partnership.anchor"}
         assert all(p.message == why for p in err.value.problems)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -38,7 +39,8 @@ Mutation = Callable[[dict[str, Any]], None]
 def put(path: str, value: Any) -> Mutation:
     """Set (or, with value ``DELETE``, remove) a value at a dotted path with [i] indexes."""
     def apply(d: dict[str, Any]) -> None:
-        parts = path.replace("[", ".").replace("]", "").split(".")
+        plain = re.sub(r" \([a-z0-9-]+\)", "", path)  # a school's label is not in the data
+        parts = plain.replace("[", ".").replace("]", "").split(".")
         node: Any = d
         for part in parts[:-1]:
             node = node[int(part)] if part.isdigit() else node[part]
@@ -53,8 +55,8 @@ def put(path: str, value: Any) -> Mutation:
 
 DELETE = object()
 P = "partnership"
-S0 = "schools[0]"
-S1 = "schools[1]"
+S0 = "schools[0] (rugby)"  # a school's problems name its position and its id
+S1 = "schools[1] (nairobi)"
 
 # (id, mutations, [(path, message substring), ...]) -- the complete list of problems.
 CASES: list[tuple[str, list[Mutation], list[tuple[str, str]]]] = [
@@ -146,10 +148,11 @@ CASES: list[tuple[str, list[Mutation], list[tuple[str, str]]]] = [
      [("schools", "201 schools is more than the 200 allowed")]),
     ("schools-not-list", [put("schools", {"id": "x"})], [("schools", "expected a list")]),
     ("school-not-table", [put("schools[1]", "nairobi")],
-     [(S1, "expected a table, got a string")]),
+     [("schools[1]", "expected a table, got a string")]),
     ("school-duplicate-id", [put(f"{S1}.id", "rugby")],
-     [(f"{S1}.id", "'rugby' is already the id of schools[0]")]),
-    ("school-id-unsafe", [put(f"{S1}.id", "../nairobi")], [(f"{S1}.id", "is not a valid id")]),
+     [("schools[1] (rugby).id", "'rugby' is already the id of schools[0] (rugby)")]),
+    ("school-id-unsafe", [put(f"{S1}.id", "../nairobi")],
+     [("schools[1].id", "is not a valid id")]),
     ("school-missing-timezone", [put(f"{S1}.timezone", DELETE)],
      [(f"{S1}.timezone", "required")]),
     ("timezone-misspelled", [put(f"{S1}.timezone", "Africa/Nairoby")],
@@ -266,7 +269,7 @@ FILES: list[tuple[str, str, bytes, str]] = [
     ("empty", "p.toml", b"", "the file is empty"),
     ("blank", "p.toml", b"  \n\n", "the file is empty"),
     ("binary", "p.toml", b"\x00\x01\x02BEGIN", "binary, not a text file"),
-    ("bom", "p.toml", b"\xef\xbb\xbf[partnership]\n", "byte order mark"),
+    ("utf-16", "p.toml", "[partnership]\n".encode("utf-16"), "UTF-16 byte order mark"),
     ("invalid-utf8", "p.toml", b"[partnership]\nname = \"\xff\xfe\"\n",
      "invalid UTF-8 at byte 22 (line 2)"),
     ("toml-syntax", "p.toml", b"[partnership]\nid = rugby\n",
@@ -320,7 +323,7 @@ ICS: list[tuple[str, bytes | None, str]] = [
                                  b"DTSTART:nonsense\r\nTZOFFSETFROM:+0100\r\nEND:STANDARD\r\n"
                                  b"END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:1\r\n"
                                  b"DTSTART;TZID=Broken/Zone:20260910T100000\r\n"
-                                 b"END:VEVENT\r\n"), "schools[0].closures_ics[0]"),
+                                 b"END:VEVENT\r\n"), "schools[0] (rugby).closures_ics[0]"),
     ("too-many-events", VCAL % (b"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260910\r\n"
                                 b"END:VEVENT\r\n" * 20_001), "events; at most 20000"),
     ("million-events", b"X" * (4 * 1024 * 1024 + 1), "larger than the 4194304 bytes"),
@@ -348,7 +351,7 @@ def test_bad_imported_calendars(tmp_path: Path, name: str, ics: bytes | None,
     data["schools"][0]["closures_ics"] = ["cal.ics"]
     with bounded_work():  # refused in bounded work, whatever the machine's load
         got = _problems(data, tmp_path)
-    assert got[0][0].startswith("schools[0].closures_ics")
+    assert got[0][0].startswith("schools[0] (rugby).closures_ics")
     assert any(message in f"{p}: {m}" for p, m in got), got
     path = tmp_path / "p.json"
     path.write_text(json.dumps(data))

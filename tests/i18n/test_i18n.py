@@ -142,7 +142,7 @@ def test_language_keys_are_validated_with_a_hint() -> None:
                      school("b", "Asia/Tokyo", language="ja")],
                     start=D(2027, 1, 1), end=D(2027, 3, 31), language="english")
     text = str(err.value)
-    assert "schools[0].language: unknown language tag 'dee'" in text
+    assert "schools[0] (a).language: unknown language tag 'dee'" in text
     assert "partnership.language: unknown language tag 'english'" in text
     p = partnership([school("a", "Europe/London", language="pt-BR"),
                      school("b", "Asia/Tokyo")], start=D(2027, 1, 1), end=D(2027, 3, 31),

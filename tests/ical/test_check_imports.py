@@ -148,14 +148,14 @@ def test_weekly_busy() -> None:
 
 @pytest.mark.parametrize(("busy", "path", "message"), [
     ({"every": ["TU"], "on": "2026-09-01", "from": "14:00", "to": "15:00"},
-     "schools[0].busy[0]", "give either 'on' (one date) or 'every' (weekdays), not both"),
-    ({"every": ["XX"], "from": "14:00", "to": "15:00"}, "schools[0].busy[0].every[0]",
+     "schools[0] (a).busy[0]", "give either 'on' (one date) or 'every' (weekdays), not both"),
+    ({"every": ["XX"], "from": "14:00", "to": "15:00"}, "schools[0] (a).busy[0].every[0]",
      "unknown weekday 'XX'"),
-    ({"every": [], "from": "14:00", "to": "15:00"}, "schools[0].busy[0].every",
+    ({"every": [], "from": "14:00", "to": "15:00"}, "schools[0] (a).busy[0].every",
      "must not be an empty list"),
-    ({"from": "14:00", "to": "15:00"}, "schools[0].busy[0].on",
+    ({"from": "14:00", "to": "15:00"}, "schools[0] (a).busy[0].on",
      "required (a date), or give 'every' with weekdays"),
-    ({"every": ["MO"], "from": "15:00", "to": "14:00"}, "schools[0].busy[0].to",
+    ({"every": ["MO"], "from": "15:00", "to": "14:00"}, "schools[0] (a).busy[0].to",
      "'14:00' is not after 'from' '15:00'"),
 ])
 def test_weekly_busy_errors(busy: dict[str, object], path: str, message: str) -> None:
@@ -186,14 +186,14 @@ def test_weekly_busy_planner_agrees_with_brute_force() -> None:
 
 
 @pytest.mark.parametrize(("entry", "path", "message"), [
-    ({"file": "a.ics", "as": "holidays"}, "schools[0].closures_ics[0].as",
+    ({"file": "a.ics", "as": "holidays"}, "schools[0] (a).closures_ics[0].as",
      "'holidays' is not one of closures, open-days, busy"),
-    ({"file": "a.ics", "include": ["(unclosed"]}, "schools[0].closures_ics[0].include[0]",
+    ({"file": "a.ics", "include": ["(unclosed"]}, "schools[0] (a).closures_ics[0].include[0]",
      "'(unclosed' is not a regular expression"),
-    ({"file": "a.ics", "exclude": "x"}, "schools[0].closures_ics[0].exclude",
+    ({"file": "a.ics", "exclude": "x"}, "schools[0] (a).closures_ics[0].exclude",
      "expected a list, got a string"),
-    ({"as": "busy"}, "schools[0].closures_ics[0].file", "required"),
-    ({"file": "a.ics", "use": "busy"}, "schools[0].closures_ics[0].use",
+    ({"as": "busy"}, "schools[0] (a).closures_ics[0].file", "required"),
+    ({"file": "a.ics", "use": "busy"}, "schools[0] (a).closures_ics[0].use",
      "unknown key 'use'"),
 ])
 def test_closures_ics_table_errors(tmp_path: Path, entry: dict[str, object], path: str,

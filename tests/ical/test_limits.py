@@ -163,8 +163,8 @@ def test_dates_everywhere_are_bounded() -> None:
     with pytest.raises(ConfigError) as info:
         twinschedule.from_dict(data)
     assert [p.path for p in info.value.problems] == [
-        "schools[0].terms[0].from", "schools[0].terms[0].to", "schools[0].closures[0].on",
-        "schools[0].busy[0].on"]
+        "schools[0] (a).terms[0].from", "schools[0] (a).terms[0].to",
+        "schools[0] (a).closures[0].on", "schools[0] (a).busy[0].on"]
 
 
 def test_a_megabyte_of_typos_is_answered_fast(tmp_path: Path) -> None:
@@ -214,7 +214,7 @@ def test_at_most_10_calendars_per_school(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         twinschedule.from_dict(eleven, base_dir=tmp_path)
     assert [str(p) for p in info.value.problems] == [
-        "schools[0].closures_ics: 11 files is more than the 10 allowed"]
+        "schools[0] (s0).closures_ics: 11 files is more than the 10 allowed"]
 
 
 def test_imported_bytes_per_partnership(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -238,14 +238,14 @@ def test_imported_bytes_per_partnership(tmp_path: Path, monkeypatch: pytest.Monk
     with fast(), pytest.raises(ConfigError) as info:
         twinschedule.from_dict(five, base_dir=tmp_path)
     assert [(p.path, p.message) for p in info.value.problems] == [
-        ("schools[1].closures_ics[2]", "the imported calendars of the partnership have more "
+        ("schools[1] (s1).closures_ics[2]", "the imported calendars of the partnership have more "
          "than 2048 bytes in all (each file counted once per time zone it is read in)")]
     zones = _with_calendars(tmp_path, [["c0.ics", "c1.ics"], ["c0.ics", "c1.ics"],
                                        ["c0.ics"]],
                             zones=["Europe/London", "Africa/Nairobi", "Asia/Tokyo"])
     with pytest.raises(ConfigError) as info:
         twinschedule.from_dict(zones, base_dir=tmp_path)
-    assert [p.path for p in info.value.problems] == ["schools[2].closures_ics[0]"]
+    assert [p.path for p in info.value.problems] == ["schools[2] (s2).closures_ics[0]"]
 
 
 # --- _ics_import: file size, lines, events --------------------------------------------------

@@ -1,4 +1,5 @@
-"""Golden files for the readable outputs (``twinschedule plan`` and ``check`` text).
+"""Golden files for the readable outputs (``twinschedule plan``, ``check``, ``network`` and
+``match`` text).
 
 Regenerate after an intended change with ``pytest tests/render/test_golden.py --update-golden``
 and review the diff. A missing golden file fails the test (it is written only with
@@ -27,6 +28,10 @@ CASES = {
                               "ar"],
     "india-nepal-bangladesh.ja.plan": ["plan", "examples/india-nepal-bangladesh.toml", "--top",
                                        "1", "--lang", "ja"],
+    "european-heads.network": ["network", "examples/networks/european-heads.toml"],
+    "worldwide.network": ["network", "examples/networks/worldwide.toml", "--top", "2"],
+    "european-heads.match": ["match", "examples/networks/european-heads.toml", "--school",
+                             "at-0001"],
 }
 
 

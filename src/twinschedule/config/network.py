@@ -5,7 +5,7 @@ A network file is a partnership file with a ``[network]`` table instead of
 ``[partnership]``: the same keys, plus ``sessions`` (1 or 2), with ``anchor`` required
 and the horizon at most ``MAX_YEARS`` years. Schools are validated by ``config`` (one
 collector for both kinds of file), so every problem is reported with its path
-(``network.anchor``, ``schools[812].timezone``). No file I/O here.
+(``network.anchor``, ``schools[812] (jp-0813).timezone``). No file I/O here.
 
 =================  =======  ==============================================================
 ``MAX_SCHOOLS``    5,000    schools in a network (and at least 2)

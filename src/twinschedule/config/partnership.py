@@ -41,6 +41,7 @@ from twinschedule._vocab import (
     Weekday,
     parse_weekday,
 )
+from twinschedule.config.hints import country_for_name, time_hint
 from twinschedule.errors import ConfigError, Problem
 from twinschedule.model import (
     DEFAULT_HOURS,
@@ -93,9 +94,10 @@ ICS_USES = ("closures", "open-days", "busy")
 class _Collector:
     """Collects problems while a dict is turned into a model, under a path prefix.
 
-    ``c.at("schools[3]")`` is a collector on the same list of problems whose
-    ``add("timezone", message)`` records ``schools[3].timezone``: each step of the
-    validation is handed the collector of its own table and names only its own keys.
+    ``c.at("schools").item(3, "rome")`` is a collector on the same list of problems
+    whose ``add("timezone", message)`` records ``schools[3] (rome).timezone``: each step
+    of the validation is handed the collector of its own table and names only its own
+    keys.
     """
 
     __slots__ = ("path", "problems")
@@ -111,9 +113,11 @@ class _Collector:
         """The collector of the key ``key`` below this path (``path.key``)."""
         return _Collector(self.problems, self._join(key))
 
-    def item(self, index: int) -> _Collector:
-        """The collector of the list item ``index`` of this path (``path[index]``)."""
-        return _Collector(self.problems, f"{self.path}[{index}]")
+    def item(self, index: int, label: str = "") -> _Collector:
+        """The collector of the list item ``index`` of this path (``path[index]``), or
+        ``path[index] (label)`` with a label (a school's id)."""
+        return _Collector(self.problems, f"{self.path}[{index}]"
+                                         + (f" ({label})" if label else ""))
 
     def add(self, key: str, message: str) -> None:
         """A problem with the key ``key`` below this path."""
@@ -277,7 +281,9 @@ def _time(c: _Collector, value: object, key: str | None = None, *,
         return None
     m = TIME.fullmatch(value.strip())
     if not m:
-        c.under(key).add_here(f"'{_show(value)}' is not a time 'HH:MM' (24-hour)")
+        right = time_hint(value, allow_24=allow_24)
+        c.under(key).add_here(f"'{_show(value)}' is not a time 'HH:MM'" + (
+            f"; did you mean '{right}'?" if right else " (24-hour)"))
         return None
     h, mi = int(m.group(1)), int(m.group(2))
     if mi > 59 or h > 24 or (h == 24 and (mi != 0 or not allow_24)):
@@ -570,6 +576,22 @@ def _country_hint(code: str, supported: list[str]) -> str:
     return _did_you_mean(code.upper(), supported)
 
 
+def _unknown_country(c: _Collector, country: str, supported: tuple[str, ...],
+                     language: object) -> None:
+    """The problem of a ``country`` that is not a supported code: a country's name is
+    answered with its code, a near miss of a code ('UK', 'KEN', 'ke') with the code."""
+    by_name = country_for_name(country, supported, language if isinstance(language, str)
+                               else "en") if c.hinting else None
+    if by_name is not None:
+        code, name = by_name
+        c.add("country", f"'{_show(country)}' is not a country code; did you mean "
+                         f"'{code}'{f' ({name})' if name else ''}?")
+        return
+    hint = _country_hint(country, list(supported)) if c.hinting else ""
+    c.add("country", f"unknown or unsupported country code '{_show(country)}'{hint}; "
+                     f"use an ISO 3166-1 alpha-2 code such as 'GB'")
+
+
 @functools.cache  # per country, not per school: a network has up to 5000 schools
 def _subdivisions(code: str) -> tuple[str, ...]:
     import holidays
@@ -692,9 +714,7 @@ def _holiday_settings(c: _Collector, data: Mapping[str, Any]
         return None, subdivision, categories
     supported = _countries()
     if country not in supported:
-        hint = _country_hint(country, list(supported)) if c.hinting else ""
-        c.add("country", f"unknown or unsupported country code '{_show(country)}'"
-                         f"{hint}; use an ISO 3166-1 alpha-2 code such as 'GB'")
+        _unknown_country(c, country, supported, data.get("language"))
         return None, subdivision, categories
     cats, aliases = _country_info(country)
     subdivision = _subdivision(c, country, subdivision, aliases)
@@ -1001,19 +1021,37 @@ def _schools(c: _Collector, raw: object, table: str, max_schools: int, head: _He
 
 def _school_list(c: _Collector, raw: list[Any], head: _Head,
                  ics: _Imports | None) -> list[School]:
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     schools: list[School] = []
     for i, item in enumerate(raw):
-        at = c.item(i)
+        at = c.item(i, _school_label(item))
         s = _school(at, item, head.start, head.end, head.duration, ics)
         if s is None:
             continue
         if s.id in seen:
-            at.add("id", f"'{s.id}' is already the id of {c.item(seen[s.id]).path}")
+            at.add("id", f"'{s.id}' is already the id of {seen[s.id]}")
             continue
-        seen[s.id] = i
+        seen[s.id] = at.path
         schools.append(s)
     return schools
+
+
+def _school_label(item: object) -> str:
+    """The id a school's problems are named by beside its position
+    (``schools[1] (nairobi).timezone``): its ``id`` when that is a valid slug, else ''."""
+    sid = item.get("id") if isinstance(item, Mapping) else None
+    return sid if isinstance(sid, str) and SLUG.fullmatch(sid) else ""
+
+
+# (table, message): a file of the other kind, told apart by its table.
+_OTHER_KIND = {
+    "partnership": ("network", "this is a network file (it has a [network] table), not a "
+                               "partnership file: 'twinschedule network' and 'twinschedule "
+                               "match' read it (in Python: twinschedule.load_network)"),
+    "network": ("partnership", "this is a partnership file (it has a [partnership] table), "
+                               "not a network file: 'twinschedule plan' reads it (in Python: "
+                               "twinschedule.load)"),
+}
 
 
 def _root(c: _Collector, data: object, table: str, source: str | None
@@ -1024,6 +1062,10 @@ def _root(c: _Collector, data: object, table: str, source: str | None
         c.add_here(f"expected a table with [{table}] and [[schools]], got {_type_name(data)}")
         raise ConfigError(c.problems, source=source)
     top = cast(Mapping[str, Any], data)
+    other = _OTHER_KIND.get(table)
+    if other is not None and other[0] in top and table not in top:
+        c.add_here(other[1])  # one problem, not the other kind's keys as unknown or missing
+        raise ConfigError(c.problems, source=source)
     _check_keys(c, top, (table, "schools"))
     p = top.get(table)
     if p is None:

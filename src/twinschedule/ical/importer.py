@@ -500,7 +500,7 @@ def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
     Raises ``ConfigError`` (without a path; the caller adds it) for a file that is not
     iCalendar, breaks a limit or has a fault in an event that would be used.
     """
-    _precheck(content)
+    _precheck(content, source)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -836,7 +836,7 @@ def _naive(value: DateOrTime, zone: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(value, dt.time())
 
 
-def _precheck(content: bytes) -> None:
+def _precheck(content: bytes, source: str) -> None:
     """Refuse, before parsing, files whose parsing alone would be too much work."""
     if len(content) > MAX_ICS_BYTES:
         raise _fail(f"the file has {len(content)} bytes; at most {MAX_ICS_BYTES} are allowed")
@@ -852,5 +852,8 @@ def _precheck(content: bytes) -> None:
     if events > MAX_EVENTS:
         raise _fail(f"the file has {events} events; at most {MAX_EVENTS} are allowed")
     head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper()
+    if head.startswith((b"<!DOCTYPE", b"<HTML")):  # named, never quoted (config.md)
+        raise _fail(f"{source} is a web page (HTML), not an iCalendar file: perhaps a saved "
+                    f"login or error page instead of the calendar; download the .ics again")
     if not head.startswith(b"BEGIN:VCALENDAR"):
         raise _fail("not an iCalendar file (it does not start with BEGIN:VCALENDAR)")

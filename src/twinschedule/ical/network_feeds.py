@@ -15,6 +15,8 @@ import datetime as dt
 from typing import Any
 
 from twinschedule._tz import zones as _zones
+from twinschedule.i18n.counts import ATTENDED, SCHOOLS, count
+from twinschedule.i18n.words import words
 from twinschedule.ical.feeds import PRODID, UID_DOMAIN
 from twinschedule.ical.feeds import _end as dtend
 from twinschedule.model import Network, Rule, School
@@ -45,17 +47,18 @@ def _sessions(option: NetworkOption) -> Sessions:
 
 def _describe(n: Network, rule: Rule, months: tuple[NetworkMonth, ...],
               reader: School | None, repeat: bool) -> str:
+    w = words("en")  # English, as the network text; counts in the catalogs' plural forms
     lines = [f"{rule.text}, {n.duration} minutes."
              + (" A repeat session for schools the first one misses." if repeat else "")]
     if reader is None:
-        lines.append(f"{len(n.schools)} schools; attending each month: "
+        lines.append(f"{count(w, SCHOOLS, len(n.schools))}; attending each month: "
                      + ", ".join(f"{m.month} {len(m.attending)}" for m in months) + ".")
     else:
         zone = _zones.get_zone(reader.timezone)
         attended = [m for m in months if reader.id in m.attending]
         times = sorted({f"{m.start.astimezone(zone):%H:%M}" for m in attended})
         lines.append(f"{reader.name}: {' or '.join(times)} local time ({reader.timezone}), "
-                     f"{len(attended)} of {len(months)} month{'' if len(months) == 1 else 's'}.")
+                     f"{count(w, ATTENDED, len(months), attended=len(attended))}.")
     if n.description:
         lines += ["", n.description]
     return "\n".join(lines)

@@ -1,23 +1,32 @@
-"""The readable form of partner matches (``twinschedule match`` without ``--json``)."""
+"""The readable form of partner matches (``twinschedule match`` without ``--json``).
+
+English, as the network text; counts take the catalogs' plural forms (``i18n.counts``)
+and long lines wrap as the plan's text wraps (``render.text.wrap``), at 100 columns.
+"""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
+from twinschedule.i18n.counts import OTHER_SCHOOLS, SCHOOLS, count
 from twinschedule.i18n.words import words
 from twinschedule.model import Network
 from twinschedule.network.matching import Match
+from twinschedule.render.text import school_line, text_width, wrap
+
+WIDTH = 100
 
 
 def render(result: Match, network: Network) -> str:
-    """One school's partners: rank, id, name, the best rule and its metrics."""
+    """One school's partners: rank, id, name, the best rule, its metrics and each
+    school's usual time and burden per held meeting."""
     names = {s.id: s.name for s in network.schools}
+    w = words("en")
     lines = [f"Partners for {result.school} ({names.get(result.school, '')}) among "
-             f"{result.pool} other schools of {network.id}:"]
+             f"{count(w, OTHER_SCHOOLS, result.pool)} of {network.id}:"]
     if not result.partners:
         lines.append("  none: no other school can meet this school on any candidate rule")
-    w = words("en")
+    focal = network.school(result.school)
     for p in result.partners:
         m = p.option.metrics
         months = m.held + m.skipped
@@ -25,22 +34,24 @@ def render(result: Match, network: Network) -> str:
         lines.append(f"      {p.option.rule.text}")
         lines.append(f"      held {m.held} of {months} ({m.moved} moved, {m.skipped} skipped),"
                      f" drift {m.drift}")
-        lines.append(f"      burden {w.minutes(m.max_burden)} for the worse-off school, "
-                     f"{w.minutes(m.total_burden)} for both")
+        # each school's usual time and burden per held meeting, as `plan` shows them
+        pair = network.pair(focal, network.school(p.school))
+        lines += [f"      - {school_line(pair, p.option, s, w)}" for s in pair.schools]
     return "\n".join(line for raw in lines for line in _wrapped(raw)) + "\n"
 
 
 def _wrapped(line: str) -> list[str]:
     """``line`` wrapped at 100 columns, continuation lines indented two more."""
-    indent = " " * (len(line) - len(line.lstrip()))
-    return textwrap.wrap(line, 100, initial_indent="", subsequent_indent=indent + "  ",
-                         break_on_hyphens=False, drop_whitespace=True) if len(line) > 100 \
-        else [line]
+    if text_width(line) <= WIDTH:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip(" ")))
+    return wrap(line.lstrip(" "), WIDTH, indent, indent + "  ")
 
 
 def render_all(results: Sequence[Match], network: Network) -> str:
     """Every school's partners, one line per school, best first."""
-    lines = [f"Partners of every school of {network.id} ({len(results)} schools):"]
+    lines = [f"Partners of every school of {network.id} "
+             f"({count(words('en'), SCHOOLS, len(results))}):"]
     for r in results:
         shown = ", ".join(p.school for p in r.partners) or "(none)"
         lines.append(f"  {r.school}: {shown}")

@@ -1,25 +1,35 @@
 """The readable network plan: each option's rule, counts, month-by-month attendance,
 the schools never reached and the repeat session; diagnostics when no rule works.
-Lines fit in 100 columns."""
+Lines fit in 100 columns (wide characters count two), wrapped as the plan's text wraps.
+
+The network text is English (its sentences are not in the catalogs yet), but every
+count of something goes through the catalogs' plural forms (``i18n.counts``, with
+``Words.n_``), as in the plan's text: ``1 month``, ``2 months``.
+"""
 
 from __future__ import annotations
 
-import textwrap
-
 from twinschedule._tz import zones as _zones
 from twinschedule.core.plan import Diagnostics
-from twinschedule.i18n.words import words
+from twinschedule.i18n.counts import (
+    ATTENDANCE,
+    BOTH,
+    CANDIDATES,
+    MINUTES,
+    MONTHS,
+    MORE_SCHOOLS,
+    PAIRS,
+    REACHED,
+    SCHOOLS,
+    count,
+)
+from twinschedule.i18n.words import Words, words
 from twinschedule.model import Network, hhmm
 from twinschedule.network.outputs import NetworkMonth, NetworkOption, NetworkPlan, Session
-from twinschedule.render.text import REASON_WORDS
+from twinschedule.render.text import REASON_WORDS, wrap
 
 WIDTH = 100
 SHOW_SCHOOLS = 24  # schools named in a list before "and N more"
-
-
-def count(n: int, noun: str) -> str:
-    """``1 month``, ``2 months``: an English count (the network outputs are English)."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _pct(part: int, whole: int) -> str:
@@ -32,8 +42,7 @@ def _list(n: Network, ids: tuple[str, ...], indent: str) -> list[str]:
     text = "; ".join(shown)
     if len(ids) > SHOW_SCHOOLS:
         text += f"; and {len(ids) - SHOW_SCHOOLS} more (see --json)"
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent,
-                         break_on_hyphens=False)
+    return wrap(text, WIDTH, indent, indent)
 
 
 def _months(n: Network, months: tuple[NetworkMonth, ...], indent: str) -> list[str]:
@@ -47,11 +56,11 @@ def _months(n: Network, months: tuple[NetworkMonth, ...], indent: str) -> list[s
     return lines
 
 
-def _session(n: Network, s: Session) -> list[str]:
+def _session(n: Network, s: Session, w: Words) -> list[str]:
     lines = [f"  Repeat session: {s.rule.text}",
-             f"    adds {s.extra} (school, month) pairs the first session misses "
+             f"    adds {count(w, PAIRS, s.extra)} the first session misses "
              f"(its own attendance {s.attendance}),",
-             f"    {s.combined} pairs with both sessions"]
+             f"    {count(w, BOTH, s.combined)} with both sessions"]
     lines += _months(n, s.months, "    ")
     if s.never:
         lines.append(f"    Still never reached by either session ({len(s.never)}):")
@@ -64,11 +73,13 @@ def _session(n: Network, s: Session) -> list[str]:
 def render_option(plan: NetworkPlan, o: NetworkOption) -> list[str]:
     n = plan.network
     m = o.metrics
+    w = words("en")
     lines = [f"Option {o.rank}: {o.rule.text}",
-             f"  attendance {m.attendance} of {m.possible} (school, month) pairs "
-             f"({_pct(m.attendance, m.possible)}), worst month {count(m.worst_month, 'school')},",
-             f"  reached {m.reached} of {len(n.schools)} schools, burden "
-             f"{words('en').minutes(m.burden)} in all"]
+             f"  attendance {count(w, ATTENDANCE, m.possible, attendance=m.attendance)} "
+             f"({_pct(m.attendance, m.possible)}), worst month "
+             f"{count(w, SCHOOLS, m.worst_month)},",
+             f"  reached {count(w, REACHED, len(n.schools), reached=m.reached)}, burden "
+             f"{w.minutes(m.burden)} in all"]
     lines += _months(n, o.months, "  ")
     if o.never:
         lines.append(f"  Never reached ({len(o.never)}):")
@@ -76,24 +87,24 @@ def render_option(plan: NetworkPlan, o: NetworkOption) -> list[str]:
     else:
         lines.append("  Every school attends at least one month.")
     if o.repeat is not None:
-        lines += _session(n, o.repeat)
+        lines += _session(n, o.repeat, w)
     return lines
 
 
-def _diagnostics(n: Network, d: Diagnostics) -> list[str]:
+def _diagnostics(n: Network, d: Diagnostics, w: Words) -> list[str]:
     lines = ["No rule can be attended by any school in any month.",
              "How often each condition ruled out each school (over every candidate and month):"]
     names = {s.id: s.name for s in n.schools}
     for sid, codes in d.ruled_out[:SHOW_SCHOOLS]:
         text = ", ".join(f"{REASON_WORDS.get(c, c)} {k}" for c, k in codes) or "-"
-        lines += textwrap.wrap(f"{names[sid]}: {text}", WIDTH, initial_indent="  ",
-                               subsequent_indent="    ")
+        lines += wrap(f"{names[sid]}: {text}", WIDTH, "  ", "    ")
     if len(d.ruled_out) > SHOW_SCHOOLS:
-        lines.append(f"  and {len(d.ruled_out) - SHOW_SCHOOLS} more schools (see --json)")
-    w = d.weekly_overlap
-    if w.minutes and w.start is not None and w.end is not None:
-        lines.append(f"The schools' windows overlap at most {w.minutes} minutes a week "
-                     f"({w.weekday} {hhmm(w.start)}-{hhmm(w.end)} UTC).")
+        more = count(w, MORE_SCHOOLS, len(d.ruled_out) - SHOW_SCHOOLS)
+        lines.append(f"  and {more} (see --json)")
+    ov = d.weekly_overlap
+    if ov.minutes and ov.start is not None and ov.end is not None:
+        lines += wrap(f"The schools' windows overlap at most {count(w, MINUTES, ov.minutes)} "
+                      f"a week ({ov.weekday} {hhmm(ov.start)}-{hhmm(ov.end)} UTC).", WIDTH)
     else:
         lines.append("The schools' windows never overlap: try fewer schools or wider hours.")
     return lines
@@ -101,14 +112,15 @@ def _diagnostics(n: Network, d: Diagnostics) -> list[str]:
 
 def render(plan: NetworkPlan) -> str:
     n = plan.network
-    summary = (f"{n.name} ({n.id}): {len(n.schools)} schools, {count(plan.months, 'month')}, "
-               f"{n.start} to {n.end}. {n.duration}-minute sessions, clock time fixed in "
-               f"{n.anchor}; {plan.candidates} candidate rules; time zone data "
-               f"{plan.tzdata}.")
-    head = [*textwrap.wrap(summary, WIDTH, break_on_hyphens=False), ""]
+    w = words("en")
+    summary = (f"{n.name} ({n.id}): {count(w, SCHOOLS, len(n.schools))}, "
+               f"{count(w, MONTHS, plan.months)}, {n.start} to {n.end}. {n.duration}-minute "
+               f"sessions, clock time fixed in {n.anchor}; "
+               f"{count(w, CANDIDATES, plan.candidates)}; time zone data {plan.tzdata}.")
+    head = [*wrap(summary, WIDTH), ""]
     body: list[str] = []
     for o in plan.options:
         body += [*render_option(plan, o), ""]
     if plan.diagnostics is not None:
-        body += [*_diagnostics(n, plan.diagnostics), ""]
+        body += [*_diagnostics(n, plan.diagnostics, w), ""]
     return "\n".join(head + body)
