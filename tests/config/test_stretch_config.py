@@ -61,7 +61,8 @@ def test_every_problem_at_once() -> None:
         twinschedule.from_dict(data)
     paths = sorted({problem.path for problem in caught.value.problems})
     assert paths == ["partnership.alternate", "partnership.stretch_share",
-                     "schools[0].stretch[0]", "schools[0].stretch[1]", "schools[1].stretch"]
+                     "schools[0] (akl).stretch[0]", "schools[0] (akl).stretch[1]",
+                     "schools[1] (rvk).stretch"]
     messages = " ".join(problem.message for problem in caught.value.problems)
     assert "not a share from 0 to 1" in messages and "not true, false or 'auto'" in messages
 
