@@ -64,3 +64,28 @@ def test_random_alternations_expand_exactly(data: dict[str, Any]) -> None:
     plan = twinschedule.plan(dataclasses.replace(p, alternate=True), suggest=False)
     for k in _alternations(plan)[:2]:
         check_feeds(plan, k)
+
+
+def test_example_in_both_schools_languages() -> None:
+    """Auckland reads its feed in English, Reykjavik in Icelandic (its `language`): the
+    turns, who stretches, the local times; the text output in either language too."""
+    from twinschedule.render.text import render
+
+    plan = twinschedule.plan(twinschedule.load(EXAMPLES / "auckland-reykjavik.toml"))
+    files = twinschedule.feeds(plan, stamp=STAMP)
+
+    def descriptions(name: str) -> str:
+        cal = icalendar.Calendar.from_ical(files[name])
+        return " ".join(str(e["DESCRIPTION"]) for e in cal.walk("VEVENT"))
+
+    english = descriptions("auckland-reykjavik.auckland.ics")
+    icelandic = descriptions("auckland-reykjavik.reykjavik.ics")
+    assert "Taking turns month by month: in the months between" in english
+    assert "Auckland Grammar School meets outside its usual hours on" in english
+    assert "Til skiptis mánuð fyrir mánuð: í mánuðunum á milli" in icelandic
+    assert "Menntaskólinn í Reykjavík fundar utan venjulegra tíma sinna" in icelandic
+    assert "Taking turns" not in icelandic and "Local times" not in icelandic
+    text = render(plan, lang="is")
+    assert "Til skiptis, mánuð fyrir mánuð:" in text
+    assert "fyrsta mánudag hvers mánaðar kl. 20:45 (Atlantic/Reykjavik)" in text
+    assert "Taking turns" in render(plan, lang="en")
