@@ -10,8 +10,8 @@ export and importing it once (the warm-up: modules, zones, regular expressions),
 also importing it a second time after a garbage collection; the difference is the
 instructions of one import. Both sides read the same bytes (written once to a temporary
 file) and must give the same result (a digest of the ``import_ics`` result's fields).
-The counts repeat to within a few thousand instructions whatever else the machine does,
-which wall-clock times on this shared machine do not.
+The counts repeat exactly (two children of the same side gave the same count, to the
+instruction, while other jobs ran), which wall-clock times on this shared machine do not.
 """
 
 from __future__ import annotations
