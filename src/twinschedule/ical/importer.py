@@ -93,6 +93,7 @@ MAX_YEARS_BEFORE = 30
 MAX_WALK = 500_000
 MAX_OCCURRENCES = 50_000
 
+
 def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
                use: str = "closures", include: Sequence[str] = (),
                exclude: Sequence[str] = (), source: str = "the file") -> Imported:
