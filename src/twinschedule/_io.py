@@ -3,7 +3,7 @@
 Everything that touches the disk or the environment lives here, so the core stays pure.
 
 Limits: a partnership file is at most ``MAX_FILE_BYTES`` (1 MiB) and an imported
-calendar at most ``_ics_import.MAX_ICS_BYTES`` (4 MiB); only that much plus one byte is
+calendar at most ``ical.importer.MAX_ICS_BYTES`` (4 MiB); only that much plus one byte is
 ever read, so a larger file is refused at once. Only regular files are read (not
 folders, devices or pipes, which could block or never end). JSON and TOML nesting is
 bounded by Python's recursion limit (about 1000 levels), and integers by Python's
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from twinschedule.errors import ConfigError, OutputError, Problem
+from twinschedule.model import ReadIcs
 
 MAX_FILE_BYTES = 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -111,7 +112,7 @@ def parse_document(data: bytes, *, kind: str, source: str) -> Any:
                    f"{sys.get_int_max_str_digits()})") from None
 
 
-def calendar_reader(calendars: Mapping[str, bytes]) -> Any:
+def calendar_reader(calendars: Mapping[str, bytes]) -> ReadIcs:
     """A ``read_ics`` callable giving the calendars of ``calendars`` (name -> bytes) and
     nothing else: no name reaches the file system."""
     from twinschedule.ical.importer import MAX_ICS_BYTES
@@ -190,7 +191,7 @@ def read_plan(path: Path) -> Any:
                                     "long)")], source=source) from None
 
 
-def ics_reader(base: Path) -> Any:
+def ics_reader(base: Path) -> ReadIcs:
     """A ``read_ics`` callable reading calendar files relative to ``base``, and only
     inside it: an absolute path, a ``..`` that leaves the folder or a symbolic link
     pointing out of it is refused, and nothing outside the folder is read."""

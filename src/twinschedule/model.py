@@ -1,4 +1,7 @@
-"""Frozen inputs: windows, date ranges, busy intervals, schools and the partnership.
+"""Frozen inputs: windows, date ranges, busy intervals, schools and the partnership;
+what an imported calendar gives, and the two callables through which calendars are
+read and imported (``config`` takes them as parameters: it imports neither ``_io`` nor
+``ical``).
 
 Times of day are integer minutes after local midnight (``0..1440``); dates are
 ``datetime.date`` in the school's own calendar; imported timed events are aware UTC
@@ -8,9 +11,10 @@ datetimes. Zones are IANA names as written (a link keeps its name), resolved thr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from twinschedule._vocab import (
     NTH_WORDS,
@@ -115,6 +119,40 @@ class TimedEvent:
     start: datetime
     end: datetime
     name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Imported:
+    """What one imported calendar gives over a horizon (``ical.importer.import_ics``):
+    closed date ranges, busy intervals (aware UTC), the dates listed by an ``open-days``
+    file, and counts of the occurrences in the horizon by what they became (``used``)
+    and why not (``not_used``)."""
+
+    closures: tuple[DateRange, ...]
+    busy: tuple[TimedEvent, ...]
+    events: int = 0
+    used: tuple[tuple[str, int], ...] = ()
+    not_used: tuple[tuple[str, int], ...] = ()
+    open_days: tuple[date, ...] = ()  # as="open-days": days listed
+
+
+class ReadIcs(Protocol):
+    """Reads an imported calendar by the name written in a file (``_io.ics_reader``,
+    ``_io.calendar_reader``): its bytes, or ``ConfigError`` (or ``OSError``) saying why
+    not."""
+
+    def __call__(self, name: str, /) -> bytes: ...
+
+
+class ImportIcs(Protocol):
+    """Imports a calendar's bytes for a school in ``zone`` over ``start..end``
+    (``ical.importer.import_ics``): ``use`` is ``closures``, ``open-days`` or
+    ``busy``, ``include`` and ``exclude`` SUMMARY patterns, ``source`` the file's name
+    in messages. Raises ``ConfigError`` for a file it refuses."""
+
+    def __call__(self, content: bytes, zone: str, start: date, end: date, /, *,
+                 use: str, include: Sequence[str], exclude: Sequence[str],
+                 source: str) -> Imported: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

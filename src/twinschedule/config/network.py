@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from twinschedule.config import partnership as config
-from twinschedule.model import Network
+from twinschedule.model import ImportIcs, Network, ReadIcs
 
 MAX_SCHOOLS = 5000
 MAX_YEARS = 3
@@ -33,8 +33,8 @@ NETWORK_KEYS = (*(k for k in config.PARTNERSHIP_KEYS
                 "sessions")
 
 
-def from_dict(data: object, *, read_ics: config.ReadIcs | None = None,
-              import_ics: config.ImportIcs | None = None,
+def from_dict(data: object, *, read_ics: ReadIcs | None = None,
+              import_ics: ImportIcs | None = None,
               source: str | None = None) -> Network:
     """Validate ``data`` (the structure of a network file) into a ``Network``.
 

@@ -13,7 +13,7 @@ Limits (besides those of the file format, e.g. ``duration`` 5 to 720 minutes):
 ``MAX_ICS_FILES``          10          ``closures_ics`` files per school
 ``MAX_ICS_TOTAL_BYTES``    16 MiB      bytes of imported calendars per partnership (each
                                        file once per time zone it is read in); each file
-                                       has the limits of ``_ics_import``
+                                       has the limits of ``ical.importer``
 ``MAX_HINTS``              1,000       problems that get did-you-mean suggestions (the
                                        first ones; every problem is still reported)
 =========================  ==========  ====================================================
@@ -55,8 +55,11 @@ from twinschedule.model import (
     Contact,
     DateRange,
     IcsImport,
+    Imported,
+    ImportIcs,
     ImportReport,
     Partnership,
+    ReadIcs,
     Rule,
     School,
     TimedEvent,
@@ -91,9 +94,6 @@ SCHOOL_KEYS = (
 AGREEMENT_KEYS = ("rule", "rules", "since")
 CONTACT_KEYS = ("name", "email", "language")
 
-ReadIcs = Callable[[str], bytes]
-# import_ics(content, zone, start, end, use=, include=, exclude=, source=) -> Imported
-ImportIcs = Callable[..., Any]
 ICS_KEYS = ("file", "as", "include", "exclude")
 ICS_USES = ("closures", "open-days", "busy")
 
@@ -623,10 +623,10 @@ class _Imports:
     def __init__(self, read_ics: ReadIcs, import_ics: ImportIcs) -> None:
         self.read_ics = read_ics
         self.import_ics = import_ics
-        self.done: dict[tuple[IcsImport, str], Any] = {}
+        self.done: dict[tuple[IcsImport, str], Imported | ConfigError] = {}
         self.total = 0
 
-    def load(self, entry: IcsImport, zone: str, start: dt.date, end: dt.date) -> Any:
+    def load(self, entry: IcsImport, zone: str, start: dt.date, end: dt.date) -> Imported:
         key = (entry, zone)
         if key not in self.done:
             self.done[key] = self._load(entry, zone, start, end)
@@ -635,7 +635,8 @@ class _Imports:
             raise got
         return got
 
-    def _load(self, entry: IcsImport, zone: str, start: dt.date, end: dt.date) -> object:
+    def _load(self, entry: IcsImport, zone: str, start: dt.date, end: dt.date
+              ) -> Imported | ConfigError:
         name = entry.file
         try:
             content = self.read_ics(name)
