@@ -91,6 +91,7 @@ def test_agreed_option_is_the_brute_forces_plan_of_the_rule(data: dict[str, Any]
                "skipped": got.skipped, "drift": got.drift, "max_burden": max(got.burdens),
                "total_burden": sum(got.burdens)}
     meetings = [m[:3] for m in got.meetings]
+    assert agreed.metrics.to_dict() == metrics
     assert [(m.month, m.status, m.start) for m in agreed.meetings] == meetings
 
 
