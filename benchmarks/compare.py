@@ -5,12 +5,16 @@
 
 The base revision's ``src/`` is exported with ``git archive`` into a temporary
 directory. Each case (the planning workloads and scaling rows of ``benchmarks/run.py``,
-built from this tree's ``workloads.py``, so both sides plan the same data) is timed in
+built from this tree's ``workloads.py``, so both sides plan the same data; and one
+``match`` and one ``plan_network`` call on the pools of ``match_bench.py`` and
+``network_bench.py``) is timed in
 fresh child processes, one per (round, case, side): the child puts its side's ``src/``
 first on ``sys.path``, makes one warm-up call of the search core
-(``twinschedule.planner.plan``: no suggestions, no near miss) and then
-``--runs`` timed calls (a freshly loaded partnership each, a garbage collection before
-each; loading is not timed), and prints the times and a digest of the plan's JSON.
+(``twinschedule.planner.plan``: no suggestions, no near miss; for the network cases
+the public ``match`` or ``plan_network``) and then
+``--runs`` timed calls (a freshly loaded partnership or network each, a garbage
+collection before each; loading is not timed), and prints the times and a digest of
+the result's JSON.
 Within a round the two sides alternate which goes first, so load from other processes
 on a shared machine falls on both alike. The table gives, per case, the median of all
 timed calls of each side and the ratio new / base, of wall-clock time and of the
@@ -80,22 +84,42 @@ CASES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("y3", "scaling: 4 schools, 3 years", {"n_schools": 4, "years": 3, "step": 15}),
     ("y10", "scaling: 4 schools, 10 years", {"n_schools": 4, "years": 10, "step": 15}),
     ("st60", "scaling: 4 schools, 1 year, step 60", {"n_schools": 4, "years": 1, "step": 60}),
+    # match: the partners of the pool's first school (top 10); network: plan_network
+    ("match", "match: 1 of 200 schools (distinct calendars)", {"match": "distinct", "n": 200}),
+    ("match_shared", "match: 1 of 1000 schools (shared calendars)",
+     {"match": "shared", "n": 1000}),
+    ("network", "network: 300 schools, 2 sessions", {"network": 300}),
 ]
 
 
-def make(case: str, root: str) -> Any:
-    """A function returning a freshly loaded partnership of ``case`` (used in the child)."""
+def make(case: str, root: str, search: Any) -> tuple[Any, Any]:
+    """Two functions (used in the child): one returning a freshly loaded partnership or
+    network of ``case``, one making the measured call on it (``search`` for a plan)."""
     from workloads import partnership, wide
 
     import twinschedule
 
     spec = next(c[2] for c in CASES if c[0] == case)
     if spec is None:
-        return lambda: twinschedule.load(Path(root) / "examples" / "england-kenya.toml")
+        return (lambda: twinschedule.load(Path(root) / "examples" / "england-kenya.toml"),
+                search)
+    if "match" in spec or "network" in spec:
+        from match_pools import distinct, shared
+        from network_bench import data as network_data
+
+        if "network" in spec:
+            data = network_data(spec["network"], sessions=2)
+            call = twinschedule.plan_network
+        else:
+            data = (distinct if spec["match"] == "distinct" else shared)(spec["n"])
+
+            def call(n: Any) -> Any:
+                return twinschedule.match(n, n.schools[0].id, top=10)
+        return lambda: twinschedule.network_from_dict(data), call
     args = dict(spec)
     data = wide(**{k: v for k, v in args.items() if k != "wide"}) if args.pop(
         "wide", False) else partnership(**args)
-    return lambda: twinschedule.from_dict(data)
+    return lambda: twinschedule.from_dict(data), search
 
 
 def child_main(argv: list[str]) -> None:
@@ -117,8 +141,8 @@ def child_main(argv: list[str]) -> None:
 
     if not twinschedule.__file__ or not twinschedule.__file__.startswith(src):
         raise RuntimeError(f"{twinschedule.__file__} is not under {src}")
-    build = make(case, root)
-    search(build())  # warm-up
+    build, call = make(case, root, search)
+    call(build())  # warm-up
     built = [build() for _ in range(int(runs))]
     times: list[float] = []
     cpu: list[float] = []
@@ -128,15 +152,18 @@ def child_main(argv: list[str]) -> None:
         if mode == "time":
             c0 = time.process_time()
             t0 = time.perf_counter()
-            plan = search(p)
+            plan = call(p)
             times.append((time.perf_counter() - t0) * 1000)
             cpu.append((time.process_time() - c0) * 1000)
         elif mode == "count-plan":
-            plan = search(p)
+            plan = call(p)
     digest = None
     if plan is not None:
         data = plan.to_dict()
         data.pop("suggestions", None)  # keys added since (empty from the search core alone)
+        for option in data.get("options", []):  # ... and each option's kind and rules
+            option.pop("kind", None)
+            option.pop("rules", None)
         if data.get("diagnostics"):
             data["diagnostics"].pop("near_miss", None)
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

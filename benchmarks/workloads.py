@@ -178,3 +178,54 @@ MADRID_MEXICO: dict[str, Any] = {
          "timezone": "America/Mexico_City", "country": "MX", "hours": ["07:00-13:30"]},
     ],
 }
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def with_stretch(school: dict[str, Any], before: int, after: int) -> dict[str, Any]:
+    """``school`` with a stretch window of ``before`` minutes before its first window and
+    ``after`` minutes after its last one (clamped to the day)."""
+    first = min(int(h[:2]) * 60 + int(h[3:5]) for h in school["hours"])
+    last = max(int(h[6:8]) * 60 + int(h[9:11]) for h in school["hours"])
+    return {**school, "stretch": [f"{_hm(max(0, first - before))}-{_hm(first)}",
+                                  f"{_hm(last)}-{_hm(min(1440, last + after))}"]}
+
+
+def stretch_two() -> dict[str, Any]:
+    """Two schools 12 or 13 hours apart (Auckland and Reykjavik, as the shipped example,
+    every weekday and week allowed), each with an early and an evening stretch slot;
+    one school year, step 15, both zones as anchors, alternation on (by default)."""
+    schools = [
+        {"id": "auckland", "name": "Auckland Grammar School", "timezone": "Pacific/Auckland",
+         "country": "NZ", "subdivision": "AUK", "hours": ["08:45-15:15"],
+         "stretch": ["07:30-08:45", "19:30-21:45"],
+         "closures": [{"from": D(2026, 9, 26), "to": D(2026, 10, 11), "name": "Term 3 holidays"},
+                      {"from": D(2026, 12, 17), "to": D(2027, 2, 1), "name": "Summer holidays"},
+                      {"from": D(2027, 4, 17), "to": D(2027, 5, 2), "name": "Term 1 holidays"},
+                      {"from": D(2027, 7, 3), "to": D(2027, 7, 18), "name": "Term 2 holidays"}]},
+        {"id": "reykjavik", "name": "Menntaskólinn í Reykjavík",
+         "timezone": "Atlantic/Reykjavik", "country": "IS", "hours": ["08:00-15:30"],
+         "stretch": ["07:00-08:00", "19:00-21:30"],
+         "closures": [{"from": D(2026, 12, 19), "to": D(2027, 1, 4), "name": "Jólafrí"},
+                      {"from": D(2027, 3, 20), "to": D(2027, 3, 29), "name": "Páskafrí"},
+                      {"from": D(2027, 6, 10), "to": D(2027, 8, 20), "name": "Sumarfrí"}]},
+    ]
+    return {"partnership": {"id": "stretch-two", "name": "Auckland - Reykjavik",
+                            "start": START, "end": horizon_end(START), "duration": 45,
+                            "step": 15},
+            "schools": schools}
+
+
+def stretch_ten() -> dict[str, Any]:
+    """Ten schools from London to Dhaka and New York, with no common school hours, each
+    with two hours of early and three of evening stretch slots (the realistic schools of
+    the table: holidays, terms, closures, busy times); one school year, step 15, every
+    distinct zone an anchor, alternation on."""
+    end = horizon_end(START)
+    picks = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10]
+    schools = [with_stretch(_school(i, SCHOOLS[i], START, end), 120, 180) for i in picks]
+    return {"partnership": {"id": "stretch-ten", "name": "Ten schools with stretch hours",
+                            "start": START, "end": end, "duration": 45, "step": 15},
+            "schools": schools}

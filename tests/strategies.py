@@ -97,3 +97,75 @@ def partnerships(draw: st.DrawFn, *, max_months: int = 3, max_schools: int = 3,
     if draw(st.integers(0, 3)) == 0:
         p["anchor"] = draw(st.sampled_from(TRICKY_ZONES))
     return {"partnership": p, "schools": school_list}
+
+
+#: Zones whose clocks change in opposite directions (or not at all), for stretch hours.
+FAR_APART = [
+    ("Europe/London", "Australia/Sydney"), ("Pacific/Auckland", "Atlantic/Reykjavik"),
+    ("America/New_York", "America/Santiago"), ("Europe/Berlin", "Pacific/Auckland"),
+    ("America/Los_Angeles", "Australia/Melbourne"), ("Asia/Tokyo", "America/Sao_Paulo"),
+    ("Europe/London", "America/New_York"), ("Asia/Kolkata", "Australia/Sydney"),
+]
+
+
+@st.composite
+def stretch_windows(draw: st.DrawFn) -> list[str]:
+    """One or two stretch windows: an early slot, an evening slot, or both."""
+    out = []
+    if draw(st.booleans()):
+        a = draw(st.integers(20, 32)) * 15  # 05:00 .. 08:00
+        out.append(f"{_hm(a)}-{_hm(a + 15 * draw(st.integers(4, 12)))}")
+    if not out or draw(st.booleans()):
+        a = draw(st.integers(60, 80)) * 15  # 15:00 .. 20:00
+        out.append(f"{_hm(a)}-{_hm(min(1440, a + 15 * draw(st.integers(8, 20))))}")
+    return out
+
+
+@st.composite
+def stretch_partnerships(draw: st.DrawFn) -> dict[str, Any]:
+    """Two or three schools far apart, most with stretch hours; small rule spaces (one
+    anchor, a few weekdays and weeks, step 60) over a horizon across the clock changes
+    of both hemispheres (March-May or September-November), for the brute force."""
+    first, second = draw(st.sampled_from(FAR_APART))
+    zones = [first, second] + ([draw(st.sampled_from([z for pair in FAR_APART
+                                                       for z in pair]))]
+                               if draw(st.integers(0, 3)) == 0 else [])
+    start = dt.date(2026 + draw(st.integers(0, 1)), draw(st.sampled_from([2, 3, 9, 10])),
+                    draw(st.integers(1, 28)))
+    end = start + dt.timedelta(days=draw(st.integers(20, 31 * 5)))
+    p: dict[str, Any] = {
+        "id": "far", "name": "Far apart", "start": start, "end": end,
+        "duration": draw(st.sampled_from([30, 45, 60])), "step": 60,
+        "top": draw(st.integers(1, 6)),
+        "anchor": draw(st.sampled_from(zones)),
+        "weekdays": draw(st.lists(st.sampled_from(WEEKDAYS[:5]), min_size=1, max_size=3,
+                                  unique=True)),
+        "weeks": draw(st.lists(st.sampled_from([1, 2, 3, 4, -1]), min_size=1, max_size=3,
+                               unique=True)),
+    }
+    if draw(st.booleans()):
+        p["stretch_share"] = draw(st.sampled_from([0, 0.25, 0.3, 0.5, 0.7, 1]))
+    choice = draw(st.sampled_from(["auto", True, False]))
+    if choice != "auto" or draw(st.booleans()):
+        p["alternate"] = choice
+    if draw(st.booleans()):
+        p["on_conflict"] = "skip"
+    elif draw(st.booleans()):
+        p["max_move_days"] = draw(st.integers(0, 10))
+    schools = []
+    for i, zone in enumerate(zones):
+        a = draw(st.integers(28, 40)) * 15  # 07:00 .. 10:00
+        s: dict[str, Any] = {"id": f"s{i}", "name": f"School {i}", "timezone": zone,
+                             "hours": [f"{_hm(a)}-{_hm(a + 15 * draw(st.integers(16, 32)))}"]}
+        if draw(st.integers(0, 4)):
+            s["stretch"] = draw(stretch_windows())
+        if draw(st.booleans()):
+            s["prefer"] = _hm(draw(st.integers(32, 56)) * 15)
+        if draw(st.booleans()):
+            d = start + dt.timedelta(days=draw(st.integers(0, (end - start).days)))
+            s["closures"] = [{"from": d, "to": d + dt.timedelta(days=draw(st.integers(0, 9))),
+                              "name": "Break"}]
+        if draw(st.integers(0, 3)) == 0:
+            s["hours_by_day"] = {draw(st.sampled_from(WEEKDAYS[:5])): ["09:00-12:00"]}
+        schools.append(s)
+    return {"partnership": p, "schools": schools}

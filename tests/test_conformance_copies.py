@@ -53,3 +53,83 @@ def test_copied_case_plans_as_expected(case: Path) -> None:
                          capture_output=True, text=True, check=False)
     assert out.returncode == (0 if expected["feasible"] else 1), out.stderr
     assert _fixed(json.loads(out.stdout)) == _fixed(expected)
+
+
+STRETCH = sorted((CONFORMANCE / "stretch" / "cases").glob("*.toml"))
+STRETCH_METRICS = (*METRIC_KEYS, "max_stretch", "stretch")
+
+
+def _stretch_fixed(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """What ``check-stretch`` compares: per option its kind, rules, metrics (with the
+    stretch meetings) and every meeting's month, status, start, rule and stretching
+    schools."""
+    return [{
+        "kind": o.get("kind"),
+        "rules": [[r.get(k) for k in ("nth", "weekday", "time", "anchor")]
+                  for r in o.get("rules") or [o["rule"]]],
+        "metrics": {k: o["metrics"].get(k) for k in STRETCH_METRICS},
+        "meetings": [[m.get("month"), m.get("status"), m.get("start"), m.get("rule", 0),
+                      sorted(m.get("stretch") or [])] for m in o["meetings"]],
+    } for o in plan.get("options", [])]
+
+
+def test_stretch_cases_are_copied() -> None:
+    assert STRETCH, "tests/conformance/stretch/cases holds the public stretch cases"
+
+
+@pytest.mark.parametrize("case", STRETCH, ids=lambda p: p.stem)
+def test_copied_stretch_case_plans_as_expected(case: Path) -> None:
+    """The stretch cases as ``check-stretch`` plans them (``--top 3``)."""
+    expected = json.loads((CONFORMANCE / "stretch" / "expected" / f"{case.stem}.json")
+                          .read_text())
+    out = subprocess.run([sys.executable, "-m", "twinschedule", "plan", str(case), "--json",
+                          "--top", "3"], capture_output=True, text=True, check=False)
+    assert out.returncode in (0, 1), out.stderr
+    assert _stretch_fixed(json.loads(out.stdout)) == _stretch_fixed(expected)
+# --- agreements across a re-plan (agreement/<case>/, as check-agreement compares) ------
+
+AGREEMENT_CASES = sorted(p for p in (CONFORMANCE / "agreement").iterdir() if p.is_dir())
+
+
+def _agreed_view(plan: dict[str, Any], with_kept: bool) -> dict[str, Any]:
+    o = (plan.get("options") or [{}])[0]
+    r = o.get("rule") or {}
+    return {"agreed": o.get("agreed"),
+            "rule": [r.get(k) for k in ("nth", "weekday", "time", "anchor")],
+            "meetings": [[m.get("month"), m.get("status"), m.get("start")]
+                         + ([bool(m.get("kept"))] if with_kept else [])
+                         for m in o.get("meetings", [])]}
+
+
+def _agreed_want(expected: dict[str, Any], with_kept: bool) -> dict[str, Any]:
+    r = expected["rule"]
+    return {"agreed": True, "rule": [r[k] for k in ("nth", "weekday", "time", "anchor")],
+            "meetings": [[m["month"], m["status"], m["start"]]
+                         + ([m["kept"]] if with_kept else []) for m in expected["meetings"]]}
+
+
+def test_agreement_cases_are_copied() -> None:
+    assert [p.name for p in AGREEMENT_CASES] == ["lisbon-maputo"]
+
+
+@pytest.mark.parametrize("case", AGREEMENT_CASES, ids=lambda p: p.name)
+def test_copied_agreement_case_replans_as_expected(case: Path, tmp_path: Path) -> None:
+    def run(*args: str) -> dict[str, Any]:
+        out = subprocess.run([sys.executable, "-m", "twinschedule", "plan", *args, "--json"],
+                             capture_output=True, text=True, check=False)
+        assert out.returncode == 0, out.stderr
+        (tmp_path / "plan.json").write_text(out.stdout)
+        return dict(json.loads(out.stdout))
+
+    v1 = run(str(case / "v1.toml"))
+    assert _agreed_view(v1, False) == _agreed_want(
+        json.loads((case / "expected-v1.json").read_text()), False)
+    today = (case / "today.txt").read_text().strip()
+    previous = tmp_path / "v1.json"
+    (tmp_path / "plan.json").rename(previous)
+    v2 = run(str(case / "v2.toml"), "--previous", str(previous), "--today", today)
+    expected = json.loads((case / "expected-v2.json").read_text())
+    assert _agreed_view(v2, True) == _agreed_want(expected, True)
+    assert [[c["month"], c["change"]] for c in v2["changes"] if c["month"]] == [
+        [c["month"], c["change"]] for c in expected["changes"]]
+    assert v2["sequence"] == expected["sequence"]

@@ -7,6 +7,7 @@ examples fail the way the docs say.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -38,10 +39,10 @@ def test_example_plans_are_valid(path: Path) -> None:
     assert plan.feasible and plan.diagnostics is None
     cals = build_calendars(p)
     for option in plan.options[:3]:
-        rule = option.rule
-        anchor = ZoneInfo(rule.anchor)
         held = 0
         for m in option.meetings:
+            rule = option.rule_of(m)  # an alternation's month has its own rule
+            anchor = ZoneInfo(rule.anchor)
             nominal_conflicts = [c for cal in cals
                                  for c in cal.conflicts(m.nominal, m.nominal + dt.timedelta(
                                      minutes=p.duration))]
@@ -69,6 +70,28 @@ def test_example_plans_are_valid(path: Path) -> None:
         assert held == option.metrics.held
         # A sensible plan for a school year: a meeting in most months.
         assert held >= 9, (path.name, option.rule.text, held)
+
+
+def test_far_apart_partners_take_turns() -> None:
+    """Auckland and Reykjavik share no school hours: with an early and an evening stretch
+    slot on each side, the best option takes turns, and neither school stretches in more
+    than half of the months (a limit the search applies, not a wish)."""
+    p = twinschedule.load(EXAMPLES / "auckland-reykjavik.toml")
+    plan = twinschedule.plan(p)
+    best = plan.option(1)
+    assert best.kind == "alternating" and len(best.rules) == 2
+    months = len(best.meetings)
+    stretch = dict(best.metrics.stretch or ())
+    assert set(stretch) == {"auckland", "reykjavik"}
+    assert all(0 < n <= months // 2 for n in stretch.values()), stretch
+    # Each school stretches in its own turn: rule A's months ask Reykjavik, B's Auckland.
+    for m in best.meetings:
+        if m.start is not None:
+            assert m.stretch == (("reykjavik",) if m.rule == 0 else ("auckland",))
+    # Without stretch hours nothing fits at all.
+    bare = dataclasses.replace(p, schools=tuple(dataclasses.replace(s, stretch=())
+                                                for s in p.schools))
+    assert not twinschedule.plan(bare, suggest=False).feasible
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

@@ -32,3 +32,26 @@ def test_schema_rejects_a_wrong_plan() -> None:
                          "meetings": []}], "diagnostics": None}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(plan, SCHEMA)
+
+
+def test_reissued_plans_match_schema() -> None:
+    """Plans with an agreement and --previous (agreed, kept, series, changes of every
+    kind, sequence) validate too."""
+    import datetime as dt
+
+    import twinschedule
+
+    case = CONFORMANCE / "agreement" / "lisbon-maputo"
+    v1 = twinschedule.plan(twinschedule.load(case / "v1.toml"))
+    data = twinschedule.to_dict(twinschedule.load(case / "v2.toml"))
+    data["agreement"] = {"rule": "2nd TU 11:00 Europe/Lisbon", "since": "2027-03-01"}
+    data["partnership"]["end"] = "2027-07-30"
+    v2 = twinschedule.plan(twinschedule.from_dict(data), previous=v1,
+                           today=dt.date(2027, 1, 15))
+    plan = v2.to_dict()
+    assert {c["change"] for c in plan["changes"]} >= {"rule-changed", "moved", "added"}
+    assert "kept" in plan["options"][0]["meetings"][0] and plan["options"][0]["series"]
+    jsonschema.validate(plan, SCHEMA)
+    plan["changes"][0]["change"] = "postponed"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(plan, SCHEMA)

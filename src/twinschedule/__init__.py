@@ -20,12 +20,25 @@ from twinschedule.errors import ConfigError, OutputError, Problem, TwinScheduleE
 
 if TYPE_CHECKING:  # the model and plan types are imported on first use (fast import)
     from concurrent.futures import Executor
+    from email.message import EmailMessage
 
+    from twinschedule._mail import SendFailure
     from twinschedule._tz.zones import IANA_VERSION as TZDATA_VERSION
-    from twinschedule.core.plan import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
+    from twinschedule.core.plan import (
+        Change,
+        Diagnostics,
+        Meeting,
+        Metrics,
+        Option,
+        Plan,
+        Series,
+        WeeklyOverlap,
+    )
     from twinschedule.model import (
+        Agreement,
         Busy,
         Conflict,
+        Contact,
         DateRange,
         Network,
         Partnership,
@@ -40,15 +53,17 @@ if TYPE_CHECKING:  # the model and plan types are imported on first use (fast im
 _LAZY = {
     "TZDATA_VERSION": ("._tz.zones", "IANA_VERSION"),
     **{name: (".model", name) for name in (
-        "Busy", "Conflict", "DateRange", "Partnership", "Rule", "School", "TimedEvent",
-        "Window")},
+        "Agreement", "Busy", "Conflict", "Contact", "DateRange", "Partnership", "Rule",
+        "School", "TimedEvent", "Window")},
+    "SendFailure": ("._mail", "SendFailure"),
     "Network": (".model", "Network"),
     "Match": (".network.matching", "Match"),
     "Partner": (".network.matching", "Partner"),
     **{name: (".network.outputs", name) for name in (
         "NetworkOption", "NetworkPlan", "Session")},
     **{name: (".core.plan", name) for name in (
-        "Diagnostics", "Meeting", "Metrics", "Option", "Plan", "WeeklyOverlap")},
+        "Change", "Diagnostics", "Meeting", "Metrics", "Option", "Plan", "Series",
+        "WeeklyOverlap")},
 }
 
 
@@ -65,9 +80,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "TZDATA_VERSION",
+    "Agreement",
     "Busy",
+    "Change",
     "ConfigError",
     "Conflict",
+    "Contact",
     "DateRange",
     "Diagnostics",
     "Match",
@@ -84,6 +102,8 @@ __all__ = [
     "Problem",
     "Rule",
     "School",
+    "SendFailure",
+    "Series",
     "Session",
     "TimedEvent",
     "TwinScheduleError",
@@ -92,6 +112,7 @@ __all__ = [
     "__version__",
     "feeds",
     "from_dict",
+    "invitations",
     "load",
     "load_network",
     "match",
@@ -103,6 +124,7 @@ __all__ = [
     "plan_many",
     "plan_network",
     "report",
+    "send",
     "to_dict",
     "write_feeds",
     "write_network_feeds",
@@ -187,21 +209,43 @@ def to_dict(partnership: Partnership) -> dict[str, Any]:
     return _config.to_dict(partnership)
 
 
-def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = True) -> Plan:
+def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = True,
+         previous: Plan | Mapping[str, Any] | None = None,
+         today: dt.date | None = None) -> Plan:
     """Search every candidate monthly rule and rank them: docs/concepts.md says which
     meetings are valid, how months move or skip and how options are ranked;
-    docs/explain.md explains the suggestions and the near miss.
+    docs/explain.md explains the suggestions and the near miss; docs/agreements.md the
+    agreement and the re-plan against a published plan.
 
     ``top`` overrides the partnership's own number of options. When the best option
     holds fewer meetings than the horizon has months, the plan's ``suggestions`` list
     the single changes that would hold more (each re-planned exactly);
     ``suggest=False`` skips that search and leaves ``suggestions`` empty. An infeasible
     plan's diagnostics carry the near miss (the rule that fails in the fewest months,
-    and why). Pure: no I/O, no clock.
+    and why).
+
+    With an agreement (``partnership.agreement``), option 1 is the agreed rule
+    (``agreed=True``) and the other options are the searched ones that would do
+    strictly better. ``previous`` is the plan published earlier for the same
+    partnership (the ``Plan`` this function returned, or its JSON as a dict): the months
+    whose published meeting is before 00:00 UTC of ``today`` are kept exactly as
+    published, the others are planned afresh (never before that instant), and the plan
+    carries ``changes`` and the feeds' derived ``sequence`` (docs/agreements.md). ``today``
+    defaults to the current UTC date (``SOURCE_DATE_EPOCH``'s when set); without
+    ``previous`` nothing reads the clock. Raises ``ConfigError`` for a previous plan
+    of another partnership, or of a newer plan format.
     """
     from twinschedule.core.explained import plan as _plan
 
-    return _plan(partnership, top=top, suggest=suggest)
+    before = None
+    if previous is not None:
+        from twinschedule import _io
+        from twinschedule.core.previous import read
+
+        before = read(previous, partnership.id)
+        if today is None:
+            today = _io.today()
+    return _plan(partnership, top=top, suggest=suggest, previous=before, today=today)
 
 
 def report(plan: Plan, *, made: dt.datetime, lang: str | None = None) -> str:
@@ -347,3 +391,41 @@ def plan_many(partnerships: Iterable[Partnership], *, executor: Executor | None 
     from twinschedule.network.batch import plan_many as _plan_many
 
     return _plan_many(partnerships, executor=executor, progress=progress)
+
+
+def invitations(plan: Plan, previous: Plan | Mapping[str, Any] | None = None, *,
+                stamp: dt.datetime | None = None) -> list[EmailMessage]:
+    """The invitations of option 1 as iMIP emails, one per contact of every school
+    (docs/agreements.md): without ``previous`` a METHOD:REQUEST of the whole series; with
+    ``previous`` (the plan published before, as a ``Plan`` or its JSON) only what
+    changed since (a REQUEST per moved or restored month, a METHOD:CANCEL per newly
+    skipped month, the whole series again when its rule or months changed), none when
+    nothing did. Worded in each contact's language. ``stamp`` (DTSTAMP and Date)
+    defaults to ``SOURCE_DATE_EPOCH`` when set, else the current time. Raises
+    ``ConfigError`` without an ``organizer`` or without any contact.
+    """
+    return [letter.message for letter in _letters(plan, previous, stamp)]
+
+
+def _letters(plan: Plan, previous: Plan | Mapping[str, Any] | None,
+             stamp: dt.datetime | None) -> list[Any]:
+    from twinschedule import _io
+    from twinschedule.core.previous import read
+    from twinschedule.ical.itip import letters
+
+    before = None if previous is None else read(previous, plan.partnership.id)
+    if stamp is None:
+        stamp = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return letters(plan, before, stamp=stamp)
+
+
+def send(messages: Iterable[EmailMessage], url: str, password: str | None = None, *,
+         starttls: bool = False) -> list[SendFailure]:
+    """Send ``messages`` through the SMTP server ``url`` (``smtp://[USER@]HOST[:PORT]``,
+    ``smtps://...``; ``starttls`` upgrades an smtp:// connection), logging in as the
+    URL's user with ``password``. Returns the messages that failed, each with its
+    recipient and the server's reply; the others are still sent. Raises ``ConfigError``
+    (nothing sent) for a bad URL or a user without a password."""
+    from twinschedule._mail import send as _send
+
+    return _send(messages, url, password, starttls=starttls)

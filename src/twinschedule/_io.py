@@ -3,7 +3,7 @@
 Everything that touches the disk or the environment lives here, so the core stays pure.
 
 Limits: a partnership file is at most ``MAX_FILE_BYTES`` (1 MiB) and an imported
-calendar at most ``_ics_import.MAX_ICS_BYTES`` (4 MiB); only that much plus one byte is
+calendar at most ``ical.importer.MAX_ICS_BYTES`` (4 MiB); only that much plus one byte is
 ever read, so a larger file is refused at once. Only regular files are read (not
 folders, devices or pipes, which could block or never end). JSON and TOML nesting is
 bounded by Python's recursion limit (about 1000 levels), and integers by Python's
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from twinschedule.errors import ConfigError, OutputError, Problem
+from twinschedule.model import ReadIcs
 
 MAX_FILE_BYTES = 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -111,7 +112,7 @@ def parse_document(data: bytes, *, kind: str, source: str) -> Any:
                    f"{sys.get_int_max_str_digits()})") from None
 
 
-def calendar_reader(calendars: Mapping[str, bytes]) -> Any:
+def calendar_reader(calendars: Mapping[str, bytes]) -> ReadIcs:
     """A ``read_ics`` callable giving the calendars of ``calendars`` (name -> bytes) and
     nothing else: no name reaches the file system."""
     from twinschedule.ical.importer import MAX_ICS_BYTES
@@ -159,7 +160,38 @@ def read_document(path: Path, *, limit: int = MAX_FILE_BYTES) -> Any:
     return parse_document(data, kind=path.suffix.lower()[1:], source=str(path))
 
 
-def ics_reader(base: Path) -> Any:
+MAX_PLAN_BYTES = 16 * 1024 * 1024
+
+
+def read_plan(path: Path) -> Any:
+    """A JSON plan written earlier by ``twinschedule plan --json`` (``--previous``), as
+    parsed JSON, at most ``MAX_PLAN_BYTES``; ``ConfigError`` naming the file when it
+    cannot be read or is not JSON."""
+    source = str(path)
+    try:
+        data = read_capped(path, MAX_PLAN_BYTES)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source=source) from None
+    except OSError as exc:
+        raise ConfigError([_problem(f"cannot read the file: {exc.strerror or exc}")],
+                          source=source) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError([_problem(f"invalid UTF-8 at byte {exc.start}: not a JSON plan")],
+                          source=source) from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError([_problem(f"not JSON (line {exc.lineno}, column {exc.colno}: "
+                                    f"{exc.msg}); give the output of twinschedule plan "
+                                    f"--json")], source=source) from None
+    except (RecursionError, ValueError):
+        raise ConfigError([_problem("not a JSON plan (nested too deeply or a number too "
+                                    "long)")], source=source) from None
+
+
+def ics_reader(base: Path) -> ReadIcs:
     """A ``read_ics`` callable reading calendar files relative to ``base``, and only
     inside it: an absolute path, a ``..`` that leaves the folder or a symbolic link
     pointing out of it is refused, and nothing outside the folder is read."""
@@ -199,14 +231,42 @@ def source_date_epoch(environ: Mapping[str, str] | None = None) -> dt.datetime |
     return dt.datetime.fromtimestamp(int(value.strip()), tz=dt.UTC)
 
 
-def write_files(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
+def today(environ: Mapping[str, str] | None = None) -> dt.date:
+    """The current UTC date, or ``SOURCE_DATE_EPOCH``'s when set (``--today``'s default)."""
+    stamp = source_date_epoch(environ)
+    return (stamp or dt.datetime.now(dt.UTC)).date()
+
+
+MAIL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._@+-]{0,250}")
+
+
+def write_tree(files: Mapping[tuple[str, str], bytes], out_dir: Path) -> list[Path]:
+    """Write ``{(folder, name): bytes}`` into folders of ``out_dir`` (the invitations:
+    ``DIR/<school-id>/<contact-email>.eml``), folder by folder as :func:`write_files`
+    does; folder names are plain names, file names may hold ``@`` and ``+``."""
+    bad = [f"{d}/{n}" for d, n in files if not SAFE_NAME.fullmatch(d) or ".." in d
+           or not MAIL_NAME.fullmatch(n) or ".." in n]
+    if bad:
+        raise OutputError([_problem(f"refusing file name {n!r}: it must be a plain file name",
+                                    "out") for n in bad])
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError([_problem(f"'{out_dir}' is a file, not a folder", "out")])
+    written = []
+    for folder in dict.fromkeys(d for d, _ in files):
+        mine = {n: data for (d, n), data in files.items() if d == folder}
+        written += write_files(mine, out_dir / folder, names=MAIL_NAME)
+    return written
+
+
+def write_files(files: Mapping[str, bytes], out_dir: Path, *,
+                names: re.Pattern[str] = SAFE_NAME) -> list[Path]:
     """Write ``files`` into ``out_dir`` atomically: every file goes to a temporary file in
     the folder first, and only when all are written are they renamed into place.
 
     Names must be plain file names (no folders, no leading dot). On any failure nothing
     new is left in the folder and files already there are unchanged.
     """
-    bad = [n for n in files if not SAFE_NAME.fullmatch(n) or ".." in n]
+    bad = [n for n in files if not names.fullmatch(n) or ".." in n]
     if bad:
         raise OutputError([_problem(f"refusing file name {n!r}: it must be a plain file name",
                                     "out") for n in bad])

@@ -37,6 +37,8 @@ Reason = Literal["not-school-day", "outside-term", "closure", "holiday", "outsid
 REASONS: Final[tuple[Reason, ...]] = (
     "not-school-day", "outside-term", "closure", "holiday", "outside-hours", "busy",
 )
+#: Reasons whose detail is a name (a holiday, a closure, a busy event), shown as it is.
+NAMED_REASONS: Final[tuple[Reason, ...]] = ("holiday", "closure", "busy")
 
 OnConflict = Literal["move", "skip"]
 ON_CONFLICT: Final[tuple[OnConflict, ...]] = ("move", "skip")
@@ -55,3 +57,16 @@ def weekday_index(code: Weekday) -> int:
 def parse_weekday(text: str) -> Weekday | None:
     """``'mon'``, ``'Monday'`` or ``'MO'`` (any case) -> ``'MO'``; None if not a weekday."""
     return WEEKDAY_SPELLINGS.get(text.strip().lower())
+
+#: What happened to a month between two issues of a plan (agreement.md), and the one
+#: entry for a new rule of option 1.
+ChangeKind = Literal["moved", "skipped", "restored", "added", "removed", "rule-changed"]
+CHANGES: Final[tuple[ChangeKind, ...]] = (
+    "moved", "skipped", "restored", "added", "removed", "rule-changed",
+)
+
+#: The ``nth`` of an agreed rule as written in the file (agreement.md): ``3rd`` or ``3``.
+NTH_SPELLINGS: Final[dict[str, Nth]] = {
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "last": -1,
+    "1": 1, "2": 2, "3": 3, "4": 4, "-1": -1,
+}

@@ -1,7 +1,9 @@
 """The command line: ``twinschedule check FILE``, ``twinschedule plan FILE``,
-``twinschedule network FILE``, ``twinschedule match FILE`` and ``twinschedule serve``.
+``twinschedule invite FILE``, ``twinschedule network FILE``, ``twinschedule match FILE``
+and ``twinschedule serve``.
 
-Exit status: 0 a valid file / feasible plan; 1 no feasible option; 2 bad input or usage.
+Exit status: 0 a valid file / feasible plan; 1 no feasible option; 2 bad input or usage;
+3 some invitation could not be sent.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
                            "default: the partnership's language)")
     plan.add_argument("--report", type=Path, metavar="PATH.html",
                       help="also write a self-contained HTML report of the plan")
+    _reissue_arguments(plan)
+    _invite_parser(sub)
     net = sub.add_parser("network", help="the monthly webinar most schools of a network "
                                          "can attend; write feeds with --out")
     net.add_argument("file", type=Path)
@@ -96,6 +100,53 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--proxy-headers", action="store_true",
                        help="trust X-Forwarded-Proto/For from the reverse proxy")
     return ap
+
+
+def _invite_parser(sub: Any) -> None:
+    inv = sub.add_parser("invite", help="write the invitations of option 1 as emails "
+                                        "(one per contact); send them with --send")
+    inv.add_argument("file", type=Path)
+    _reissue_arguments(inv)
+    inv.add_argument("--out", type=Path, metavar="DIR", required=True,
+                     help="write DIR/<school-id>/<contact-email>.eml")
+    inv.add_argument("--send", metavar="URL",
+                     help="also send them: smtp://[USER@]HOST[:PORT] or smtps://...; the "
+                          "password from TWINSCHEDULE_SMTP_PASSWORD")
+    inv.add_argument("--starttls", action="store_true",
+                     help="with smtp://: encrypt the connection (STARTTLS)")
+
+
+def _reissue_arguments(ap: argparse.ArgumentParser) -> None:
+    """``--previous`` and ``--today`` (``plan`` and ``invite``)."""
+    ap.add_argument("--previous", type=Path, metavar="PLAN.json",
+                    help="the plan published earlier (plan --json): keep the months before "
+                         "--today as published and say what changed")
+    ap.add_argument("--today", metavar="DATE",
+                    help="with --previous: the first day that is not history (YYYY-MM-DD; "
+                         "default: today in UTC, or SOURCE_DATE_EPOCH's date)")
+
+
+def _previous(args: argparse.Namespace, p: Partnership) -> tuple[Any, dt.date | None]:
+    """The previous plan (``--previous``, read and checked) and ``--today``."""
+    from twinschedule import _io
+    from twinschedule.core.previous import read
+    from twinschedule.errors import ConfigError, Problem
+
+    def bad(path: str, message: str) -> ConfigError:
+        return ConfigError([Problem(path=path, message=message)], source=str(args.file))
+
+    today = None
+    if args.today is not None:
+        if args.previous is None:
+            raise bad("--today", "is the day a re-plan starts from: use it with --previous")
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise bad("--today", f"'{args.today}' is not a date YYYY-MM-DD") from None
+    if args.previous is None:
+        return None, None
+    previous = read(_io.read_plan(args.previous), p.id, source=str(args.previous))
+    return previous, today or _io.today()
 
 
 def _version() -> str:
@@ -312,8 +363,17 @@ def _check_top(args: argparse.Namespace) -> None:
                                    f"{MAX_TOP}")], source=str(args.file))
 
 
+def _check_option(args: argparse.Namespace, count: int) -> None:
+    """``--option`` names one of the plan's ``count`` options."""
+    from twinschedule.errors import ConfigError, Problem
+
+    if not 1 <= args.option <= count:
+        raise ConfigError([Problem(path="--option", message=f"option {args.option} does "
+                                   f"not exist; the plan has {count}")], source=str(args.file))
+
+
 def _plan(args: argparse.Namespace) -> int:
-    from twinschedule import load, plan, write_feeds
+    from twinschedule import load, write_feeds
     from twinschedule.errors import ConfigError, Problem
     from twinschedule.render.text import render
 
@@ -330,12 +390,10 @@ def _plan(args: argparse.Namespace) -> int:
             raise ConfigError([Problem(path="--lang", message=f"unknown language tag "
                                        f"'{args.lang}'{hint}")], source=str(args.file))
     p = load(args.file)
-    result = plan(p, top=args.top)
+    previous, today = _previous(args, p)
+    result = _planned(p, args, previous, today)
     if args.out is not None and result.feasible:
-        if not 1 <= args.option <= len(result.options):
-            raise ConfigError([Problem(path="--option", message=f"option {args.option} does "
-                                       f"not exist; the plan has {len(result.options)}")],
-                              source=str(args.file))
+        _check_option(args, len(result.options))
         write_feeds(result, args.out, option=args.option, expand=args.expand)
     if args.report is not None:
         _write_report(result, args.report, args.lang)
@@ -346,18 +404,97 @@ def _plan(args: argparse.Namespace) -> int:
     return 0 if result.feasible else 1
 
 
+def _planned(p: Partnership, args: argparse.Namespace, previous: Any,
+             today: dt.date | None) -> Plan:
+    """The plan (``twinschedule.plan`` with the previous plan already read); a problem
+    the plan finds in the file (an agreed alternation) names the file."""
+    from twinschedule.core.explained import plan
+    from twinschedule.errors import ConfigError
+
+    try:
+        return plan(p, top=getattr(args, "top", None), previous=previous, today=today,
+                    suggest=args.command == "plan")
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source=exc.source or str(args.file)) from None
+
+
+def _send_settings(args: argparse.Namespace) -> str | None:
+    """The password for ``--send`` (from the environment only), after checking the
+    URL; ``ConfigError`` before anything is written or sent."""
+    from twinschedule._mail import PASSWORD_VARIABLE, server
+    from twinschedule.errors import ConfigError, Problem
+
+    if args.send is None:
+        if args.starttls:
+            raise ConfigError([Problem(path="--starttls", message="use it with --send")],
+                              source=str(args.file))
+        return None
+    try:
+        where = server(args.send)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source=str(args.file)) from None
+    password = os.environ.get(PASSWORD_VARIABLE) or None
+    if where.user is not None and password is None:
+        raise ConfigError([Problem(path="--send", message=(
+            f"the URL names the user '{where.user}': give the password in "
+            f"{PASSWORD_VARIABLE}"))], source=str(args.file))
+    if args.starttls and where.tls:
+        raise ConfigError([Problem(path="--starttls", message=(
+            "smtps:// is encrypted from the start: use --starttls with smtp://"))],
+            source=str(args.file))
+    return password
+
+
+def _invite(args: argparse.Namespace) -> int:
+    from twinschedule import _io, load, send
+    from twinschedule.errors import ConfigError
+    from twinschedule.ical import itip
+
+    password = _send_settings(args)
+    p = load(args.file)
+    try:
+        itip.check(p)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source=str(args.file)) from None
+    previous, today = _previous(args, p)
+    result = _planned(p, args, previous, today)
+    if not result.feasible:
+        print(f"{args.file}: no feasible option: no invitations", file=sys.stderr)
+        return 1
+    stamp = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    letters = itip.letters(result, previous, stamp=stamp)
+    if not letters:
+        print("Nothing changed since the last plan: no invitations written or sent.")
+        return 0
+    _io.write_tree({(x.school, x.name): x.message.as_bytes() for x in letters}, args.out)
+    for x in letters:
+        print(f"{args.out / x.school / x.name}: {_method(x.message)} to "
+              f"{x.message['To'].addresses[0].addr_spec}")
+    if args.send is None:
+        return 0
+    failures = send([x.message for x in letters], args.send, password,
+                    starttls=args.starttls)
+    for f in failures:
+        print(f"not sent to {f}", file=sys.stderr)
+    print(f"sent {len(letters) - len(failures)} of {len(letters)} messages")
+    return 3 if failures else 0
+
+
+def _method(msg: Any) -> str:
+    """The iTIP method of an invitation (``REQUEST`` or ``CANCEL``)."""
+    part = msg.get_body(("calendar",)) or next(
+        (x for x in msg.iter_parts() if x.get_content_type() == "text/calendar"), None)
+    return str(part.get_param("method")) if part is not None else "?"
+
+
 def _network(args: argparse.Namespace) -> int:
     from twinschedule import load_network, plan_network, write_network_feeds
-    from twinschedule.errors import ConfigError, Problem
     from twinschedule.render.network_text import render
 
     _check_top(args)
     result = plan_network(load_network(args.file), top=args.top)
     if args.out is not None and result.feasible:
-        if not 1 <= args.option <= len(result.options):
-            raise ConfigError([Problem(path="--option", message=f"option {args.option} does "
-                                       f"not exist; the plan has {len(result.options)}")],
-                              source=str(args.file))
+        _check_option(args, len(result.options))
         write_network_feeds(result, args.out, option=args.option)
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -514,6 +651,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _network(args)
         if args.command == "match":
             return _match(args)
+        if args.command == "invite":
+            return _invite(args)
         return _plan(args)
     except TwinScheduleError as exc:
         print(exc.report(), file=sys.stderr)

@@ -1,4 +1,7 @@
-"""Frozen inputs: windows, date ranges, busy intervals, schools and the partnership.
+"""Frozen inputs: windows, date ranges, busy intervals, schools and the partnership;
+what an imported calendar gives, and the two callables through which calendars are
+read and imported (``config`` takes them as parameters: it imports neither ``_io`` nor
+``ical``).
 
 Times of day are integer minutes after local midnight (``0..1440``); dates are
 ``datetime.date`` in the school's own calendar; imported timed events are aware UTC
@@ -8,10 +11,21 @@ datetimes. Zones are IANA names as written (a link keeps its name), resolved thr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal, Protocol
 
-from twinschedule._vocab import NTH_WORDS, WEEKDAY_NAMES, Nth, OnConflict, Reason, Weekday
+from twinschedule._vocab import (
+    NTH_WORDS,
+    NTHS,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    Nth,
+    OnConflict,
+    Reason,
+    Weekday,
+)
 
 
 def hhmm(minutes: int) -> str:
@@ -30,11 +44,24 @@ class Window:
         return f"{hhmm(self.start)}-{hhmm(self.end)}"
 
 
+def merge_windows(windows: tuple[Window, ...]) -> tuple[Window, ...]:
+    """Windows sorted, those that touch or overlap merged into one."""
+    out: list[Window] = []
+    for w in sorted(windows):
+        if out and w.start <= out[-1].end:
+            if w.end > out[-1].end:
+                out[-1] = Window(start=out[-1].start, end=w.end)
+        else:
+            out.append(w)
+    return tuple(out)
+
+
 #: Defaults of the file format, defined once (the loader and the CLI use them too).
 DEFAULT_HOURS: tuple[Window, ...] = (Window(start=540, end=900),)  # 09:00-15:00
 DEFAULT_STEP = 15
 DEFAULT_TOP = 5
 MAX_TOP = 50
+DEFAULT_STRETCH_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,6 +122,40 @@ class TimedEvent:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Imported:
+    """What one imported calendar gives over a horizon (``ical.importer.import_ics``):
+    closed date ranges, busy intervals (aware UTC), the dates listed by an ``open-days``
+    file, and counts of the occurrences in the horizon by what they became (``used``)
+    and why not (``not_used``)."""
+
+    closures: tuple[DateRange, ...]
+    busy: tuple[TimedEvent, ...]
+    events: int = 0
+    used: tuple[tuple[str, int], ...] = ()
+    not_used: tuple[tuple[str, int], ...] = ()
+    open_days: tuple[date, ...] = ()  # as="open-days": days listed
+
+
+class ReadIcs(Protocol):
+    """Reads an imported calendar by the name written in a file (``_io.ics_reader``,
+    ``_io.calendar_reader``): its bytes, or ``ConfigError`` (or ``OSError``) saying why
+    not."""
+
+    def __call__(self, name: str, /) -> bytes: ...
+
+
+class ImportIcs(Protocol):
+    """Imports a calendar's bytes for a school in ``zone`` over ``start..end``
+    (``ical.importer.import_ics``): ``use`` is ``closures``, ``open-days`` or
+    ``busy``, ``include`` and ``exclude`` SUMMARY patterns, ``source`` the file's name
+    in messages. Raises ``ConfigError`` for a file it refuses."""
+
+    def __call__(self, content: bytes, zone: str, start: date, end: date, /, *,
+                 use: str, include: Sequence[str], exclude: Sequence[str],
+                 source: str) -> Imported: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class School:
     """One school: zone, week, windows and calendar."""
 
@@ -118,6 +179,9 @@ class School:
     # What the files of ``closures_ics`` hold, expanded over the horizon.
     imported_closures: tuple[DateRange, ...] = field(default=(), compare=True)
     imported_busy: tuple[TimedEvent, ...] = field(default=(), compare=True)
+    # Times the school can meet now and then, outside its hours (planning.md).
+    stretch: tuple[Window, ...] = ()
+    contacts: tuple[Contact, ...] = ()  # who receives invitations (agreement.md)
 
     def windows_on(self, weekday: Weekday) -> tuple[Window, ...]:
         """The windows of a weekday (``hours_by_day`` replacing ``hours``)."""
@@ -125,6 +189,15 @@ class School:
             if day == weekday:
                 return windows
         return self.hours
+
+    def open_windows_on(self, weekday: Weekday) -> tuple[Window, ...]:
+        """The windows a meeting may use on a weekday: its own windows together with the
+        ``stretch`` windows, merged where they touch or overlap (planning.md, condition
+        4 with stretch hours); the day's own windows when there are no stretch hours."""
+        own = self.windows_on(weekday)
+        if not self.stretch:
+            return own
+        return merge_windows((*own, *self.stretch))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,20 +234,69 @@ class Partnership:
     location: str | None = None
     description: str | None = None
     anchor: str | None = None
-    weekdays: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-    weeks: tuple[int, ...] = (1, 2, 3, 4, -1)
+    weekdays: tuple[Weekday, ...] = WEEKDAYS
+    weeks: tuple[int, ...] = NTHS
     step: int = DEFAULT_STEP
     on_conflict: OnConflict = "move"
     max_move_days: int | None = None
     top: int = DEFAULT_TOP
     sequence: int = 0
     language: str = "en"  # BCP 47 tag: the partnership feed and the text output
+    # Stretch hours and alternating rules (planning.md): the most months a school may
+    # meet in its stretch hours, as a share of the horizon's months; and whether pairs
+    # of rules taking turns are searched ("auto": when some school has stretch hours).
+    stretch_share: float = DEFAULT_STRETCH_SHARE
+    alternate: bool | Literal["auto"] = "auto"
+    agreement: Agreement | None = None  # the rule the schools agreed on (agreement.md)
+    organizer: Contact | None = None  # who sends invitations (agreement.md)
 
     def school(self, school_id: str) -> School:
         for s in self.schools:
             if s.id == school_id:
                 return s
         raise KeyError(school_id)
+
+    @property
+    def has_stretch(self) -> bool:
+        """Whether some school has stretch hours."""
+        return any(s.stretch for s in self.schools)
+
+    @property
+    def alternates(self) -> bool:
+        """Whether alternating pairs of rules are candidates (``alternate``, with
+        ``"auto"`` meaning: when some school has stretch hours)."""
+        return self.has_stretch if self.alternate == "auto" else bool(self.alternate)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    """Someone who receives (or, as the partnership's ``organizer``, sends) invitations:
+    a name, an email address and the language of their messages (None: their school's,
+    else the partnership's)."""
+
+    name: str
+    email: str
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agreement:
+    """The rule the schools agreed on (``rules``: one rule, or an agreed alternation of
+    two, A in the even months counted from ``since``'s month), from local date ``since``
+    (in the rule's anchor zone) to the end of the horizon."""
+
+    rules: tuple[Rule, ...]
+    since: date
+
+    @property
+    def rule(self) -> Rule:
+        """The agreed rule (rule A of an alternation)."""
+        return self.rules[0]
+
+    def text(self, index: int = 0) -> str:
+        """Rule ``index`` as written in the file: ``'3rd TH 18:00 America/Lima'``."""
+        r = self.rules[index]
+        return f"{NTH_WORDS[r.nth]} {r.weekday} {hhmm(r.time)} {r.anchor}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -218,8 +340,8 @@ class Network:
     title: str | None = None
     location: str | None = None
     description: str | None = None
-    weekdays: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-    weeks: tuple[int, ...] = (1, 2, 3, 4, -1)
+    weekdays: tuple[Weekday, ...] = WEEKDAYS
+    weeks: tuple[int, ...] = NTHS
     step: int = DEFAULT_STEP
     on_conflict: OnConflict = "move"
     max_move_days: int | None = None

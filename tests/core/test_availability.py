@@ -102,7 +102,7 @@ def test_grid_positions_and_masks() -> None:
 def test_rank_key_is_the_contract_tuple() -> None:
     key = RankKey.of(held=7, moved=1, drift=2, burdens=[30, 90], anchor_index=1, nth=-1,
                      weekday=4, time=720)
-    assert key == (-7, 1, 2, 90, 120, 1, 4, 4, 720)
+    assert key == (-7, 0, 1, 2, 90, 120, 0, 1, 4, 4, 720, ())
     assert (key.held, key.time) == (7, 720)
     better = RankKey.of(held=8, moved=5, drift=9, burdens=[999], anchor_index=3, nth=4,
                         weekday=6, time=0)

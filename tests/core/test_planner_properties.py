@@ -16,7 +16,7 @@ import twinschedule
 from twinschedule._tz import zones as _zones
 from twinschedule.core.calendar import build_calendars
 from twinschedule.core.plan import Plan
-from twinschedule.core.ranking import RankKey
+from twinschedule.core.ranking import RankKey, Score
 from twinschedule.errors import ConfigError
 from twinschedule.model import Partnership
 
@@ -98,6 +98,10 @@ def _check_invariants(p: Partnership, plan: Plan) -> None:
                                burdens=list(burdens.values()),
                                anchor_index=anchors.index(opt.rule.anchor), nth=opt.rule.nth,
                                weekday=WD.index(opt.rule.weekday), time=opt.rule.time))
+        # partner matching's score of the option: the key's ranking fields without
+        # max_stretch (always 0 here: these partnerships have no stretch hours)
+        assert keys[-1].max_stretch == 0
+        assert Score.of(mt) == keys[-1].score == (keys[-1][0], *keys[-1][2:6])
     assert keys == sorted(keys)
     starts = [tuple(m.start for m in o.meetings if m.start) for o in plan.options]
     assert len(set(starts)) == len(starts), "duplicate options"

@@ -30,7 +30,7 @@ from twinschedule.i18n import words as i18n
 from twinschedule.render.text import render, text_width
 
 LANGS = ["en", "de", "fr", "es", "pt", "it", "nl", "pl", "sv", "fi", "tr", "ar", "zh", "ja",
-         "hi", "sw"]
+         "hi", "sw", "is"]
 LOCALE = ROOT / "src" / "twinschedule" / "i18n" / "locale"
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 ALL = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]

@@ -62,7 +62,8 @@ def check_structure(data: bytes, plan: Plan, option: Option) -> None:
     text = data.decode()
     used = set(re.findall(r";TZID=([^:;]+)", text))
     assert used <= tzids, used - tzids
-    assert option.rule.anchor in tzids
+    rules = option.all_rules
+    assert {r.anchor for r in rules} <= tzids
     events = cal.walk("VEVENT")
     masters = [e for e in events if "RECURRENCE-ID" not in e]
     overrides = [e for e in events if "RECURRENCE-ID" in e]
@@ -71,23 +72,32 @@ def check_structure(data: bytes, plan: Plan, option: Option) -> None:
         assert e["DTSTAMP"].dt == STAMP
         assert e["SEQUENCE"] == plan.partnership.sequence
         assert e["DTSTART"].dt.tzinfo is not None  # no floating times
-    assert len(masters) == 1
-    master = masters[0]
-    assert "RRULE" in master and "RECURRENCE-ID" not in master
-    until = master["RRULE"]["UNTIL"][0]
-    assert until.tzinfo is not None and until.utcoffset() == dt.timedelta(0)
+    # One series per rule (two for an alternation, every other month each).
+    assert len(masters) == len(rules)
+    assert len({str(m["UID"]) for m in masters}) == len(masters)
+    for r, (rule, master) in enumerate(zip(rules, masters, strict=True)):
+        mine = [m for m in option.meetings if (m.rule or 0) == r]
+        assert "RRULE" in master and "RECURRENCE-ID" not in master
+        assert master["RRULE"].get("INTERVAL", [1]) == [2 if len(rules) == 2 else 1]
+        start = master["DTSTART"]
+        # icalendar writes a zone whose offset is always zero (Atlantic/Reykjavik) in UTC
+        assert (str(start.params["TZID"]) == rule.anchor if "TZID" in start.params
+                else start.dt.utcoffset() == dt.timedelta(0))
+        until = master["RRULE"]["UNTIL"][0]
+        assert until.tzinfo is not None and until.utcoffset() == dt.timedelta(0)
+        nominals = {m.nominal for m in mine}
+        own = [o for o in overrides if o["UID"] == master["UID"]]
+        for o in own:
+            assert o["RECURRENCE-ID"].dt.astimezone(dt.UTC) in nominals
+            assert str(o["RECURRENCE-ID"].params.get("TZID", rule.anchor)) == rule.anchor
+        assert len({o["RECURRENCE-ID"].dt for o in own}) == len(own)
+        skipped = {m.nominal for m in mine if m.status == "skipped"}
+        exdates = master.get("EXDATE", [])
+        exdates = exdates if isinstance(exdates, list) else [exdates]
+        got = {d.dt.astimezone(dt.UTC) for ex in exdates for d in ex.dts}
+        assert got == skipped
+    assert {str(o["UID"]) for o in overrides} <= {str(m["UID"]) for m in masters}
     assert "UNTIL=" in text and re.search(r"UNTIL=\d{8}T\d{6}Z", text)
-    nominals = {m.nominal for m in option.meetings}
-    for o in overrides:
-        assert o["UID"] == master["UID"]
-        assert o["RECURRENCE-ID"].dt.astimezone(dt.UTC) in nominals
-        assert str(o["RECURRENCE-ID"].params["TZID"]) == option.rule.anchor
-    assert len({o["RECURRENCE-ID"].dt for o in overrides}) == len(overrides)
-    skipped = {m.nominal for m in option.meetings if m.status == "skipped"}
-    exdates = master.get("EXDATE", [])
-    exdates = exdates if isinstance(exdates, list) else [exdates]
-    got = {d.dt.astimezone(dt.UTC) for ex in exdates for d in ex.dts}
-    assert got == skipped
 
 
 def check_feeds(plan: Plan, option_no: int = 1) -> dict[str, bytes]:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from twinschedule.errors import ConfigError
-from twinschedule.ical.importer import Imported, import_ics
+from twinschedule.ical.importer import import_ics
+from twinschedule.model import Imported
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "ics"
 D = dt.date

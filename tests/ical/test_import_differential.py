@@ -38,7 +38,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twinschedule._units import CALENDAR_MARGIN_DAYS
-from twinschedule.ical.importer import Imported, import_ics
+from twinschedule.ical.importer import import_ics
+from twinschedule.model import Imported
 
 SCHOOL = "Europe/Berlin"
 START, END = dt.date(2026, 9, 1), dt.date(2026, 12, 31)

@@ -13,7 +13,8 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from twinschedule._tz import windows as _windows_zones
 from twinschedule.errors import ConfigError
-from twinschedule.ical.importer import Imported, import_ics
+from twinschedule.ical.importer import import_ics
+from twinschedule.model import Imported
 
 
 def _windows_queries() -> list[str]:

@@ -25,6 +25,7 @@ import twinschedule
 from twinschedule import _io
 from twinschedule.config import partnership as config
 from twinschedule.errors import ConfigError
+from twinschedule.ical import ics_rrule
 from twinschedule.ical import importer as _ics_import
 from twinschedule.ical.importer import import_ics
 
@@ -472,21 +473,21 @@ def test_walk_counting_is_undone_and_local_to_the_thread() -> None:
     accepted(vcal(rule(b"FREQ=WEEKLY;COUNT=3")))
     assert engine._iterinfo is original
 
-    walk = _ics_import._Walk(0)
+    walk = ics_rrule.Walk(0)
     stopped: list[bool] = []
 
     def other() -> None:
         try:
             walk.step(1)
             stopped.append(False)
-        except _ics_import._WalkLimit:
+        except ics_rrule.WalkLimit:
             stopped.append(True)
 
     thread = threading.Thread(target=other)
     thread.start()
     thread.join()
     assert stopped == [False] and walk.steps == 0
-    with pytest.raises(_ics_import._WalkLimit):
+    with pytest.raises(ics_rrule.WalkLimit):
         walk.step(1)
 
 

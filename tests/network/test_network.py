@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from strategies import TRICKY_ZONES, WEEKDAYS, schools
 
 import twinschedule
-from twinschedule.network.webinar import _Counter, plan_network
+from twinschedule.network.webinar import plan_network
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from network_bruteforce import reference_network, view
@@ -157,17 +157,6 @@ def test_repeat_reported_when_it_adds_nothing() -> None:
     o = plan.option(1)
     assert o.never == () and o.repeat is not None
     assert o.repeat.extra == 0 and o.repeat.combined == o.metrics.attendance
-
-
-def test_counter_counts_weighted_bits() -> None:
-    c = _Counter()
-    c.add(0b0010, 4)  # the first addition has a weight without its lowest bit
-    assert c.counts(4) == [0, 4, 0, 0]
-    c = _Counter()
-    c.add(0b1011, 3)
-    c.add(0b0110, 5)
-    c.add(0b0001, 1)
-    assert c.counts(4) == [4, 8, 5, 3]
 
 
 def test_infeasible_network_has_diagnostics_and_exit_1(tmp_path: Path) -> None:

@@ -157,6 +157,7 @@ def test_cli_report_with_source_date_epoch(tmp_path: Path) -> None:
     html = out.read_text()
     assert "made 2026-09-01 00:00 UTC" in html
     assert "Why no time fits" in html and "Closest: 1st Monday" in html
+    assert "never overlap on any school day" in html  # the cause that decides
     assert [p.name for p in out.parent.iterdir()] == ["r.html"]  # no temporary file left
 
 

@@ -194,8 +194,11 @@ def test_a_hostile_name_in_the_diagnostics() -> None:
     plan = _hostile("infeasible/honolulu-delhi.toml")
     assert plan.diagnostics is not None and plan.diagnostics.near_miss is not None
     html = render(report.build(plan, made=MADE, holidays="0.109", program="x"), words("en"))
-    near = _parsed(html).text_in("ul", "li", "ul", "li")  # one line per school
-    assert near and all(t.startswith(tuple(NAMES)) for t in near), near
+    # one line per school: the near miss, and the cause (each school's hours on the
+    # other's clock; then what stretch hours would do)
+    near = _parsed(html).text_in("ul", "li", "ul", "li")
+    assert near and all(t.startswith((*NAMES, "Stretch hours")) for t in near), near
+    assert sum(t.startswith(tuple(NAMES)) for t in near) == 4
 
 
 # -- another page -------------------------------------------------------------------

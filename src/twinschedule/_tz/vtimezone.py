@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from twinschedule._tz import zones as _zones
 from twinschedule._units import MINUTES_PER_DAY
+from twinschedule._vocab import WEEKDAYS
 
 if TYPE_CHECKING:
     import icalendar
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 MARGIN_DAYS = 400  # transitions covered before the horizon's start and after its end
 PROBE_DAYS = 6 * 366  # after the range: whether (and by which rule) the zone keeps changing
 EARLY = dt.datetime(1970, 1, 1)  # DTSTART of an observance that holds from the start
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 Kind = tuple[bool, int, int]  # (is_dst, offset before, offset after) of a transition
 

@@ -20,17 +20,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from twinschedule.config import partnership as config
-from twinschedule.model import Network
+from twinschedule.model import ImportIcs, Network, ReadIcs
 
 MAX_SCHOOLS = 5000
 MAX_YEARS = 3
 MAX_FILE_BYTES = 16 * 1024 * 1024
 # Network feeds and text are worded in English for now: no network-level ``language``.
-NETWORK_KEYS = (*(k for k in config.PARTNERSHIP_KEYS if k != "language"), "sessions")
+# Stretch hours and alternating rules are for partnerships (planning.md), not webinars;
+# networks send no invitations: no ``organizer``.
+NETWORK_KEYS = (*(k for k in config.PARTNERSHIP_KEYS
+                  if k not in ("language", "stretch_share", "alternate", "organizer")),
+                "sessions")
 
 
-def from_dict(data: object, *, read_ics: config.ReadIcs | None = None,
-              import_ics: config.ImportIcs | None = None,
+def from_dict(data: object, *, read_ics: ReadIcs | None = None,
+              import_ics: ImportIcs | None = None,
               source: str | None = None) -> Network:
     """Validate ``data`` (the structure of a network file) into a ``Network``.
 
@@ -52,6 +56,12 @@ def from_dict(data: object, *, read_ics: config.ReadIcs | None = None,
                 c.add("sessions", f"{shown} is not 1 or 2 (a repeat session)")
             else:
                 sessions = int(value)
+        raw = data.get("schools") if isinstance(data, Mapping) else None
+        for i, school in enumerate(raw if isinstance(raw, list) else []):
+            if isinstance(school, Mapping) and "stretch" in school:
+                root.at("schools").item(i).add(
+                    "stretch", "stretch hours are for partnerships (twinschedule plan), "
+                               "not for a network's webinar")
 
     p = config.from_dict(data, read_ics=read_ics, import_ics=import_ics, source=source,
                          table="network", keys=NETWORK_KEYS, max_schools=MAX_SCHOOLS,

@@ -13,7 +13,7 @@ Limits (besides those of the file format, e.g. ``duration`` 5 to 720 minutes):
 ``MAX_ICS_FILES``          10          ``closures_ics`` files per school
 ``MAX_ICS_TOTAL_BYTES``    16 MiB      bytes of imported calendars per partnership (each
                                        file once per time zone it is read in); each file
-                                       has the limits of ``_ics_import``
+                                       has the limits of ``ical.importer``
 ``MAX_HINTS``              1,000       problems that get did-you-mean suggestions (the
                                        first ones; every problem is still reported)
 =========================  ==========  ====================================================
@@ -30,7 +30,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NamedTuple, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from twinschedule._tz import zones as _zones
 from twinschedule._vocab import (
@@ -41,18 +41,26 @@ from twinschedule._vocab import (
     Weekday,
     parse_weekday,
 )
+from twinschedule.config import agreement as _agreed
 from twinschedule.config.hints import country_for_name, time_hint
 from twinschedule.errors import ConfigError, Problem
 from twinschedule.model import (
     DEFAULT_HOURS,
     DEFAULT_STEP,
+    DEFAULT_STRETCH_SHARE,
     DEFAULT_TOP,
     MAX_TOP,
+    Agreement,
     Busy,
+    Contact,
     DateRange,
     IcsImport,
+    Imported,
+    ImportIcs,
     ImportReport,
     Partnership,
+    ReadIcs,
+    Rule,
     School,
     TimedEvent,
     Window,
@@ -75,16 +83,17 @@ _BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 PARTNERSHIP_KEYS = (
     "id", "name", "start", "end", "duration", "title", "location", "description", "anchor",
     "weekdays", "weeks", "step", "on_conflict", "max_move_days", "top", "sequence",
-    "language",
+    "language", "stretch_share", "alternate", "organizer",
 )
 SCHOOL_KEYS = (
     "id", "name", "timezone", "country", "subdivision", "holidays", "days", "hours",
     "hours_by_day", "prefer", "closures_ics", "terms", "closures", "busy", "language",
+    "stretch",
+    "contacts",
 )
+AGREEMENT_KEYS = ("rule", "rules", "since")
+CONTACT_KEYS = ("name", "email", "language")
 
-ReadIcs = Callable[[str], bytes]
-# import_ics(content, zone, start, end, use=, include=, exclude=, source=) -> Imported
-ImportIcs = Callable[..., Any]
 ICS_KEYS = ("file", "as", "include", "exclude")
 ICS_USES = ("closures", "open-days", "busy")
 
@@ -614,10 +623,10 @@ class _Imports:
     def __init__(self, read_ics: ReadIcs, import_ics: ImportIcs) -> None:
         self.read_ics = read_ics
         self.import_ics = import_ics
-        self.done: dict[tuple[IcsImport, str], Any] = {}
+        self.done: dict[tuple[IcsImport, str], Imported | ConfigError] = {}
         self.total = 0
 
-    def load(self, entry: IcsImport, zone: str, start: dt.date, end: dt.date) -> Any:
+    def load(self, entry: IcsImport, zone: str, start: dt.date, end: dt.date) -> Imported:
         key = (entry, zone)
         if key not in self.done:
             self.done[key] = self._load(entry, zone, start, end)
@@ -626,7 +635,8 @@ class _Imports:
             raise got
         return got
 
-    def _load(self, entry: IcsImport, zone: str, start: dt.date, end: dt.date) -> object:
+    def _load(self, entry: IcsImport, zone: str, start: dt.date, end: dt.date
+              ) -> Imported | ConfigError:
         name = entry.file
         try:
             content = self.read_ics(name)
@@ -757,6 +767,38 @@ def _hours_by_day(c: _Collector, data: Mapping[str, Any]
     return tuple(by_day)
 
 
+def _stretch(c: _Collector, data: Mapping[str, Any]) -> tuple[Window, ...]:
+    """A school's ``stretch`` windows (times it can meet now and then; planning.md)."""
+    if "stretch" not in data:
+        return ()
+    return _windows(c.at("stretch"), data["stretch"]) or ()
+
+
+def _stretch_settings(c: _Collector, p: Mapping[str, Any]
+                      ) -> tuple[float, bool | Literal["auto"]]:
+    """The partnership's ``stretch_share`` (0 to 1) and ``alternate`` (true, false or
+    "auto")."""
+    share: float = DEFAULT_STRETCH_SHARE
+    if "stretch_share" in p:
+        value = p["stretch_share"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            c.add("stretch_share", f"expected a number from 0 to 1, got {_type_name(value)}")
+        elif not 0 <= value <= 1:
+            c.add("stretch_share", f"{value} is not a share from 0 to 1 (0.5: at most "
+                                   f"every other month)")
+        else:
+            share = float(value)
+    alternate: bool | Literal["auto"] = "auto"
+    if "alternate" in p:
+        value = p["alternate"]
+        if isinstance(value, bool):
+            alternate = value
+        elif value != "auto":
+            shown = repr(_show(value)) if isinstance(value, str) else _type_name(value)
+            c.add("alternate", f"{shown} is not true, false or 'auto'")
+    return share, alternate
+
+
 def _check_long_enough(c: _Collector, windows: list[tuple[Window, ...]],
                        duration: int | None) -> None:
     """Problem at ``hours`` if no window of the school fits a meeting."""
@@ -841,6 +883,7 @@ def _school(c: _Collector, raw: object, start: dt.date | None, end: dt.date | No
     days = _weekdays(c, data, "days")
     hours = _hours(c, data)
     by_day = _hours_by_day(c, data)
+    stretch = _stretch(c, data)
     prefer = _time(c, data["prefer"], "prefer", allow_24=False) \
         if "prefer" in data else None
     imported = _imported_calendars(c, data, zone, start, end, ics)
@@ -849,6 +892,7 @@ def _school(c: _Collector, raw: object, start: dt.date | None, end: dt.date | No
     busy = _busy(c, data)
     _check_long_enough(c, [hours, *(ws for _, ws in by_day)], duration)
     language = _language(c, data)
+    contacts = _contacts(c, data)
     if len(c.problems) > before:
         return None
     assert sid is not None and name is not None and zone is not None
@@ -858,7 +902,8 @@ def _school(c: _Collector, raw: object, start: dt.date | None, end: dt.date | No
         prefer=prefer, terms=terms, closures=closures, busy=busy,
         closures_ics=tuple(e.file for e in imported.entries), imports=imported.entries,
         imported_closures=imported.closures, imported_busy=imported.busy,
-        import_reports=imported.reports, language=language,
+        import_reports=imported.reports, language=language, stretch=stretch,
+        contacts=contacts,
     )
 
 
@@ -1031,7 +1076,8 @@ def _root(c: _Collector, data: object, table: str, source: str | None
     if other is not None and other[0] in top and table not in top:
         c.add_here(other[1])  # one problem, not the other kind's keys as unknown or missing
         raise ConfigError(c.problems, source=source)
-    _check_keys(c, top, (table, "schools"))
+    _check_keys(c, top, (table, "schools", "agreement") if table == "partnership"
+                else (table, "schools"))
     p = top.get(table)
     if p is None:
         c.add(table, f"required: a [{table}] table")
@@ -1058,11 +1104,16 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
     c = _Collector()
     top, p = _root(c, data, table, source)
     head = _head(c.at(table), p, keys, max_years)
+    share, alternate = _stretch_settings(c.at(table), p)
     if extra is not None:
         extra(c, p)
     ics = _Imports(read_ics, import_ics) if read_ics is not None \
         and import_ics is not None else None
     schools = _schools(c, top.get("schools"), table, max_schools, head, ics)
+    agreement = _agreement(c.at("agreement"), top["agreement"], head) \
+        if "agreement" in top else None
+    organizer = _contact(c.at(table).at("organizer"), p["organizer"], ("name", "email")) \
+        if "organizer" in p else None
     if c.problems:
         raise ConfigError(c.problems, source=source)
     assert head.id is not None and head.name is not None
@@ -1077,6 +1128,7 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
         max_move_days=head.max_move_days,
         top=head.top if head.top is not None else DEFAULT_TOP,
         sequence=head.sequence or 0, language=head.language or "en",
+        stretch_share=share, alternate=alternate, agreement=agreement, organizer=organizer,
     )
 
 
@@ -1104,6 +1156,12 @@ def to_dict(p: Partnership) -> dict[str, Any]:
                 on_conflict=p.on_conflict, top=p.top, sequence=p.sequence)
     if p.language != "en":
         part["language"] = p.language
+    if p.stretch_share != DEFAULT_STRETCH_SHARE:
+        part["stretch_share"] = p.stretch_share
+    if p.alternate != "auto":
+        part["alternate"] = p.alternate
+    if p.organizer is not None:
+        part["organizer"] = _contact_dict(p.organizer)
     schools: list[dict[str, Any]] = []
     for s in p.schools:
         d: dict[str, Any] = {"id": s.id, "name": s.name, "timezone": s.timezone}
@@ -1119,6 +1177,8 @@ def to_dict(p: Partnership) -> dict[str, Any]:
             d["hours_by_day"] = {day: [str(w) for w in ws] for day, ws in s.hours_by_day}
         if s.prefer is not None:
             d["prefer"] = hhmm(s.prefer)
+        if s.stretch:
+            d["stretch"] = [str(w) for w in s.stretch]
         if s.imports:
             d["closures_ics"] = [
                 e.file if e == IcsImport(file=e.file) else {
@@ -1137,5 +1197,125 @@ def to_dict(p: Partnership) -> dict[str, Any]:
                              else {"every": list(b.every)}),
                           "from": hhmm(b.start), "to": hhmm(b.end),
                           **({"name": b.name} if b.name else {})} for b in s.busy]
+        if s.contacts:
+            d["contacts"] = [_contact_dict(x) for x in s.contacts]
         schools.append(d)
-    return {"partnership": part, "schools": schools}
+    out: dict[str, Any] = {"partnership": part, "schools": schools}
+    if p.agreement is not None:
+        out["agreement"] = _agreement_dict(p.agreement)
+    return out
+
+
+# -- the agreement and the people invited (agreement.md) -------------------------------
+
+
+def _agreed_rule(c: _Collector, value: object, head: _Head, since: dt.date | None
+                 ) -> Rule | None:
+    """One agreed rule ``"3rd TH 18:00 America/Lima"`` (``c`` at its path): readable,
+    its zone a location zone, and a candidate on its nominal dates from ``since``."""
+    if not isinstance(value, str):
+        c.add_here(f"expected a rule {_agreed.RULE_FORM}, got {_type_name(value)}")
+        return None
+    parts = _agreed.read_rule(value)
+    if isinstance(parts, str):
+        c.add_here(parts)
+        return None
+    if _zone(c, parts.anchor) is None or head.duration is None:
+        return None
+    if since is not None and head.end is not None:
+        why = _agreed.not_a_candidate(parts, head.duration, since, head.end)
+        if why is not None:
+            c.add_here(f"'{_show(value)}' is not a candidate: {why}")
+            return None
+    return Rule(nth=parts.nth, weekday=parts.weekday, time=parts.time, anchor=parts.anchor,
+                duration=head.duration)
+
+
+def _since(c: _Collector, data: Mapping[str, Any], head: _Head) -> dt.date | None:
+    """``since`` (default: the horizon's start), inside the horizon."""
+    if "since" not in data:
+        return head.start
+    since = _date(c, data["since"], "since")
+    if since is not None and head.start is not None and head.end is not None \
+            and not head.start <= since <= head.end:
+        c.add("since", f"{since} is outside the horizon {head.start} to {head.end}")
+        return None
+    return since
+
+
+def _agreement(c: _Collector, raw: object, head: _Head) -> Agreement | None:
+    """The ``[agreement]`` table (``c`` at ``agreement``): ``rule`` or ``rules`` (two
+    rules, an agreed alternation) and ``since``."""
+    data = _table(c, raw)
+    if data is None:
+        return None
+    _check_keys(c, data, AGREEMENT_KEYS)
+    since = _since(c, data, head)
+    if ("rule" in data) == ("rules" in data):
+        c.add_here("give either rule = \"...\" (one agreed rule) or rules = [\"...\", "
+                   "\"...\"] (an agreed alternation of two rules)")
+        return None
+    if "rule" in data:
+        rule = _agreed_rule(c.at("rule"), data["rule"], head, since)
+        return None if rule is None or since is None else Agreement(rules=(rule,),
+                                                                     since=since)
+    items = data["rules"]
+    if not isinstance(items, list) or len(items) != 2:
+        got = f"{len(items)} rules" if isinstance(items, list) else _type_name(items)
+        c.add("rules", f"an agreed alternation is exactly two rules, got {got}")
+        return None
+    rules = [_agreed_rule(c.at("rules").item(i), v, head, since) for i, v in enumerate(items)]
+    if rules[0] is not None and rules[0] == rules[1]:
+        c.add("rules", "the two rules of an alternation must differ")
+        return None
+    if rules[0] is None or rules[1] is None or since is None:
+        return None
+    return Agreement(rules=(rules[0], rules[1]), since=since)
+
+
+def _contact(c: _Collector, raw: object, keys: tuple[str, ...] = CONTACT_KEYS
+             ) -> Contact | None:
+    """``{ name = "...", email = "...", language = "..." }`` (``c`` at its path)."""
+    data = _table(c, raw)
+    if data is None:
+        return None
+    before = len(c.problems)
+    _check_keys(c, data, keys)
+    name = _str(c, data, "name") or ""
+    email = _str(c, data, "email", required=True)
+    if email is not None:
+        why = _agreed.email_problem(email.strip())
+        if why is not None:
+            c.add("email", why)
+    language = _language(c, data) if "language" in keys else None
+    if len(c.problems) > before or email is None:
+        return None
+    return Contact(name=" ".join(name.split()), email=email.strip(), language=language)
+
+
+def _contacts(c: _Collector, data: Mapping[str, Any]) -> tuple[Contact, ...]:
+    """A school's ``contacts``: who receives the invitations, each address once."""
+    items = _list(c, data, "contacts")
+    out: list[Contact] = []
+    for i, item in enumerate(items or []):
+        contact = _contact(c.at("contacts").item(i), item)
+        if contact is None:
+            continue
+        if any(x.email.lower() == contact.email.lower() for x in out):
+            c.at("contacts").item(i).add("email", f"'{contact.email}' is listed twice")
+            continue
+        out.append(contact)
+    return tuple(out)
+
+
+def _contact_dict(x: Contact) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": x.name, "email": x.email} if x.name else {"email": x.email}
+    if x.language is not None:
+        out["language"] = x.language
+    return out
+
+
+def _agreement_dict(a: Agreement) -> dict[str, Any]:
+    rules = [a.text(i) for i in range(len(a.rules))]
+    head: dict[str, Any] = {"rule": rules[0]} if len(rules) == 1 else {"rules": rules}
+    return {**head, "since": a.since.isoformat()}

@@ -149,6 +149,11 @@ class SchoolAvailability:
     valid: Intervals
     by_reason: dict[Reason, Intervals] = field(default_factory=dict)
     in_windows: Intervals = field(default_factory=list)
+    # A school with stretch hours: ``valid`` uses its own windows and the stretch
+    # windows together, and ``own`` holds the valid starts that fit its own windows
+    # alone (a valid start outside ``own`` is a stretch meeting). None: no stretch hours
+    # (every valid start fits its own windows).
+    own: Intervals | None = None
 
 
 def _fit(tl: _zones.Timeline, span: LocalSpan, window: Window, duration: int) -> Intervals:
@@ -199,6 +204,9 @@ def school_availability(cal: SchoolCalendar, *, with_reasons: bool = False) -> S
     in_windows: Intervals = []
     horizon = range(first_day + CALENDAR_MARGIN_DAYS, last_day - CALENDAR_MARGIN_DAYS + 1)
     day_cache: dict[DayNumber, tuple[list[DayConflict], tuple[Window, ...]]] = {}
+    # With stretch hours the meeting windows are the own and the stretch windows merged
+    # (condition 4), and the own windows' fit is kept too (:func:`_own_fit`).
+    windows_of = cal.open_windows if cal.school.stretch else cal.windows
     for span in local_days(tl, first, last):
         u0, u1, day = span[:3]
         if day < first_day or day > last_day:
@@ -207,7 +215,7 @@ def school_availability(cal: SchoolCalendar, *, with_reasons: bool = False) -> S
         if got is None:  # a date of a clock change has two spans
             d = _zones.from_day_number(day)
             conflicts = cal.day_conflicts(d)
-            got = day_cache[day] = (conflicts, cal.windows(d) if with_reasons or not conflicts
+            got = day_cache[day] = (conflicts, windows_of(d) if with_reasons or not conflicts
                                     else ())
         conflicts, windows = got
         if not conflicts:
@@ -226,12 +234,30 @@ def school_availability(cal: SchoolCalendar, *, with_reasons: bool = False) -> S
                   for b in cal.busy])
     valid = subtract(intersect(fit, merge(openv)), busy)
     av = SchoolAvailability(cal=cal, tl=tl, first=first, last=last, valid=valid)
+    if cal.school.stretch:
+        av.own = intersect(valid, _own_fit(cal, tl, first, last))
     if with_reasons:
         av.by_reason = {reason: merge(iv) for reason, iv in day_fail.items()}
         av.by_reason["outside-hours"] = subtract([(first, last)], fit)
         av.by_reason["busy"] = busy
         av.in_windows = merge(in_windows)
     return av
+
+
+def _own_fit(cal: SchoolCalendar, tl: _zones.Timeline, first: UtcMinute,
+             last: UtcMinute) -> Intervals:
+    """The starts (on school days, whatever the calendar) whose meeting fits one of the
+    day's own windows (``hours``, ``hours_by_day``) alone: exact like the windows'
+    fit of :func:`school_availability`."""
+    first_day = _zones.day_number(cal.first)
+    last_day = _zones.day_number(cal.last)
+    fit: Intervals = []
+    for span in local_days(tl, first, last):
+        day = span[2]
+        if first_day <= day <= last_day:
+            for w in cal.windows(_zones.from_day_number(day)):
+                fit.extend(_fit(tl, span, w, cal.duration))
+    return merge(fit)
 
 
 def _ceil_minutes(instant: dt.datetime) -> UtcMinute:

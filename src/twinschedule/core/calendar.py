@@ -9,7 +9,7 @@ test suite checks that both agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple, cast
@@ -43,11 +43,26 @@ def _load_holidays(school: School, years: Iterable[int]) -> dict[dt.date, str]:
 def default_days(country: str | None) -> tuple[Weekday, ...]:
     """The working week of a country (the complement of its weekend), else MO-FR."""
     if country is None:
-        return ("MO", "TU", "WE", "TH", "FR")
+        return WEEKDAYS[:5]
     import holidays
 
     weekend = set(cast(Iterable[int], type(holidays.country_holidays(country)).weekend))
     return tuple(d for i, d in enumerate(WEEKDAYS) if i not in weekend)
+
+
+def centre(windows: Sequence[Window], duration: int) -> WallMinute:
+    """The start that centres a meeting of ``duration`` minutes in a day's span of
+    ``windows``: the default preferred start of planning.md."""
+    return (windows[0].start + windows[-1].end - duration) // 2
+
+
+def preferred_start(school: School, weekday: Weekday, duration: int) -> WallMinute:
+    """The school's preferred local start on a ``weekday``: its ``prefer`` if it sets
+    one, else the :func:`centre` of that day's own windows (``hours_by_day`` replacing
+    ``hours``)."""
+    if school.prefer is not None:
+        return school.prefer
+    return centre(school.windows_on(weekday), duration)
 
 
 def _names(ranges: Iterable[DateRange], fallback: str) -> str:
@@ -72,14 +87,38 @@ class SchoolCalendar:
         return self.school.timezone
 
     def windows(self, d: dt.date) -> tuple[Window, ...]:
+        """The school's own windows on local date ``d`` (``hours``, ``hours_by_day``)."""
         return self.school.windows_on(weekday_of(d))
+
+    def open_windows(self, d: dt.date) -> tuple[Window, ...]:
+        """The windows a meeting may use on ``d``: the own windows and the ``stretch``
+        windows, merged (the own windows when the school has no stretch hours)."""
+        return self.school.open_windows_on(weekday_of(d))
+
+    def is_stretch(self, start: dt.datetime, end: dt.datetime) -> bool:
+        """Whether a meeting valid for the school is a *stretch meeting*: it does not fit
+        one of the day's own windows alone (planning.md, "Stretch hours")."""
+        if not self.school.stretch:
+            return False
+        day, a, b = self._local(start, end)
+        return not any(w.start <= a and b <= w.end for w in self.windows(day))
+
+    def _local(self, start: dt.datetime, end: dt.datetime) -> tuple[dt.date, int, int]:
+        """The local date of ``start`` and the wall minutes of start and end after its
+        midnight (the end rounded up to a whole minute)."""
+        zone = _zones.get_zone(self.zone)
+        ls = start.astimezone(zone)
+        le = end.astimezone(zone)
+        day = ls.date()
+        a = ls.hour * 60 + ls.minute
+        b = (le.date() - day).days * MINUTES_PER_DAY + le.hour * 60 + le.minute
+        if le.second or le.microsecond:
+            b += 1
+        return day, a, b
 
     def prefer(self, d: dt.date) -> WallMinute:
         """The preferred local start (minutes) on local date ``d``."""
-        if self.school.prefer is not None:
-            return self.school.prefer
-        ws = self.windows(d)
-        return (ws[0].start + ws[-1].end - self.duration) // 2
+        return preferred_start(self.school, weekday_of(d), self.duration)
 
     def day_conflicts(self, d: dt.date) -> list[DayConflict]:
         """Conditions 1-3 for local date ``d`` (empty: the date is open). Called for
@@ -128,16 +167,9 @@ class SchoolCalendar:
         ``start`` and ``end`` are aware datetimes; they are judged on the school's own
         local date and wall clock.
         """
-        zone = _zones.get_zone(self.zone)
-        ls = start.astimezone(zone)
-        le = end.astimezone(zone)
-        day = ls.date()
+        day, a, b = self._local(start, end)
         out = self._day(day)
-        a = ls.hour * 60 + ls.minute
-        b = (le.date() - day).days * MINUTES_PER_DAY + le.hour * 60 + le.minute
-        if le.second or le.microsecond:
-            b += 1
-        windows = self.windows(day)
+        windows = self.open_windows(day)
         if not any(w.start <= a and b <= w.end for w in windows):
             shown = ", ".join(str(w) for w in windows)
             out.append(Conflict(

@@ -54,6 +54,7 @@ from twinschedule.core.availability import (
 )
 from twinschedule.core.bits import add as _add
 from twinschedule.core.bits import equal as _equal
+from twinschedule.core.bits import positions as _bits
 from twinschedule.core.calendar import SchoolCalendar, build_calendars
 from twinschedule.core.plan import Diagnostics, Meeting, Metrics, Option, Plan, WeeklyOverlap
 from twinschedule.core.ranking import RankKey
@@ -67,16 +68,6 @@ _new = tuple.__new__
 #: Above this many valid times on an anchor date, a :class:`Row` is filled by whole
 #: runs of the grid (list operations); at or below it, time by time.
 DENSE_ROW = 16
-
-
-def _bits(mask: GridMask) -> list[int]:
-    """The positions of the set bits of ``mask``, lowest first."""
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
 
 
 class Move(NamedTuple):

@@ -15,6 +15,7 @@ one ("Closed", "Busy", "Imported closure"), which are worded like any other text
 
 from __future__ import annotations
 
+from twinschedule._vocab import NAMED_REASONS
 from twinschedule.i18n.words import N_, Words
 from twinschedule.model import Conflict
 
@@ -56,6 +57,6 @@ def detail(w: Words, c: Conflict) -> str:
         a, b = c.local
         return w._("local {start}-{end} is outside {windows}", start=w.time(a),
                    end=w.time(b), windows=_windows(w, c))
-    if c.reason in ("closure", "holiday", "busy"):
+    if c.reason in NAMED_REASONS:
         return names(w, c)
     return c.detail

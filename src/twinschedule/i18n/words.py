@@ -27,6 +27,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from twinschedule._vocab import WEEKDAYS
+
 if TYPE_CHECKING:
     from babel import Locale
     from babel.support import NullTranslations
@@ -39,7 +41,6 @@ DEFAULT = "en"
 FSI = "\u2068"  # FIRST STRONG ISOLATE
 PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK
-_WEEKDAY_INDEX = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 
 
 def N_(msgid: str) -> str:
@@ -287,7 +288,7 @@ class Words:
         from babel.dates import get_day_names
 
         return str(get_day_names("wide", "stand-alone", locale=self.locale)[
-            _WEEKDAY_INDEX[code]])
+            WEEKDAYS.index(code)])
 
     def time(self, minutes: int) -> str:
         """Minutes after midnight as a 24-hour time in the language's CLDR format

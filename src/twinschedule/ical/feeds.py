@@ -3,7 +3,15 @@
 Built with ``icalendar`` objects only. One master VEVENT (DTSTART in the anchor zone,
 RRULE with a UTC UNTIL), an EXDATE per skipped month, a RECURRENCE-ID override per
 moved month, a VTIMEZONE generated from the same tzdata that planned the meetings,
-stable UIDs, SEQUENCE from the partnership, DTSTAMP given by the caller.
+stable UIDs, SEQUENCE from the plan (the partnership's, or derived from a previous plan:
+agreement.md), DTSTAMP given by the caller.
+
+An option whose months belong to several series (a later agreement: ``Option.series``)
+gets one master per series, each with its own UID (the series' tag added) and RRULE
+ending with its last month. Inside a series every occurrence of the RRULE from its
+first month to its last is accounted for: held at its nominal time (nothing to say),
+held at another instant (an override: a moved month, or a month kept as published under
+an earlier rule), or not held (an EXDATE).
 
 Every text is worded for the feed's reader (``i18n``): the school's ``language`` (else
 the partnership's) and the school's own calendar, so a school whose local date differs
@@ -13,21 +21,21 @@ partnership's language and the anchor's calendar.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from typing import Any
 
 from twinschedule._tz import zones as _zones
-from twinschedule._vocab import WEEKDAYS
-from twinschedule.core.plan import Meeting, Option, Plan
+from twinschedule._vocab import NAMED_REASONS, WEEKDAYS, weekday_index
+from twinschedule.core.plan import Meeting, Option, Plan, Series
+from twinschedule.core.rules import nth_weekday
 from twinschedule.i18n.reasons import names as reason_names
 from twinschedule.i18n.words import FSI, PDI, Words, join_lines, words
-from twinschedule.model import Partnership, School
+from twinschedule.model import Partnership, Rule, School
 
 PRODID = "-//twinschedule//twinschedule 0.1.0//EN"
 UID_DOMAIN = "twinschedule"
-#: Reasons whose detail is a name (a holiday, a closure, a busy event) shown as it is.
-NAMED_REASONS = ("holiday", "closure", "busy")
 
 
 def feed_names(p: Partnership) -> dict[str | None, str]:
@@ -38,10 +46,15 @@ def feed_names(p: Partnership) -> dict[str | None, str]:
     return names
 
 
-def _uid(p: Partnership, reader: School | None, month: str | None = None) -> str:
+def _uid(p: Partnership, reader: School | None, month: str | None = None,
+         series_index: int = 0) -> str:
+    """A feed's UID: per partnership and reader, per month with ``--expand``; the second
+    series of an alternation adds ``+b`` (no id can hold a ``+``)."""
     base = p.id if reader is None else f"{p.id}.{reader.id}"
     if month is not None:
         base += f".{month}"
+    if series_index:
+        base += "+b"
     return f"{base}@{UID_DOMAIN}"
 
 
@@ -59,6 +72,11 @@ def _reader_zone(option: Option, reader: School | None) -> Any:
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:max(1, limit - 1)].rstrip() + "\u2026"
+
+
+def summary(p: Partnership, reader: School | None) -> str:
+    """The SUMMARY of the reader's feed (its language, its partners)."""
+    return _summary(p, reader, words(_reader_language(p, reader)))
 
 
 def _summary(p: Partnership, reader: School | None, w: Words) -> str:
@@ -95,15 +113,21 @@ def _usual_weekday(option: Option, school: School) -> str:
     return WEEKDAYS[min(days, key=lambda d: (-days[d], d))] if days else option.rule.weekday
 
 
-def describe(p: Partnership, option: Option, reader: School | None) -> str:
+def describe(p: Partnership, option: Option, reader: School | None,
+             other: Rule | None = None) -> str:
     """The master event's DESCRIPTION in the reader's language: the rule in words, each
     school's usual local weekday and time (the reader's first), the meetings at which a
     school's local time differs (dated in the reader's calendar), the skipped months and
-    the partnership's description."""
+    the partnership's description. ``other``: the rule of the months in between, when
+    ``option`` is one series of an alternation (:func:`series`)."""
     w = words(_reader_language(p, reader))
     zone = _reader_zone(option, reader)
     lines = [w.capital(w._("{rule}, {duration}.", rule=w.rule(option.rule),
                            duration=w.minutes(p.duration)))]
+    if other is not None:
+        lines.append(w._("Taking turns month by month: in the months between, {rule}.",
+                         rule=w.rule(other)))
+    lines += _stretch_lines(p, option, w, zone)
     if reader is not None and _usual_weekday(option, reader) != option.rule.weekday:
         lines.append(w._("In {zone}: {weekday} at {time}.", zone=reader.timezone,
                          weekday=w.weekday(_usual_weekday(option, reader)),
@@ -138,6 +162,33 @@ def describe(p: Partnership, option: Option, reader: School | None) -> str:
     return join_lines(w, lines)
 
 
+def _stretch_lines(p: Partnership, option: Option, w: Words, zone: Any) -> list[str]:
+    """Who meets outside its usual hours, and when (dated in the reader's calendar)."""
+    out = []
+    for s in p.schools:
+        dates = [m.start.astimezone(zone).date() for m in option.meetings
+                 if m.start is not None and s.id in (m.stretch or ())]
+        if dates:
+            out.append(w._("{school} meets outside its usual hours on {dates}.",
+                           school=s.name, dates=w.join([w.date(d) for d in dates])))
+    return out
+
+
+def series(option: Option) -> list[tuple[Option, Rule | None]]:
+    """The option's series: itself, or for an alternation one option per rule holding
+    that rule's months (its usual times), each with the other rule."""
+    if option.kind != "alternating":
+        return [(option, None)]
+    out: list[tuple[Option, Rule | None]] = []
+    for r, rule in enumerate(option.rules):
+        mine = tuple(m for m in option.meetings if m.rule == r)
+        out.append((dataclasses.replace(option, rule=rule, rules=(), kind="single",
+                                        usual_times=option.usual_by_rule[r],
+                                        usual_by_rule=(), meetings=mine),
+                    option.rules[1 - r]))
+    return out
+
+
 def _why(p: Partnership, m: Meeting, w: Words) -> str:
     """"Mashujaa Day at Moi Forces Academy; outside term at A and B"."""
     names = {s.id: s.name for s in p.schools}
@@ -166,7 +217,9 @@ def _moved_description(p: Partnership, option: Option, m: Meeting, reader: Schoo
     return join_lines(w, lines)
 
 
-def _calendar(p: Partnership, reader: School | None, option: Option) -> Any:
+def _calendar(p: Partnership, reader: School | None, option: Option,
+              anchors: tuple[str, ...] = (), span: tuple[dt.date, dt.date] | None = None
+              ) -> Any:
     import icalendar
 
     from twinschedule._tz.vtimezone import vtimezone
@@ -187,8 +240,15 @@ def _calendar(p: Partnership, reader: School | None, option: Option) -> Any:
     cal.add("refresh-interval", icalendar.vDuration(dt.timedelta(days=1)),
             parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(dt.timedelta(days=1)))
-    cal.add_component(vtimezone(option.rule.anchor, p.start, p.end))
+    lo, hi = span or (p.start, p.end)
+    for anchor in dict.fromkeys([*anchors, *(r.anchor for r in option.all_rules)]):
+        cal.add_component(vtimezone(anchor, lo, hi))
     return cal
+
+
+def end_in(zone: Any, end: dt.datetime) -> dt.datetime:
+    """DTEND in the anchor zone, or in UTC when that wall time is ambiguous or missing."""
+    return _end(zone, end)
 
 
 def _end(zone: Any, end: dt.datetime) -> dt.datetime:
@@ -201,48 +261,206 @@ def _end(zone: Any, end: dt.datetime) -> dt.datetime:
 
 def build_calendar(plan: Plan, option: Option, reader: School | None, *, stamp: dt.datetime,
                    expand: bool = False) -> Any:
-    """The ``icalendar.Calendar`` of one feed (``reader`` None: the partnership feed)."""
+    """The ``icalendar.Calendar`` of one feed (``reader`` None: the partnership feed): one
+    series (a master VEVENT with its EXDATEs and overrides) per rule of the option, two
+    for an alternation (``INTERVAL=2``)."""
     import icalendar
 
     p = plan.partnership
-    zone = _zones.get_zone(option.rule.anchor)
     stamp = stamp.astimezone(dt.UTC)
-    cal = _calendar(p, reader, option)
+    groups = series_groups(p, option)
+    anchors = tuple(dict.fromkeys([option.rule.anchor, *(g.rule.anchor for _, g in groups)]))
+    cal = _calendar(p, reader, option, anchors, _span(p, option))
     summary = _summary(p, reader, words(_reader_language(p, reader)))
-    common: dict[str, Any] = {"summary": summary, "stamp": stamp, "sequence": p.sequence}
+    common: dict[str, Any] = {"summary": summary, "stamp": stamp,
+                              "sequence": plan.feed_sequence()}
     if p.location:
         common["location"] = p.location
-    held = [m for m in option.meetings if m.start is not None and m.end is not None]
+    parts = series(option)
     if expand:
-        for m in held:
-            assert m.start is not None and m.end is not None
-            desc = (_moved_description(p, option, m, reader) if m.status == "moved"
-                    else describe(p, option, reader))
+        for m in option.meetings:
+            if m.start is None or m.end is None:
+                continue
+            sub, other = parts[m.rule or 0]
+            zone = _zones.get_zone(sub.rule.anchor)
+            desc = (_moved_description(p, sub, m, reader) if m.status == "moved"
+                    else describe(p, sub, reader, other))
             cal.add_component(icalendar.Event.new(
                 uid=_uid(p, reader, m.month), start=m.start.astimezone(zone),
                 end=_end(zone, m.end), description=desc, **common))
         return cal
+    if option.kind == "alternating" and not option.series:
+        # two series taking turns (INTERVAL=2), one per rule (planning.md)
+        for index, (sub, other) in enumerate(parts):
+            for component in _series_events(p, sub, other, reader, index, common):
+                cal.add_component(component)
+        return cal
+    # one series per agreement (agreement.md, "Feeds across re-issues")
+    for group, sub in groups:
+        for event in series_events(p, sub, reader, group, common):
+            cal.add_component(event)
+    return cal
+
+
+def _series_events(p: Partnership, option: Option, other: Rule | None,
+                   reader: School | None, index: int, common: dict[str, Any]) -> list[Any]:
+    """The master VEVENT of one series (``INTERVAL=2`` when ``other`` is the rule of the
+    months in between) with its EXDATEs, and one override per moved month."""
+    import icalendar
+
+    zone = _zones.get_zone(option.rule.anchor)
+    uid = _uid(p, reader, series_index=index)
     first, last = option.meetings[0], option.meetings[-1]
     duration = dt.timedelta(minutes=p.duration)
     master = icalendar.Event.new(
-        uid=_uid(p, reader), start=first.nominal.astimezone(zone),
-        end=_end(zone, first.nominal + duration), description=describe(p, option, reader),
-        **common)
-    master.add("rrule", {"freq": "monthly", "byday": option.rule.rrule.split("BYDAY=")[1],
-                         "until": last.nominal.astimezone(dt.UTC)})
+        uid=uid, start=first.nominal.astimezone(zone),
+        end=_end(zone, first.nominal + duration),
+        description=describe(p, option, reader, other), **common)
+    rrule: dict[str, Any] = {"freq": "monthly"}
+    if other is not None:
+        rrule["interval"] = 2
+    rrule.update(byday=option.rule.rrule.split("BYDAY=")[1],
+                 until=last.nominal.astimezone(dt.UTC))
+    master.add("rrule", rrule)
     for m in option.meetings:
         if m.status == "skipped":
             master.add("exdate", m.nominal.astimezone(zone))
-    cal.add_component(master)
+    out = [master]
     for m in option.meetings:
         if m.status != "moved":
             continue
         assert m.start is not None and m.end is not None
-        cal.add_component(icalendar.Event.new(
-            uid=_uid(p, reader), recurrence_id=m.nominal.astimezone(zone),
+        out.append(icalendar.Event.new(
+            uid=uid, recurrence_id=m.nominal.astimezone(zone),
             start=m.start.astimezone(zone), end=_end(zone, m.end),
             description=_moved_description(p, option, m, reader), **common))
-    return cal
+    return out
+
+
+def _month_key(d: dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def occurrence(rule: Rule, month: str) -> dt.datetime:
+    """The UTC start of ``rule``'s occurrence in ``month`` (``YYYY-MM``), as a calendar
+    program expands the series' RRULE (the wall time in the anchor zone)."""
+    d = nth_weekday(int(month[:4]), int(month[5:7]), weekday_index(rule.weekday), rule.nth)
+    local = dt.datetime(d.year, d.month, d.day, rule.time // 60, rule.time % 60,
+                        tzinfo=_zones.get_zone(rule.anchor))
+    return local.astimezone(dt.UTC)
+
+
+def _months(first: str, last: str) -> list[str]:
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _usual(p: Partnership, rule: Rule, meetings: tuple[Meeting, ...]
+           ) -> tuple[tuple[str, int], ...]:
+    """Each school's most frequent local start (the earliest on a tie) in ``meetings``;
+    without a held meeting, the rule's time in its own zone."""
+    out = []
+    for s in p.schools:
+        zone = _zones.get_zone(s.timezone)
+        times = Counter(_minutes(w) for m in meetings if (w := m.local_start(s.id)) is not None)
+        if times:
+            top = max(times.values())
+            out.append((s.id, min(t for t, n in times.items() if n == top)))
+        else:
+            first = occurrence(rule, meetings[0].month).astimezone(zone)
+            out.append((s.id, _minutes(first)))
+    return tuple(out)
+
+
+def series_groups(p: Partnership, option: Option) -> list[tuple[Series | None, Option]]:
+    """The option's months by series, each as an option of its own rule (for its
+    master's DESCRIPTION); one group, the option itself, when it has one series of its
+    own rule."""
+    from twinschedule.core.agreement import same_rules
+
+    if not option.series or (len(option.series) == 1
+                             and same_rules(option.series[0].rules, (option.rule,))):
+        return [(option.series[0] if option.series else None, option)]
+    out: list[tuple[Series | None, Option]] = []
+    for i, series in enumerate(option.series):
+        lo = "" if i == 0 else _month_key(series.since)
+        hi = "9999-99" if i + 1 == len(option.series) else _month_key(option.series[i + 1].since)
+        meetings = tuple(m for m in option.meetings if lo <= m.month < hi)
+        if not meetings:
+            continue
+        rule = Rule(nth=series.rules[0].nth, weekday=series.rules[0].weekday,
+                    time=series.rules[0].time, anchor=series.rules[0].anchor,
+                    duration=p.duration)
+        out.append((series, Option(rank=option.rank, rule=rule, metrics=option.metrics,
+                                   usual_times=_usual(p, rule, meetings), burdens=(),
+                                   meetings=meetings)))
+    return out
+
+
+def series_uid(p: Partnership, reader: School | None, series: Series | None) -> str:
+    """The UID of a series in the feed of ``reader`` (None: the partnership's)."""
+    return _uid(p, reader, series.tag if series is not None else None)
+
+
+def meeting_description(p: Partnership, option: Option, m: Meeting,
+                        reader: School | None) -> str:
+    """The DESCRIPTION of an override: why it moved, or the series' own."""
+    return (_moved_description(p, option, m, reader) if m.status == "moved"
+            else describe(p, option, reader))
+
+
+def series_events(p: Partnership, option: Option, reader: School | None,
+                  series: Series | None, common: dict[str, Any],
+                  uid: str | None = None) -> list[Any]:
+    """The master of one series (``option``: its months, under its rule) and its
+    overrides: every RRULE occurrence from the first month to the last is held there,
+    overridden, or an EXDATE. ``uid``: the series' UID (default: the reader's feed's)."""
+    import icalendar
+
+    if not option.meetings:
+        return []
+    rule = option.rule
+    zone = _zones.get_zone(rule.anchor)
+    uid = uid or series_uid(p, reader, series)
+    by_month = {m.month: m for m in option.meetings}
+    first, last = option.meetings[0].month, option.meetings[-1].month
+    duration = dt.timedelta(minutes=p.duration)
+    start = occurrence(rule, first)
+    master = icalendar.Event.new(
+        uid=uid, start=start.astimezone(zone), end=_end(zone, start + duration),
+        description=describe(p, option, reader), **common)
+    master.add("rrule", {"freq": "monthly", "byday": rule.rrule.split("BYDAY=")[1],
+                         "until": occurrence(rule, last)})
+    overrides = []
+    for month in _months(first, last):
+        occ = occurrence(rule, month)
+        m = by_month.get(month)
+        if m is None or m.start is None or m.end is None:
+            master.add("exdate", occ.astimezone(zone))
+        elif (m.start, m.end) != (occ, occ + duration):
+            overrides.append(icalendar.Event.new(
+                uid=uid, recurrence_id=occ.astimezone(zone), start=m.start.astimezone(zone),
+                end=_end(zone, m.end), description=meeting_description(p, option, m, reader),
+                **common))
+    return [master, *overrides]
+
+
+def span(p: Partnership, option: Option) -> tuple[dt.date, dt.date]:
+    """The dates a VTIMEZONE of the option's feeds covers (see :func:`_span`)."""
+    return _span(p, option)
+
+
+def _span(p: Partnership, option: Option) -> tuple[dt.date, dt.date]:
+    """The dates the VTIMEZONEs cover: the horizon, and any month kept from an earlier
+    horizon."""
+    zone = _zones.get_zone(option.rule.anchor)
+    dates = [when.astimezone(zone).date() for m in option.meetings
+             for when in (m.nominal, m.start) if when]
+    return min([p.start, *dates]), max([p.end, *dates])
 
 
 def build_feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,

@@ -3,11 +3,11 @@ report of what each event became.
 
 How a file is read (config.md has the contract):
 
-- The file is split into content lines and components here (unfolding, ``BEGIN``/
-  ``END`` nesting, the name / parameters / value split of RFC 5545 section 3.1); every
-  *value* is decoded by the ``icalendar`` package's property types (``vDDDTypes``,
-  ``vRecur``, ``vDuration``) and text unescaping (``unescape_backslash``), and a
-  VTIMEZONE by ``icalendar`` as a whole.
+- The file is split into content lines and components by ``ics_content`` (unfolding,
+  ``BEGIN``/``END`` nesting, the name / parameters / value split of RFC 5545 section
+  3.1); every *value* is decoded by the ``icalendar`` package's property types
+  (``vDDDTypes``, ``vRecur``, ``vDuration``) and text unescaping
+  (``unescape_backslash``), and a VTIMEZONE by ``icalendar`` as a whole.
 - Whether an event is used is decided before any of its values is decoded (STATUS,
   SUMMARY against include/exclude, TRANSP of a timed event; the digits of its dates
   for "wholly outside the horizon"): a broken property of an event that is not used,
@@ -23,12 +23,14 @@ How a file is read (config.md has the contract):
   ``RANGE=THISANDFUTURE`` it also owns the later instances of its series (up to a
   later such override), moved by its shift of start in the series' wall time and
   lasting its own length. Rules are expanded with ``dateutil``'s rrule engine over the
-  horizon (with two days of margin on each side). DTEND wins over DURATION.
+  horizon (with two days of margin on each side). DTEND wins over DURATION
+  (``ics_recurrence``, ``ics_rrule``).
 - A TZID is resolved from the file's VTIMEZONE, then as an IANA name, a Windows zone id
-  (``icalendar``'s CLDR table) or an Exchange display name (``_windows_zones``);
+  (``icalendar``'s CLDR table) or an Exchange display name (``_tz.windows``);
   anything else is an error naming the file, the event and the TZID. Several
   VTIMEZONEs with one TZID are read together: a fault naming it where they give
-  different offsets for a value read. Floating times are the school's wall time.
+  different offsets for a value read. Floating times are the school's wall time
+  (``ics_zones``).
 
 Limits are counted in work, never in seconds, so a file is accepted or refused the same
 way on any machine (a file breaking one is refused with a ``ConfigError`` saying which):
@@ -53,33 +55,34 @@ way on any machine (a file breaking one is refused with a ``ConfigError`` saying
 ``MAX_OCCURRENCES``         50,000       occurrences in the horizon, all events together
 ==========================  ===========  ====================================================
 
-``MAX_WALK`` is enforced by counting the periods walked by ``dateutil``'s rrule engine:
-while a file is expanded, the engine's private ``_iterinfo`` helper is replaced by a
-counting subclass, for this thread only and under a lock. If a future ``dateutil``
-drops that helper the count is skipped and only the other limits apply
-(``tests/test_limits.py`` would notice).
+``MAX_WALK`` is enforced by counting the periods walked by ``dateutil``'s rrule engine
+(``ics_rrule``: while a file is expanded, the engine's private ``_iterinfo`` helper is
+replaced by a counting subclass, for this thread only and under a lock). The limits are
+read when a file is imported and handed down with the file's context
+(``ics_rrule.Limits``), so they are defined here only.
 """
 
 from __future__ import annotations
 
-import bisect
-import contextlib
 import datetime as dt
-import importlib
 import re
-import threading
-from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections.abc import Sequence
 
-from icalendar.parser import unescape_backslash
-
-from twinschedule._tz import windows as _windows_zones
 from twinschedule._tz import zones as _zones
-from twinschedule._units import CALENDAR_MARGIN_DAYS
-from twinschedule.errors import ConfigError, Problem
-from twinschedule.model import DateRange, TimedEvent
+from twinschedule.ical.ics_content import (
+    Component,
+    components,
+    fail,
+    physical_lines,
+    printable,
+    text,
+    uid,
+)
+from twinschedule.ical.ics_events import Reading, Result, read
+from twinschedule.ical.ics_recurrence import Context, Horizon
+from twinschedule.ical.ics_rrule import Limits, Walk, bounded_walks
+from twinschedule.ical.ics_zones import Zones
+from twinschedule.model import DateRange, Imported
 
 MAX_ICS_BYTES = 4 * 1024 * 1024
 MAX_ICS_LINES = 200_000
@@ -89,517 +92,6 @@ MAX_TIMES_PER_DAY = 24
 MAX_YEARS_BEFORE = 30
 MAX_WALK = 500_000
 MAX_OCCURRENCES = 50_000
-USES = ("closures", "open-days", "busy")
-_TOO_FINE = ("SECONDLY", "MINUTELY", "HOURLY")
-_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-_MARGIN = CALENDAR_MARGIN_DAYS  # the calendar's margin around the horizon (``_units``)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Imported:
-    """What one file gave: closed date ranges, busy intervals (aware UTC) and counts of
-    the occurrences in the horizon by what they became (``used``) and why not
-    (``not_used``)."""
-
-    closures: tuple[DateRange, ...]
-    busy: tuple[TimedEvent, ...]
-    events: int = 0
-    used: tuple[tuple[str, int], ...] = ()
-    not_used: tuple[tuple[str, int], ...] = ()
-    open_days: tuple[dt.date, ...] = field(default=())  # as="open-days": days listed
-
-
-class _Fault(Exception):
-    """A malformed part of one event (the message names the part, never the library)."""
-
-
-def _fail(message: str) -> ConfigError:
-    return ConfigError([Problem(path="", message=message)])
-
-
-def _printable(text: str, limit: int) -> str:
-    """Text from the file as shown in a message: spaces collapsed, other non-printable
-    characters escaped, at most ``limit`` characters."""
-    text = " ".join(text[:4 * limit].split())
-    text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
-                   for ch in text)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-# --- content lines and components ---------------------------------------------------------
-
-# Exchange writes display names unquoted, colon included: TZID=(UTC-05:00) Eastern ...
-_DISPLAY_TZID = re.compile(r"(TZID=)(\((?:UTC|GMT)[^)]*\)[^:;\"]*)([;:])", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class _Line:
-    name: str
-    raw: str  # the unfolded line
-    number: int  # physical line number of its start (1-based)
-
-
-# The properties read at all (others are skipped unparsed, whatever they hold).
-_READ = frozenset({"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE",
-                   "RECURRENCE-ID", "UID", "SUMMARY", "STATUS", "TRANSP", "TZID",
-                   "CALSCALE"})
-_HEAD = re.compile(r"[A-Za-z0-9-]+(?=[;:])")
-
-
-@dataclass(slots=True)
-class _Component:
-    name: str
-    line: int
-    end: int = 0  # line of its END (0 when the file never closes it)
-    props: dict[str, list[_Line]] = field(default_factory=dict)
-    children: list[_Component] = field(default_factory=list)
-    uid: str | None = None  # the UID's text, once read (``_uid``)
-
-    def first(self, name: str) -> _Line | None:
-        found = self.props.get(name)
-        return found[0] if found else None
-
-    def every(self, name: str) -> list[_Line]:
-        return self.props.get(name, [])
-
-
-def _components(text: str) -> _Component:
-    """The VCALENDAR of ``text`` as a tree of components of the content lines read."""
-    root = _Component(name="", line=0)
-    stack = [root]
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    n = len(lines)
-    i = 0
-    head = _HEAD.match
-    while i < n:
-        line = lines[i]
-        number = i + 1
-        i += 1
-        m = head(line)
-        if m is None:
-            continue  # a continuation of a skipped line, or not a content line
-        name = m.group().upper()
-        if name == "BEGIN":
-            comp = _Component(name=line[6:].strip().upper(), line=number)
-            stack[-1].children.append(comp)
-            stack.append(comp)
-            continue
-        if name == "END":
-            value = line[4:].strip().upper()
-            if len(stack) > 1 and stack[-1].name == value:
-                stack.pop().end = number
-            elif any(c.name == value for c in stack[1:]):
-                while stack[-1].name != value:
-                    stack.pop()
-                stack.pop().end = number
-            continue
-        if name not in _READ:
-            continue
-        raw = line
-        while i < n and lines[i][:1] in (" ", "\t") and lines[i]:
-            raw += lines[i][1:]
-            i += 1
-        stack[-1].props.setdefault(name, []).append(_Line(name=name, raw=raw, number=number))
-    cals = [c for c in root.children if c.name == "VCALENDAR"]
-    if not cals:
-        raise _fail("not an iCalendar file (no BEGIN:VCALENDAR)")
-    return cals[0]
-
-
-def _parts(line: _Line) -> tuple[dict[str, str], str]:
-    """Parameters (upper-case names, unquoted values) and the value of a content line."""
-    raw = line.raw[len(line.name):]
-    if raw.startswith(";") and "TZID=(" in raw.upper():
-        raw = _DISPLAY_TZID.sub(lambda m: f'{m.group(1)}"{m.group(2)}"{m.group(3)}', raw,
-                                count=1)
-    params: dict[str, str] = {}
-    i = 0
-    while i < len(raw) and raw[i] == ";":
-        j = i + 1
-        eq = raw.find("=", j)
-        if eq < 0:
-            raise _Fault(f"{line.name} has a malformed parameter")
-        key = raw[j:eq].strip().upper()
-        k = eq + 1
-        if raw[k:k + 1] == '"':
-            end = raw.find('"', k + 1)
-            if end < 0:
-                raise _Fault(f"{line.name} has an unclosed quote")
-            value = raw[k + 1:end]
-            k = end + 1
-        else:
-            end = k
-            while end < len(raw) and raw[end] not in ";:":
-                end += 1
-            value = raw[k:end]
-            k = end
-        params[key] = value
-        i = k
-    if i >= len(raw) or raw[i] != ":":
-        raise _Fault(f"{line.name} has no value")
-    return params, raw[i + 1:]
-
-
-def _text(line: _Line | None) -> str:
-    """A TEXT value, unescaped by ``icalendar``'s own function (``\\\\`` is one backslash,
-    ``\\,`` a comma, ``\\n`` a line break)."""
-    if line is None:
-        return ""
-    try:
-        _, value = _parts(line)
-    except _Fault:
-        return ""
-    return str(unescape_backslash(value))
-
-
-def _summary(ev: _Component) -> str:
-    """The SUMMARY as a name on one line (a line break in it reads as a space)."""
-    return " ".join(_text(ev.first("SUMMARY")).split("\n")).strip()
-
-
-# --- zones --------------------------------------------------------------------------------
-
-
-class _SameOffsets(dt.tzinfo):
-    """A TZID that several VTIMEZONEs of the file define: their UTC offset where they all
-    give the same one, a fault naming the TZID where they do not."""
-
-    def __init__(self, zones: list[dt.tzinfo], shown: str) -> None:
-        self.zones = zones
-        self.shown = shown
-
-    def utcoffset(self, when: dt.datetime | None) -> dt.timedelta | None:
-        assert when is not None
-        offsets = {z.utcoffset(when.replace(tzinfo=z)) for z in self.zones}
-        if len(offsets) > 1:
-            raise _Fault(f"the time zone '{self.shown}' is defined more than once in the "
-                         f"file, with different UTC offsets at {when:%Y-%m-%d %H:%M}")
-        return offsets.pop()
-
-    def dst(self, when: dt.datetime | None) -> dt.timedelta | None:
-        assert when is not None
-        return self.zones[0].dst(when.replace(tzinfo=self.zones[0]))
-
-    def tzname(self, when: dt.datetime | None) -> str | None:
-        assert when is not None
-        return self.zones[0].tzname(when.replace(tzinfo=self.zones[0]))
-
-    def fromutc(self, when: dt.datetime) -> dt.datetime:
-        # the wall time of the first definition: the offsets are compared where a value
-        # of the file is read (``utcoffset``), not at the horizon's bounds
-        first = self.zones[0]
-        return first.fromutc(when.replace(tzinfo=first)).replace(tzinfo=self)
-
-
-class _Zones:
-    """TZID -> tzinfo for one file, resolved once each (see the module's docstring)."""
-
-    def __init__(self, cal: _Component, text_of: Any) -> None:
-        self.vtimezones: dict[str, list[_Component]] = {}
-        for comp in cal.children:
-            if comp.name == "VTIMEZONE":
-                for tzid in comp.every("TZID"):
-                    self.vtimezones.setdefault(_text(tzid).strip(), []).append(comp)
-        self.text_of = text_of
-        self.done: dict[str, dt.tzinfo | str] = {}
-
-    def get(self, tzid: str) -> dt.tzinfo:
-        if tzid not in self.done:
-            self.done[tzid] = self._resolve(tzid)
-        got = self.done[tzid]
-        if isinstance(got, str):
-            raise _Fault(got)
-        return got
-
-    def _resolve(self, tzid: str) -> dt.tzinfo | str:
-        shown = _printable(tzid, 80)
-        name = tzid.strip()
-        comps = self.vtimezones.get(name)
-        if comps:
-            if any(len(comp.every("TZID")) > 1 for comp in comps):
-                return f"the time zone '{shown}' is defined more than once in the file"
-            zones = [self._vtimezone(comp, name, shown) for comp in comps]
-            for zone in zones:
-                if isinstance(zone, str):
-                    return zone
-            return zones[0] if len(zones) == 1 else _SameOffsets(
-                [z for z in zones if not isinstance(z, str)], shown)
-        if _zones.canonical(name) is not None:
-            return _zones.get_zone(name)
-        iana = _windows_zones.to_iana(name)
-        if iana is not None:
-            return _zones.get_zone(iana)
-        return (f"unknown time zone '{shown}' (not in the file's VTIMEZONEs, not an IANA, "
-                f"Windows or Exchange zone name)")
-
-    def _vtimezone(self, comp: _Component, name: str, shown: str) -> dt.tzinfo | str:
-        import icalendar
-
-        bad = f"the file's VTIMEZONE '{shown}' is not valid"
-        for sub in comp.children:
-            for rule in sub.every("RRULE"):
-                try:
-                    _, value = _parts(rule)
-                except _Fault:
-                    return bad
-                freq = re.search(r"FREQ=([A-Z]+)", value.upper())
-                if freq is None or freq.group(1) != "YEARLY":
-                    # a finer rule would expand millions of transitions
-                    return (f"time zone {shown}: a VTIMEZONE rule must be FREQ=YEARLY, not "
-                            f"{_printable(freq.group(1), 20) if freq else 'without FREQ'}")
-        text = "BEGIN:VCALENDAR\r\n" + self.text_of(comp) + "END:VCALENDAR\r\n"
-        try:
-            cal = icalendar.Calendar.from_ical(text)
-            # An IANA name is read as icalendar reads it (the zone data); any other name
-            # from this definition, never from icalendar's process-wide cache, which
-            # keeps the first definition of a TZID it parsed (another file's
-            # "Customized Time Zone").
-            tz = cal.walk("VTIMEZONE")[0].to_tz(  # type: ignore[attr-defined]
-                lookup_tzid=_zones.canonical(name) is not None)
-            tz.utcoffset(dt.datetime(2026, 1, 1))
-        except Exception:  # icalendar's errors on a broken VTIMEZONE
-            return bad
-        return tz if isinstance(tz, dt.tzinfo) else bad
-
-
-# --- values -------------------------------------------------------------------------------
-
-DateOrTime = dt.date | dt.datetime
-
-
-class _Unreadable(_Fault):
-    """A value that is not a date or a date-time at all (``line`` is where it is)."""
-
-    def __init__(self, message: str, line: _Line) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-def _when(line: _Line, zones: _Zones, school: dt.tzinfo) -> DateOrTime:
-    """A DTSTART/DTEND/RECURRENCE-ID value: a date, or an aware datetime. The value's
-    own form decides (``20260101`` is a date even without ``VALUE=DATE``)."""
-    from icalendar.prop import vDDDTypes
-
-    params, value = _parts(line)
-    value = value.strip()
-    try:
-        got = vDDDTypes.from_ical(value)  # type: ignore[no-untyped-call]
-    except Exception:
-        got = None
-    if isinstance(got, dt.datetime):
-        if got.tzinfo is not None:
-            return got.astimezone(dt.UTC)
-        tzid = params.get("TZID")
-        zone = zones.get(tzid) if tzid else school
-        return _aware(got, zone)
-    if isinstance(got, dt.date):
-        return got
-    raise _Unreadable(f"{line.name} '{_printable(value, 40)}' is not a date or a date-time",
-                      line)
-
-
-def _aware(naive: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    return naive.replace(tzinfo=zone).astimezone(dt.UTC)
-
-
-def _many(line: _Line, zones: _Zones, school: dt.tzinfo, *, periods: bool = False
-          ) -> list[tuple[DateOrTime, dt.timedelta | None]]:
-    """The values of an EXDATE or RDATE line (comma separated), each with the length of
-    its period (RDATE ``VALUE=PERIOD``: start/end or start/duration), else None."""
-    params, value = _parts(line)
-    out: list[tuple[DateOrTime, dt.timedelta | None]] = []
-    for item in value.split(","):
-        start, _, until = item.strip().partition("/")
-        if not start:
-            continue
-        if not periods:
-            until = ""
-        first = _when(_value_line(line, params, start), zones, school)
-        span: dt.timedelta | None = None
-        if until and until.lstrip("+-")[:1].upper() == "P":
-            span = _duration(_value_line(line, {}, until), "RDATE period")
-        elif until:
-            last = _when(_value_line(line, params, until), zones, school)
-            if type(last) is not type(first):
-                raise _Fault(f"{line.name} period '{_printable(item, 60)}' mixes a date and "
-                             f"a date-time")
-            span = last - first
-        if span is not None and span < dt.timedelta(0):
-            raise _Fault(f"{line.name} period '{_printable(item, 60)}' ends before it starts")
-        out.append((first, span))
-    return out
-
-
-def _value_line(line: _Line, params: dict[str, str], value: str) -> _Line:
-    """One value of a list as a line of its own (the same name and parameters)."""
-    return _Line(name=line.name, number=line.number,
-                 raw=line.name + "".join(f';{k}="{v}"' for k, v in params.items())
-                 + ":" + value)
-
-
-def _duration(line: _Line, what: str = "DURATION") -> dt.timedelta:
-    from icalendar.prop import vDuration
-
-    _, value = _parts(line)
-    try:
-        got = vDuration.from_ical(value.strip())  # type: ignore[no-untyped-call]
-    except Exception:
-        got = None
-    if not isinstance(got, dt.timedelta):
-        raise _Fault(f"{what} '{_printable(value, 40)}' is not a duration")
-    return got
-
-
-# --- recurrence ---------------------------------------------------------------------------
-
-
-class _WalkLimit(BaseException):
-    """Raised inside dateutil when the walk budget is spent (a BaseException, so that no
-    ``except Exception`` on the way swallows it)."""
-
-
-class _PastHorizon(BaseException):
-    """Raised inside dateutil when a rule's walk passes the horizon's last year: a rule
-    that matches rarely or never stops there instead of walking on to 9999."""
-
-
-class _Walk:
-    """The steps walked by dateutil's rrule engine in one thread."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.steps = 0
-        self.stop_year = 10_000  # a period starting in a later year ends the walk
-        self.owner = threading.get_ident()
-
-    def step(self, days: int, year: int = 0) -> None:
-        if threading.get_ident() != self.owner:
-            return
-        self.steps += 1 + (days + 15) // 16
-        if self.steps > self.budget:
-            raise _WalkLimit
-        if year > self.stop_year:
-            raise _PastHorizon
-
-
-_WALK_LOCK = threading.Lock()
-_DAYSETS = ("ydayset", "mdayset", "wdayset", "ddayset")
-
-
-@contextlib.contextmanager
-def _bounded_walks(walk: _Walk) -> Iterator[None]:
-    """Count, for this thread, the periods dateutil's rrule engine walks (see above)."""
-    engine = importlib.import_module("dateutil.rrule")
-    base = engine.__dict__.get("_iterinfo")
-    if not isinstance(base, type) or not all(hasattr(base, n) for n in _DAYSETS):
-        yield
-        return
-
-    def counting(name: str) -> Any:
-        original = getattr(base, name)
-
-        def dayset(self: Any, *args: Any) -> Any:
-            result = original(self, *args)
-            walk.step(result[2] - result[1], args[0] if args else 0)
-            return result
-        return dayset
-
-    counted = type("_CountingIterinfo", (base,), {n: counting(n) for n in _DAYSETS})
-    with _WALK_LOCK:
-        engine.__dict__["_iterinfo"] = counted
-        try:
-            yield
-        finally:
-            engine.__dict__["_iterinfo"] = base
-
-
-def _rule(line: _Line, first: dt.datetime, zone: dt.tzinfo, all_day: bool) -> Any:
-    """A dateutil rrule (naive wall times of ``zone``) for an RRULE line; None for an
-    empty ``RRULE:`` (a single event)."""
-    from dateutil import rrule as engine  # type: ignore[import-untyped]
-    from icalendar.prop import vRecur
-
-    _, value = _parts(line)
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        recur = vRecur.from_ical(value)
-    except Exception:
-        raise _Fault(f"RRULE '{_printable(value, 60)}' is not a recurrence rule") from None
-    freq = [str(f).upper() for f in recur.get("FREQ", [])]
-    if not freq:
-        raise _Fault("RRULE has no FREQ")
-    if freq[0] in _TOO_FINE:
-        raise _Fault(f"RRULE FREQ={freq[0]} is not supported in an imported calendar "
-                     f"(use DAILY or coarser)")
-    if freq[0] not in _FREQS:
-        raise _Fault(f"RRULE FREQ={_printable(freq[0], 20)} is not a frequency")
-    interval = recur.get("INTERVAL", [1])
-    if not interval or not isinstance(interval[0], int) or interval[0] < 1:
-        raise _Fault("RRULE INTERVAL must be a whole number of 1 or more")
-    per_day = 1
-    for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
-        per_day *= max(1, len(recur.get(part, [])))
-    if per_day > MAX_TIMES_PER_DAY:
-        raise _Fault(f"RRULE repeats {per_day} times a day; at most {MAX_TIMES_PER_DAY} "
-                     f"are allowed")
-    until = recur.get("UNTIL", [])
-    without = ";".join(part for part in value.split(";")
-                       if part.split("=")[0].strip().upper() != "UNTIL")
-    try:
-        rule = engine.rrulestr(without, dtstart=first)
-    except Exception:
-        raise _Fault(f"RRULE '{_printable(value, 60)}' is not a valid recurrence rule"
-                     ) from None
-    if until:
-        u = until[0]
-        if isinstance(u, dt.datetime):
-            last = u.astimezone(zone).replace(tzinfo=None) if u.tzinfo else u
-        else:
-            last = dt.datetime.combine(u, dt.time(23, 59, 59) if not all_day else dt.time())
-        rule = rule.replace(until=last)
-    return rule
-
-
-# --- events -------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Result:
-    ranges: list[DateRange] = field(default_factory=list)
-    open_days: set[dt.date] = field(default_factory=set)
-    busy: list[TimedEvent] = field(default_factory=list)
-    used: Counter[str] = field(default_factory=Counter)
-    not_used: Counter[str] = field(default_factory=Counter)
-    events: int = 0
-
-
-@dataclass(slots=True, kw_only=True)
-class _File:
-    """What reading one file's events needs: the horizon (``start..end``; ``lo``/``hi``
-    with the calendar's margin, UTC), the zones, the filters and the series index."""
-
-    use: str
-    include: list[re.Pattern[str]]
-    exclude: list[re.Pattern[str]]
-    zones: _Zones
-    school: dt.tzinfo
-    start: dt.date
-    end: dt.date
-    lo: dt.datetime
-    hi: dt.datetime
-    walk: _Walk
-    masters: dict[str, list[_Component]]  # events without RECURRENCE-ID, by UID
-    overrides: dict[str, list[_Component]]  # events with one, by the UID of a master
-
-
-def _label(source: str, event: _Component) -> str:
-    uid = _printable(_text(event.first("UID")), 60)
-    summary = _printable(_text(event.first("SUMMARY")), 60)
-    bits = [f"line {event.line}"] + ([f"UID {uid}"] if uid else []) \
-        + ([f"'{summary}'"] if summary else [])
-    return f"{source}: event at {', '.join(bits)}"
 
 
 def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
@@ -614,99 +106,64 @@ def import_ics(content: bytes, zone: str, start: dt.date, end: dt.date, *,
     """
     _precheck(content, source)
     try:
-        text = content.decode("utf-8-sig")
+        decoded = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _fail(f"not UTF-8 text (byte {exc.start}): not an iCalendar file") from None
-    cal = _components(text)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        raise fail(f"not UTF-8 text (byte {exc.start}): not an iCalendar file") from None
+    lines = physical_lines(decoded)
+    cal = components(lines)
 
-    def text_of(comp: _Component) -> str:
+    def text_of(comp: Component) -> str:
         return "\r\n".join(lines[comp.line - 1:comp.end or len(lines)]) + "\r\n"
 
-    scale = _text(cal.first("CALSCALE")).strip().upper()
+    scale = text(cal.first("CALSCALE")).strip().upper()
     if scale not in ("", "GREGORIAN"):
-        raise _fail(f"the file's CALSCALE is {_printable(scale, 20)}; only GREGORIAN "
-                    f"calendars are supported")
+        raise fail(f"the file's CALSCALE is {printable(scale, 20)}; only GREGORIAN "
+                   f"calendars are supported")
     events = [c for c in cal.children if c.name == "VEVENT"]
     if len(events) > MAX_EVENTS:
-        raise _fail(f"the file has {len(events)} events; at most {MAX_EVENTS} are allowed")
+        raise fail(f"the file has {len(events)} events; at most {MAX_EVENTS} are allowed")
     masters, overrides = _series(events)
-    f = _File(use=use, include=[re.compile(p, re.IGNORECASE) for p in include],
-              exclude=[re.compile(p, re.IGNORECASE) for p in exclude],
-              zones=_Zones(cal, text_of), school=_zones.get_zone(zone), start=start,
-              end=end, walk=_Walk(MAX_WALK), masters=masters, overrides=overrides,
-              lo=dt.datetime.combine(start - dt.timedelta(days=_MARGIN), dt.time(), dt.UTC),
-              hi=dt.datetime.combine(end + dt.timedelta(days=_MARGIN + 1), dt.time(),
-                                     dt.UTC))
-    result = _Result()
-    with _bounded_walks(f.walk):
+    limits = Limits(walk=MAX_WALK, occurrences=MAX_OCCURRENCES,
+                    times_per_day=MAX_TIMES_PER_DAY, years_before=MAX_YEARS_BEFORE)
+    expand = Context(zones=Zones(cal, text_of, _zones.get_zone(zone)),
+                     horizon=Horizon.of(start, end), limits=limits, walk=Walk(limits.walk),
+                     masters=masters, overrides=overrides)
+    reading = Reading(expand=expand, use=use, source=source,
+                      include=tuple(re.compile(p, re.IGNORECASE) for p in include),
+                      exclude=tuple(re.compile(p, re.IGNORECASE) for p in exclude))
+    result = Result()
+    with bounded_walks(expand.walk):
         for ev in events:
-            _read(ev, result, f, source)
+            read(ev, result, reading)
     return _finish(result, use, start, end)
 
 
-def _read(ev: _Component, result: _Result, f: _File, source: str) -> None:
-    """One event into ``result``; its faults as located errors."""
-    try:
-        _event(ev, result, f)
-    except _Fault as fault:
-        raise _fail(f"{_label(source, ev)}: {fault}") from None
-    except OverflowError:
-        raise _fail(f"{_label(source, ev)}: its dates or duration are out of range"
-                    ) from None
-    except _WalkLimit:
-        raise _fail(f"{_label(source, ev)}: the recurring events need more than "
-                    f"{MAX_WALK} steps to expand (at {_rrule_text(ev)}): rules "
-                    f"are walked from their DTSTART, period by period; give them a "
-                    f"later DTSTART, an UNTIL or COUNT, or a simpler rule") from None
-    if result.events > MAX_OCCURRENCES:
-        raise _fail(f"more than {MAX_OCCURRENCES} event occurrences fall in the "
-                    f"horizon; simplify the calendar")
-
-
-def _uid(ev: _Component) -> str:
-    if ev.uid is None:
-        ev.uid = _text(ev.first("UID")).strip()
-    return ev.uid
-
-
-def _recurs(ev: _Component) -> bool:
-    """Whether an event has recurrence lines (an empty ``RRULE:`` is none)."""
-    return bool(ev.first("RDATE")) or any(
-        rule.raw.partition(":")[2].strip() for rule in ev.every("RRULE"))
-
-
-def _series(events: list[_Component]
-            ) -> tuple[dict[str, list[_Component]], dict[str, list[_Component]]]:
+def _series(events: list[Component]
+            ) -> tuple[dict[str, list[Component]], dict[str, list[Component]]]:
     """The events without RECURRENCE-ID by UID, and the events overriding an occurrence
     of one of them (with a RECURRENCE-ID and the same UID); refuses too many recurring
     events (an override is one occurrence, whatever it carries)."""
-    masters: dict[str, list[_Component]] = {}
+    masters: dict[str, list[Component]] = {}
     recurring = 0
     for e in events:
         if e.first("RECURRENCE-ID") is None:
             recurring += bool(e.first("RRULE") or e.first("RDATE"))
-            uid = _uid(e)
-            if uid:
-                masters.setdefault(uid, []).append(e)
+            key = uid(e)
+            if key:
+                masters.setdefault(key, []).append(e)
     if recurring > MAX_RECURRING:
-        raise _fail(f"the file has {recurring} recurring events; at most "
-                    f"{MAX_RECURRING} are allowed")
-    overrides: dict[str, list[_Component]] = {}
+        raise fail(f"the file has {recurring} recurring events; at most "
+                   f"{MAX_RECURRING} are allowed")
+    overrides: dict[str, list[Component]] = {}
     for e in events:
         if e.first("RECURRENCE-ID") is not None:
-            uid = _uid(e)
-            if uid in masters:
-                overrides.setdefault(uid, []).append(e)
+            key = uid(e)
+            if key in masters:
+                overrides.setdefault(key, []).append(e)
     return masters, overrides
 
 
-def _rrule_text(ev: _Component) -> str:
-    rule = ev.first("RRULE")
-    return "RRULE:" + _printable(rule.raw.partition(":")[2], 80) if rule else "RDATE"
-
-
-def _finish(r: _Result, use: str, start: dt.date, end: dt.date) -> Imported:
+def _finish(r: Result, use: str, start: dt.date, end: dt.date) -> Imported:
     ranges = set(r.ranges)
     if use == "open-days":  # every date of the horizon that no listed day covers
         gap: dt.date | None = None
@@ -728,432 +185,24 @@ def _finish(r: _Result, use: str, start: dt.date, end: dt.date) -> Imported:
                     open_days=tuple(sorted(r.open_days)))
 
 
-_DATE_VALUE = re.compile(r";VALUE=DATE[;:]|:\s*\d{8}\s*$", re.IGNORECASE)
-
-
-def _unused(ev: _Component, summary: str, f: _File) -> str:
-    """Why an event is not used ("" when it is), from its STATUS, SUMMARY and TRANSP
-    alone: decided before any of its values is decoded. A transparent event is timed
-    unless its DTSTART is plainly a date."""
-    if _text(ev.first("STATUS")).strip().upper() == "CANCELLED":
-        return "cancelled"
-    if (f.include and not any(p.search(summary) for p in f.include)) or \
-            any(p.search(summary) for p in f.exclude):
-        return "filtered"
-    if _text(ev.first("TRANSP")).strip().upper() == "TRANSPARENT":
-        start = ev.first("DTSTART")
-        if start is None or not _DATE_VALUE.search(start.raw):
-            return "transparent"
-    return ""
-
-
-def _event(ev: _Component, r: _Result, f: _File) -> None:
-    if _outside(ev, f.start, f.end):
-        return
-    summary = _summary(ev)
-    reason = _unused(ev, summary, f)
-    try:
-        occurrences = _occurrences(ev, f)
-    except (_Fault, OverflowError) as fault:
-        if isinstance(fault, _Unreadable) and fault.line is ev.first("DTSTART") \
-                and _year_outside(fault.line, f):
-            return
-        if reason:  # a fault in an event that is not used: counted, not refused
-            r.events += 1
-            r.not_used[reason] += 1
-            return
-        if isinstance(fault, OverflowError):
-            raise _Fault("its dates or duration are out of range") from None
-        raise
-    if not occurrences:
-        return
-    r.events += len(occurrences)
-    if reason:
-        r.not_used[reason] += len(occurrences)
-        return
-    for first, last in occurrences:
-        if isinstance(first, dt.datetime):
-            assert isinstance(last, dt.datetime)
-            if last <= first:
-                r.not_used["empty"] += 1
-            else:
-                r.busy.append(TimedEvent(start=first, end=last, name=summary or "Busy"))
-                r.used["busy"] += 1
-        else:
-            _use_days(first, last, summary, r, f)
-
-
-def _use_days(first: dt.date, last: DateOrTime, summary: str, r: _Result, f: _File
-              ) -> None:
-    """One used all-day occurrence: busy, closed dates or open days."""
-    final = max(first, _day(last) - dt.timedelta(days=1))  # DTEND is exclusive
-    if f.use == "busy":
-        z0 = dt.datetime.combine(first, dt.time()).replace(tzinfo=f.school)
-        z1 = dt.datetime.combine(final, dt.time()).replace(tzinfo=f.school) \
-            + dt.timedelta(days=1)
-        r.busy.append(TimedEvent(start=z0.astimezone(dt.UTC), end=z1.astimezone(dt.UTC),
-                                 name=summary or "Busy"))
-        r.used["busy"] += 1
-    elif f.use == "open-days":
-        # the dates in the horizon (with a margin), never a list of the whole span
-        lo_day = max(first, f.start - dt.timedelta(days=_MARGIN))
-        hi_day = min(final, f.end + dt.timedelta(days=_MARGIN))
-        r.open_days.update(lo_day + dt.timedelta(days=k)
-                           for k in range((hi_day - lo_day).days + 1))
-        r.used["open_days"] += 1
-    else:
-        r.ranges.append(DateRange(first=first, last=final,
-                                  name=summary or "Imported closure"))
-        r.used["closures"] += 1
-
-
-_YEAR = re.compile(r"\s*(\d{4})")
-
-
-def _year_outside(line: _Line, f: _File) -> bool:
-    """Whether an unreadable DTSTART shows a year outside the horizon's years."""
-    try:
-        _, value = _parts(line)
-    except _Fault:
-        return False
-    year = _YEAR.match(value)
-    return year is not None and not f.start.year <= int(year.group(1)) <= f.end.year
-
-
-def _span(ev: _Component, first: DateOrTime, f: _File) -> dt.timedelta:
-    """The length of an event: from DTEND (which wins over DURATION), else DURATION, else
-    one day / zero. DTEND before DTSTART, or of the other value type, is a fault."""
-    end_line = ev.first("DTEND")
-    if end_line is not None:
-        last = _when(end_line, f.zones, f.school)
-        if isinstance(first, dt.datetime) != isinstance(last, dt.datetime):
-            raise _Fault("DTSTART and DTEND are of different value types (a date and a "
-                         "date-time)")
-        span = last - first
-        if span < dt.timedelta(0):
-            raise _Fault(f"DTEND '{_printable(_parts(end_line)[1].strip(), 40)}' is before "
-                         f"DTSTART")
-        return span if isinstance(first, dt.datetime) else max(dt.timedelta(days=1), span)
-    dur = ev.first("DURATION")
-    if dur is not None:
-        span = _duration(dur)
-        if isinstance(first, dt.datetime):
-            return span
-        return max(dt.timedelta(days=1), dt.timedelta(days=span.days))
-    return dt.timedelta(0) if isinstance(first, dt.datetime) else dt.timedelta(days=1)
-
-
-def _day(value: DateOrTime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-Occurrence = tuple[DateOrTime, DateOrTime]
-
-
-class _Frame(NamedTuple):
-    """Where a recurring event is expanded: the wall time of its DTSTART's zone (the
-    school's for all-day events), from ``lo`` to ``stop`` (naive, in that zone)."""
-
-    first: dt.datetime  # DTSTART, naive
-    zone: dt.tzinfo
-    all_day: bool
-    span: dt.timedelta  # each occurrence's length (unless a period of its own)
-    lo: dt.datetime
-    stop: dt.datetime
-
-
-def _touches(a: DateOrTime, b: DateOrTime, f: _File) -> bool:
-    """Whether an occurrence from ``a`` to ``b`` reaches into the horizon."""
-    if isinstance(a, dt.datetime):
-        assert isinstance(b, dt.datetime)
-        return a < f.hi and b >= f.lo
-    assert not isinstance(b, dt.datetime)
-    return a <= f.end and b > f.start
-
-
-def _occurrences(ev: _Component, f: _File) -> list[Occurrence]:
-    """The (start, end) of the occurrences of one VEVENT that touch the horizon: an
-    override's own (its RRULE and RDATE are ignored) and, with ``RANGE=THISANDFUTURE``,
-    the later ones of its series; a master's (DTSTART, RRULE, RDATE), less those of its
-    EXDATEs and those overridden."""
-    dtstart = ev.first("DTSTART")
-    if dtstart is None:
-        raise _Fault("it has no DTSTART")
-    first = _when(dtstart, f.zones, f.school)
-    rid = ev.first("RECURRENCE-ID")
-    if rid is not None:
-        own = _single(ev, first, f)
-        return own + _future(ev, rid, first, f) if _this_and_future(rid) else own
-    if not _recurs(ev) and not ev.first("EXDATE") and _uid(ev) not in f.overrides:
-        return _single(ev, first, f)
-    return _instances(ev, dtstart, first, f)
-
-
-def _single(ev: _Component, first: DateOrTime, f: _File) -> list[Occurrence]:
-    if (first >= f.hi) if isinstance(first, dt.datetime) else (first > f.end):
-        return []
-    last = first + _span(ev, first, f)
-    return [(first, last)] if _touches(first, last, f) else []
-
-
-def _this_and_future(rid: _Line) -> bool:
-    return _parts(rid)[0].get("RANGE", "").strip().upper() == "THISANDFUTURE"
-
-
-class _Expansion(NamedTuple):
-    """A master's instances in a frame (naive starts), less EXDATEs and overridden
-    ones, the lengths of its RDATE periods, and the RECURRENCE-IDs of its
-    THISANDFUTURE overrides (sorted)."""
-
-    frame: _Frame
-    starts: list[dt.datetime]
-    periods: dict[dt.datetime, dt.timedelta]
-    futures: list[dt.datetime]
-
-
-def _expand(ev: _Component, dtstart: _Line, first: DateOrTime, span: dt.timedelta,
-            f: _File, shift: dt.timedelta = dt.timedelta(0)) -> _Expansion:
-    """The instances of the master ``ev`` whose start moved by ``shift`` (with
-    ``span``) can touch the horizon."""
-    rdates = [v for line in ev.every("RDATE")
-              for v in _many(line, f.zones, f.school, periods=True)]
-    reach = max([span] + [p for _, p in rdates if p is not None])
-    frame = _frame(ev, dtstart, first, span, reach, shift, f)
-    found = _expanded(frame, ev.every("RRULE"), [v for v, _ in rdates], f.walk)
-    periods = {_naive(v, frame.zone): p for v, p in rdates if p is not None}
-    removed = {_naive(v, frame.zone) for line in ev.every("EXDATE")
-               for v, _ in _many(line, f.zones, f.school)}
-    futures: list[dt.datetime] = []
-    for o in f.overrides.get(_uid(ev), ()):
-        line = o.first("RECURRENCE-ID")
-        assert line is not None
-        try:
-            rid = _naive(_when(line, f.zones, f.school), frame.zone)
-            if _this_and_future(line):
-                futures.append(rid)
-        except _Fault as fault:
-            raise _Fault(f"its override at line {o.line}: {fault}") from None
-        removed.add(rid)
-    return _Expansion(frame, sorted(found - removed), periods, sorted(futures))
-
-
-def _instances(ev: _Component, dtstart: _Line, first: DateOrTime,
-               f: _File) -> list[Occurrence]:
-    """A master's occurrences: up to its first THISANDFUTURE override."""
-    x = _expand(ev, dtstart, first, _span(ev, first, f), f)
-    frame, periods = x.frame, x.periods
-    out: list[Occurrence] = []
-    for occ in x.starts:
-        if x.futures and occ > x.futures[0]:
-            break  # the override's from there on
-        span = periods.get(occ, frame.span) if periods else frame.span
-        if frame.all_day:
-            a: DateOrTime = occ.date()
-            b: DateOrTime = a + span
-        else:
-            a = _aware(occ, frame.zone)
-            b = a + span
-        if _touches(a, b, f):
-            out.append((a, b))
-        if len(out) > MAX_OCCURRENCES:
-            break
-    return out
-
-
-def _at(start: dt.datetime, all_day: bool, zone: dt.tzinfo,
-        span: dt.timedelta) -> Occurrence:
-    """An occurrence starting at ``start`` (naive, wall time of ``zone``)."""
-    if all_day:
-        return start.date(), start.date() + span
-    a = _aware(start, zone)
-    return a, a + span
-
-
-def _future(ev: _Component, rid: _Line, own: DateOrTime, f: _File) -> list[Occurrence]:
-    """The occurrences a THISANDFUTURE override moves: those of its series after its
-    RECURRENCE-ID (up to a later such override), moved by its own shift of start (in
-    the series' wall time) and lasting its own length (or their period's)."""
-    span = _span(ev, own, f)
-    out: list[Occurrence] = []
-    for master in f.masters.get(_uid(ev), ()):
-        dtstart = master.first("DTSTART")
-        try:
-            if dtstart is None:
-                raise _Fault("it has no DTSTART")
-            first = _when(dtstart, f.zones, f.school)
-            zone = _frame_zone(dtstart, first, f)
-            since = _naive(_when(rid, f.zones, f.school), zone)
-            shift = _naive(own, zone) - since
-            x = _expand(master, dtstart, first, span, f, shift)
-        except _Fault as fault:
-            raise _Fault(f"the event it overrides (line {master.line}): {fault}") from None
-        for occ in x.starts:
-            if occ <= since or x.futures[bisect.bisect_left(x.futures, occ) - 1] != since:
-                continue  # before it, or a later THISANDFUTURE override's
-            start = occ + shift
-            if isinstance(own, dt.datetime):
-                a, b = _at(start, False, zone, x.periods.get(occ, span))
-            else:
-                a, b = _at(start, True, zone, x.periods.get(occ, span))
-            if _touches(a, b, f):
-                out.append((a, b))
-    return out
-
-
-def _frame_zone(dtstart: _Line, first: DateOrTime, f: _File) -> dt.tzinfo:
-    """The zone whose wall time a series repeats in: DTSTART's (UTC for ``Z``, the
-    school's for floating times and all-day events)."""
-    if not isinstance(first, dt.datetime):
-        return f.school
-    params, value = _parts(dtstart)
-    raw_zone = params.get("TZID")
-    return dt.UTC if value.strip().upper().endswith("Z") else (
-        f.zones.get(raw_zone) if raw_zone else f.school)
-
-
-def _frame(ev: _Component, dtstart: _Line, first: DateOrTime, span: dt.timedelta,
-           reach: dt.timedelta, shift: dt.timedelta, f: _File) -> _Frame:
-    """The :class:`_Frame` of a recurring event (for its instances moved by ``shift``);
-    refuses one starting far too early."""
-    first_date = _day(first)
-    if first_date.year < f.start.year - MAX_YEARS_BEFORE:
-        raise _Fault(f"a recurring event starting in {first_date.year} is more than "
-                     f"{MAX_YEARS_BEFORE} years before the plan; give it a later DTSTART")
-    margin = dt.timedelta(days=1) + max(reach, dt.timedelta(0))
-    zone = _frame_zone(dtstart, first, f)
-    if not isinstance(first, dt.datetime):
-        return _Frame(dt.datetime.combine(first, dt.time()), zone, True, span,
-                      dt.datetime.combine(f.start, dt.time()) - margin - shift,
-                      dt.datetime.combine(f.end, dt.time()) - shift)
-    return _Frame(first.astimezone(zone).replace(tzinfo=None), zone, False, span,
-                  f.lo.astimezone(zone).replace(tzinfo=None) - margin - shift,
-                  f.hi.astimezone(zone).replace(tzinfo=None) - shift)
-
-
-def _expanded(frame: _Frame, rules: list[_Line], rdates: list[DateOrTime],
-              walk: _Walk) -> set[dt.datetime]:
-    """The naive starts of the RRULE and RDATE occurrences (and DTSTART) in the frame."""
-    stop = frame.stop
-    found: set[dt.datetime] = {frame.first} if frame.lo <= frame.first <= stop else set()
-    for line in rules:
-        rule = _rule(line, frame.first, frame.zone, frame.all_day)
-        if rule is None:
-            continue
-        # One pass up to the horizon's end: the walk stops in the year after it instead
-        # of walking a rule that matches rarely or never on to the year 9999.
-        walk.stop_year = stop.year + 1
-        try:
-            for occ in rule:
-                if occ > stop:
-                    break
-                if occ >= frame.lo:
-                    found.add(occ)
-                    if len(found) > MAX_OCCURRENCES:
-                        break
-        except _PastHorizon:
-            pass
-        except (ValueError, TypeError, OverflowError):
-            raise _Fault("its recurrence cannot be expanded") from None
-        finally:
-            walk.stop_year = 10_000
-    for value in rdates:
-        occ = _naive(value, frame.zone)
-        if frame.lo <= occ <= stop:
-            found.add(occ)
-    return found
-
-
-_DAY = re.compile(r":(\d{8})(?:T\d{6}Z?)?\s*$")
-_ITEM = re.compile(r"\s*(\d{8})(?:T\d{6}Z?)?\s*$")
-_UNTIL = re.compile(r"UNTIL=(\d{8})", re.IGNORECASE)
-
-
-def _outside(ev: _Component, start: dt.date, end: dt.date) -> bool:
-    """Whether an event is plainly wholly outside the horizon (three days of margin
-    for zones), judged from the digits of its DTSTART, DTEND, RDATEs and UNTILs alone,
-    before anything is decoded: the many past events of a long export are not decoded
-    at all, and a fault in them refuses nothing."""
-    line = ev.first("DTSTART")
-    first = _DAY.search(line.raw) if line is not None else None
-    if first is None:
-        return False
-    lo = (start - dt.timedelta(days=3)).strftime("%Y%m%d")
-    hi = (end + dt.timedelta(days=3)).strftime("%Y%m%d")
-    rid = ev.first("RECURRENCE-ID")
-    if rid is not None and "THISANDFUTURE" in rid.raw.upper():
-        return first.group(1) > hi  # the occurrences it moves start later still
-    if rid is None and _recurs(ev):
-        return _series_outside(ev, first.group(1), lo, hi)
-    if first.group(1) > hi:
-        return True
-    if ev.first("DURATION") is not None:
-        return False
-    end_line = ev.first("DTEND")
-    last = _DAY.search(end_line.raw) if end_line is not None else first
-    return last is not None and last.group(1) < lo and first.group(1) < lo
-
-
-def _series_outside(ev: _Component, first: str, lo: str, hi: str) -> bool:
-    """:func:`_outside` for a recurring event: all its starts (DTSTART, RDATEs) after
-    the horizon, or every rule ending (UNTIL) and every start and period before it."""
-    starts = [first]
-    for line in ev.every("RDATE"):
-        for item in line.raw.rpartition(":")[2].split(","):
-            for part in item.split("/"):
-                digits = _ITEM.match(part)
-                if digits is None:
-                    return False  # a duration, or not plain digits
-                starts.append(digits.group(1))
-    if min(starts) > hi:
-        return True
-    if ev.first("DURATION") is not None:
-        return False
-    untils = []
-    for rule in ev.every("RRULE"):
-        if rule.raw.partition(":")[2].strip():
-            until = _UNTIL.search(rule.raw)
-            if until is None:
-                return False
-            untils.append(until.group(1))
-    end_line = ev.first("DTEND")
-    last = _DAY.search(end_line.raw) if end_line is not None else None
-    try:
-        span = (_digits_date(last.group(1)) - _digits_date(first)) if last else \
-            dt.timedelta(0)
-        latest = _digits_date(max(starts + untils)) + max(span, dt.timedelta(0))
-    except ValueError:
-        return False
-    return latest.strftime("%Y%m%d") < lo
-
-
-def _digits_date(digits: str) -> dt.date:
-    return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-
-
-def _naive(value: DateOrTime, zone: dt.tzinfo) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(zone).replace(tzinfo=None)
-    return dt.datetime.combine(value, dt.time())
-
-
 def _precheck(content: bytes, source: str) -> None:
     """Refuse, before parsing, files whose parsing alone would be too much work."""
     if len(content) > MAX_ICS_BYTES:
-        raise _fail(f"the file has {len(content)} bytes; at most {MAX_ICS_BYTES} are allowed")
+        raise fail(f"the file has {len(content)} bytes; at most {MAX_ICS_BYTES} are allowed")
     if not content.strip():
-        raise _fail("the file is empty, not an iCalendar file")
+        raise fail("the file is empty, not an iCalendar file")
     if b"\x00" in content[:4096]:
-        raise _fail("the file is binary, not an iCalendar file")
+        raise fail("the file is binary, not an iCalendar file")
     lines = max(content.count(b"\n") + (not content.endswith(b"\n")),
                 content.count(b"\r") + (not content.endswith((b"\r", b"\r\n"))))
     if lines > MAX_ICS_LINES:
-        raise _fail(f"the file has {lines} lines; at most {MAX_ICS_LINES} are allowed")
+        raise fail(f"the file has {lines} lines; at most {MAX_ICS_LINES} are allowed")
     events = content.upper().count(b"BEGIN:VEVENT")
     if events > MAX_EVENTS:
-        raise _fail(f"the file has {events} events; at most {MAX_EVENTS} are allowed")
+        raise fail(f"the file has {events} events; at most {MAX_EVENTS} are allowed")
     head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper()
     if head.startswith((b"<!DOCTYPE", b"<HTML")):  # named, never quoted (config.md)
-        raise _fail(f"{source} is a web page (HTML), not an iCalendar file: perhaps a saved "
-                    f"login or error page instead of the calendar; download the .ics again")
+        raise fail(f"{source} is a web page (HTML), not an iCalendar file: perhaps a saved "
+                   f"login or error page instead of the calendar; download the .ics again")
     if not head.startswith(b"BEGIN:VCALENDAR"):
-        raise _fail("not an iCalendar file (it does not start with BEGIN:VCALENDAR)")
+        raise fail("not an iCalendar file (it does not start with BEGIN:VCALENDAR)")

@@ -23,6 +23,7 @@ import pickle
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from types import MappingProxyType
 from typing import Any
 
 from twinschedule.core.plan import Plan
@@ -125,13 +126,20 @@ def _collect(futures: Sequence[Future[list[Any]]], sizes: Sequence[int],
 
 
 def _pack_plan(plan: Plan) -> Plan:
-    return dataclasses.replace(plan, options=tuple(pack_option(o) for o in plan.options))
+    # A suggestion's patch is a read-only mapping (MappingProxyType), which does not
+    # pickle: a plain dict crosses the process boundary and is wrapped again after it.
+    return dataclasses.replace(
+        plan, options=tuple(pack_option(o) for o in plan.options),
+        suggestions=tuple(dataclasses.replace(s, change=dict(s.change))
+                          for s in plan.suggestions))
 
 
 def _unpack_plan(plan: Plan) -> Plan:
     zones = {s.id: s.timezone for s in plan.partnership.schools}
-    return dataclasses.replace(plan, options=tuple(unpack_option(o, zones)
-                                                   for o in plan.options))
+    return dataclasses.replace(
+        plan, options=tuple(unpack_option(o, zones) for o in plan.options),
+        suggestions=tuple(dataclasses.replace(s, change=MappingProxyType(dict(s.change)))
+                          for s in plan.suggestions))
 
 
 def _plan(partnership: Partnership) -> Plan:

@@ -13,7 +13,7 @@ Bit-parallel, not per school:
    It is cut, with C-speed string slices, out of the group's availability laid on the
    UTC grid of start times.
 3. The schools attending each candidate are counted with bit-sliced binary counters
-   (``_Counter``): adding a group's integer with its number of schools as the weight
+   (``core.bits``): adding a group's integer with its number of schools as the weight
    updates the counts of all candidates at once. Per-month counters give
    ``attendance`` and ``worst_month``; a counter of the months' union gives ``reached``;
    for the repeat session a counter of the pairs the option misses gives ``extra``.
@@ -24,7 +24,6 @@ Bit-parallel, not per school:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from twinschedule._tz import zones as _zones
@@ -37,7 +36,8 @@ from twinschedule.core.availability import (
     anchor_days,
     school_availability,
 )
-from twinschedule.core.calendar import SchoolCalendar, build_calendar
+from twinschedule.core.bits import add_weighted, counts, positions
+from twinschedule.core.calendar import SchoolCalendar, build_calendar, centre
 from twinschedule.core.plan import Diagnostics
 from twinschedule.core.planner import weekly_overlap
 from twinschedule.core.rules import months as horizon_months
@@ -50,54 +50,6 @@ from twinschedule.network.outputs import (
     NetworkPlan,
     Session,
 )
-
-
-def _bits(mask: int) -> Iterable[int]:
-    """Positions of the set bits of ``mask``, lowest first."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
-
-
-class _Counter:
-    """Bit-sliced binary counters, one per bit position: plane ``j`` holds bit ``j`` of
-    every position's count."""
-
-    __slots__ = ("planes",)
-
-    def __init__(self) -> None:
-        self.planes: list[int] = []
-
-    def add(self, mask: int, weight: int = 1) -> None:
-        """Add ``weight`` to the counter of every bit set in ``mask``."""
-        planes = self.planes
-        j = 0
-        while weight:
-            if weight & 1:
-                while len(planes) < j:
-                    planes.append(0)
-                carry = mask
-                i = j
-                while carry:
-                    if i == len(planes):
-                        planes.append(carry)
-                        break
-                    plane = planes[i]
-                    planes[i] = plane ^ carry
-                    carry &= plane
-                    i += 1
-            weight >>= 1
-            j += 1
-
-    def counts(self, size: int) -> list[int]:
-        """Every position's count."""
-        out = [0] * size
-        for j, plane in enumerate(self.planes):
-            value = 1 << j
-            for pos in _bits(plane):
-                out[pos] += value
-        return out
 
 
 def calendar_key(school: School) -> School:
@@ -281,9 +233,8 @@ class _Search:
         key = (gi, day)
         got = self._prefer.get(key)
         if got is None:
-            cal = self.groups[gi].cal
-            ws = cal.windows(_zones.from_day_number(day))
-            got = self._prefer[key] = (ws[0].start + ws[-1].end - self.n.duration) // 2
+            ws = self.groups[gi].cal.windows(_zones.from_day_number(day))
+            got = self._prefer[key] = centre(ws, self.n.duration)
         return got
 
     def rule(self, fi: int, k: int) -> Rule:
@@ -355,15 +306,15 @@ def _repeat(search: _Search, pos1: int, att: list[int]) -> Session | None:
     """The repeat session of the option at candidate ``pos1`` (see network.md); None
     when the option's rule is the only candidate."""
     times = search.times
-    extra = _Counter()
+    extra: list[int] = []
     for g in search.groups:
         w = len(g.members)
         for row in g.rows:
             if not (row >> pos1) & 1:
-                extra.add(row, w)
-    counts = extra.counts(search.width)
-    ranked: list[tuple[tuple[int, ...], int]] = sorted(((-counts[pos], -att[pos]), pos)
-                    for fi, f in enumerate(search.fams) for k in _bits(f.keep)
+                add_weighted(extra, row, w)
+    missed = counts(extra, search.width)
+    ranked: list[tuple[tuple[int, ...], int]] = sorted(((-missed[pos], -att[pos]), pos)
+                    for fi, f in enumerate(search.fams) for k in positions(f.keep)
                     if (pos := fi * times + k) != pos1)
     if not ranked:
         return None
@@ -371,8 +322,8 @@ def _repeat(search: _Search, pos1: int, att: list[int]) -> Session | None:
     fi, k = divmod(pos2, times)
     months, reached2 = search.session_months(fi, k)
     _, reached1 = search.session_months(*divmod(pos1, times))
-    return Session(rule=search.rule(fi, k), extra=counts[pos2], attendance=att[pos2],
-                   combined=att[pos1] + counts[pos2], months=months,
+    return Session(rule=search.rule(fi, k), extra=missed[pos2], attendance=att[pos2],
+                   combined=att[pos1] + missed[pos2], months=months,
                    never=search.never(reached1 | reached2))
 
 
@@ -388,25 +339,25 @@ def plan_network(network: Network, *, top: int | None = None,
     search = _Search(n, share=share)
     width = search.width
     per_month = []
-    union = _Counter()
+    union: list[int] = []
     for m in range(len(search.months)):
-        c = _Counter()
+        c: list[int] = []
         for g in search.groups:
-            c.add(g.rows[m], len(g.members))
-        per_month.append(c.counts(width))
+            add_weighted(c, g.rows[m], len(g.members))
+        per_month.append(counts(c, width))
     for g in search.groups:
         any_month = 0
         for row in g.rows:
             any_month |= row
-        union.add(any_month, len(g.members))
-    reached = union.counts(width)
+        add_weighted(union, any_month, len(g.members))
+    reached = counts(union, width)
     att = [sum(col) for col in zip(*per_month, strict=True)] if per_month else [0] * width
     ranked: list[tuple[tuple[int, ...], int]] = []
     worst: dict[int, int] = {}
     times = search.times
     for fi, f in enumerate(search.fams):
         in_plan = [m for m, d in enumerate(f.dates) if d is not None]
-        for k in _bits(f.keep):
+        for k in positions(f.keep):
             pos = fi * times + k
             if att[pos] <= 0:
                 continue

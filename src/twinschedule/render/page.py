@@ -21,7 +21,14 @@ from twinschedule.core.plan import Meeting, Option, Plan
 from twinschedule.i18n.reasons import names as reason_names
 from twinschedule.i18n.words import Words
 from twinschedule.render.report import Report, Span, WeekStrip, YearCell
-from twinschedule.render.text import NAMED_REASONS, near_miss_lines
+from twinschedule.render.text import (
+    NAMED_REASONS,
+    RULE_LABELS,
+    STRETCH_MARK,
+    cause_lines,
+    near_miss_lines,
+    rule_lines,
+)
 
 #: The letter of each status (the cells never rely on colour alone).
 STATUS_LETTERS: dict[str, str] = {"scheduled": "S", "moved": "M", "skipped": "X"}
@@ -136,6 +143,7 @@ class YearEntry:
     time: str
     shifted: bool
     reasons: tuple[tuple[Reason, str], ...]  # (code, label) of the school's own reasons
+    stretch: bool = False  # a meeting in the school's stretch hours (marked +)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,6 +158,7 @@ class StatusLegend:
     marks: tuple[StatusMark, ...]
     shifted: str  # what the asterisk means
     why: str
+    stretch: str = ""  # what the + means (only when some school has stretch hours)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -190,7 +199,7 @@ class SuggestionsSection:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DiagnosticsSection:
     heading: str
-    overlap: str
+    cause: tuple[str, ...]  # the cause that decides, its sentence first (may be empty)
     near_miss: str  # empty when there is no near miss
     near_miss_lines: tuple[str, ...]
 
@@ -219,6 +228,24 @@ class MonthsSection:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeItem:
+    """One change since the previous plan: its month (None for a new rule), its kind,
+    the headline and each school's meeting before and after, in its local time."""
+
+    month: str | None
+    change: str
+    headline: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangesSection:
+    heading: str
+    items: tuple[ChangeItem, ...]
+    nothing: str  # the one line when nothing changed (items empty)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReportPage:
     """Everything the report page shows, in its order; ``None``: a section not shown."""
 
@@ -234,6 +261,7 @@ class ReportPage:
     diagnostics: DiagnosticsSection | None
     months: MonthsSection | None
     footer: str
+    changes: ChangesSection | None = None  # with a previous plan (agreement.md)
 
 
 # ---- week strip ---------------------------------------------------------------------
@@ -331,12 +359,14 @@ def status_mark(status: Status, w: Words) -> StatusMark:
     return StatusMark(status=status, letter=STATUS_LETTERS[status], label=w.status(status))
 
 
-def status_legend(w: Words) -> StatusLegend:
+def status_legend(w: Words, stretch: bool = False) -> StatusLegend:
     return StatusLegend(
         marks=tuple(status_mark(s, w) for s in ("scheduled", "moved", "skipped")),
         shifted=w._("local time differs from the usual one (daylight saving)"),
         why=w._("Under an X: why that school cannot meet that month (a plain X: another "
-                "school cannot)."))
+                "school cannot)."),
+        stretch=w._("(+ outside the school's usual hours: in its stretch hours)")
+        if stretch else "")
 
 
 def _year_entry(c: YearCell, w: Words) -> YearEntry:
@@ -345,7 +375,8 @@ def _year_entry(c: YearCell, w: Words) -> YearEntry:
                      day=w.day(c.local.date()) if c.local is not None else "",
                      time=w.time(c.local.hour * 60 + c.local.minute)
                      if c.local is not None else "",
-                     shifted=c.shifted, reasons=tuple((r, w.reason(r)) for r in c.reasons))
+                     shifted=c.shifted, reasons=tuple((r, w.reason(r)) for r in c.reasons),
+                     stretch=c.stretch)
 
 
 def year_section(report: Report, w: Words) -> YearSection | None:
@@ -359,7 +390,7 @@ def year_section(report: Report, w: Words) -> YearSection | None:
         rows=tuple(YearRow(school_id=sid, name=names[sid],
                            cells=tuple(_year_entry(c, w) for c in cells))
                    for sid, cells in report.year),
-        legend=status_legend(w))
+        legend=status_legend(w, plan.partnership.has_stretch))
 
 
 def options_section(report: Report, w: Words) -> OptionsSection | None:
@@ -375,8 +406,12 @@ def options_section(report: Report, w: Words) -> OptionsSection | None:
     for o, worst in zip(plan.options, report.burdens, strict=True):
         m = o.metrics
         rows.append(OptionRow(
-            rank=o.rank, rule=w.rule(o.rule),
-            times=tuple(w.time(o.usual_time(s.id)) for s in schools),
+            rank=o.rank,
+            rule=w._("{rule} (agreed)", rule=" ".join(rule_lines(o, w))) if o.agreed
+            else " ".join(rule_lines(o, w)),
+            times=tuple(" / ".join(w.time(dict(u)[s.id]) for u in o.usual_by_rule)
+                        if o.usual_by_rule else w.time(o.usual_time(s.id))
+                        for s in schools),
             counts=tuple(w.number(n) for n in (m.held, m.moved, m.skipped, m.drift)),
             average=worst.average, school_id=worst.school_id,
             school_name=names[worst.school_id], average_text=w.minutes(worst.average)))
@@ -409,7 +444,7 @@ def _reasons(m: Meeting, names: dict[str, str], w: Words) -> str:
 
 def _why(m: Meeting, best: Option, names: dict[str, str], w: Words) -> str:
     if m.status == "moved":
-        anchor = _zones.get_zone(best.rule.anchor)  # the nominal date in the rule's zone
+        anchor = _zones.get_zone(best.rule_of(m).anchor)  # the nominal date, rule's zone
         return w._("moved from {date}: {reasons}",
                    date=w.short_date(m.nominal.astimezone(anchor).date()),
                    reasons=_reasons(m, names, w))
@@ -422,9 +457,10 @@ def _month_cell(m: Meeting, school_id: str, w: Words) -> MonthCell:
     when = m.local_start(school_id)
     if when is None:
         return MonthCell(school_id=school_id, local=None, text="–")
+    mark = f" {STRETCH_MARK}" if school_id in (m.stretch or ()) else ""
     return MonthCell(school_id=school_id, local=when.isoformat(),
                      text=f"{w.short_date(when.date())} "
-                          f"{w.time(when.hour * 60 + when.minute)}")
+                          f"{w.time(when.hour * 60 + when.minute)}{mark}")
 
 
 def months_section(plan: Plan, w: Words) -> MonthsSection | None:
@@ -434,7 +470,9 @@ def months_section(plan: Plan, w: Words) -> MonthsSection | None:
     schools = plan.partnership.schools
     names = {s.id: s.name for s in schools}
     head = (w._("Month"), w._("Status"), *(s.name for s in schools), w._("Why"))
-    rows = tuple(MonthRow(month=m.month, label=w.month(m.month),
+    rows = tuple(MonthRow(month=m.month, label=w.month(m.month) + (
+                              f" ({RULE_LABELS[m.rule or 0]})" if best.kind == "alternating"
+                              else ""),
                           mark=status_mark(m.status, w),
                           cells=tuple(_month_cell(m, s.id, w) for s in schools),
                           why=_why(m, best, names, w))
@@ -447,19 +485,28 @@ def diagnostics_section(plan: Plan, w: Words) -> DiagnosticsSection | None:
     diag = plan.diagnostics
     if diag is None:
         return None
-    ov = diag.weekly_overlap
-    if ov.minutes:
-        overlap = w._("All schools' windows overlap for at most {minutes} a week (UTC "
-                      "{weekday} {start}-{end}), but the meeting lasts {duration}. "
-                      "Shorten the meeting or widen the hours.",
-                      minutes=w.minutes(ov.minutes), weekday=w.weekday(ov.weekday or "MO"),
-                      start=w.time(ov.start or 0), end=w.time(ov.end or 0),
-                      duration=w.minutes(plan.partnership.duration))
-    else:
-        overlap = w._("The schools' hours never overlap in a school week.")
+    # The cause that decides, as the text output words it (never a cause that is not
+    # one: the overlap sentence only when the overlap is shorter than the meeting).
     head, lines = near_miss_lines(plan, w)
-    return DiagnosticsSection(heading=w._("Why no time fits"), overlap=overlap,
+    return DiagnosticsSection(heading=w._("Why no time fits"),
+                              cause=tuple(cause_lines(plan, w)),
                               near_miss=head, near_miss_lines=tuple(lines))
+
+
+def changes_section(plan: Plan, w: Words) -> ChangesSection | None:
+    """What changed since the previous plan (a plan made without one: None)."""
+    if plan.changes is None:
+        return None
+    from twinschedule.core.changes import say
+
+    items = []
+    for c in plan.changes:
+        head, lines = say(plan.partnership, c, w)
+        items.append(ChangeItem(month=c.month, change=c.change, headline=head,
+                                lines=tuple(lines)))
+    return ChangesSection(heading=w._("What changed since the last plan"),
+                          items=tuple(items),
+                          nothing=w._("Nothing changed since the last plan."))
 
 
 def header(plan: Plan, w: Words) -> Header:
@@ -476,7 +523,10 @@ def header(plan: Plan, w: Words) -> Header:
         held = w._("held: {held} (moved: {moved}), skipped: {skipped}, not at the usual "
                    "local time: {drift}", held=m.held, moved=m.moved, skipped=m.skipped,
                    drift=m.drift)
-        headline = Headline(rule=w.capital(w.rule(best.rule)), text=w.capital(held))
+        rule = " ".join(rule_lines(best, w))
+        if best.agreed:
+            rule = w._("{rule} (agreed)", rule=rule)
+        headline = Headline(rule=rule, text=w.capital(held))
     return Header(title=p.name, sub=sub,
                   schools=w.join([f"{s.name} ({s.timezone})" for s in p.schools]),
                   headline=headline)
@@ -494,4 +544,4 @@ def page(report: Report, w: Words) -> ReportPage:
         title=plan.partnership.name, header=header(plan, w), week=week_section(report, w),
         year=year_section(report, w), options=options_section(report, w),
         suggestions=suggestions_section(plan, w), diagnostics=diagnostics_section(plan, w),
-        months=months_section(plan, w), footer=footer)
+        months=months_section(plan, w), footer=footer, changes=changes_section(plan, w))

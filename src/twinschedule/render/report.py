@@ -68,6 +68,8 @@ class YearCell:
     # Skipped months: this school's reasons, distinct, in the plan's order; empty when
     # the school could meet and only another school could not. Empty when held.
     reasons: tuple[Reason, ...] = ()
+    # The held meeting is in this school's stretch hours (outside its own hours).
+    stretch: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -173,9 +175,9 @@ def year_strip(plan: Plan) -> tuple[tuple[str, tuple[YearCell, ...]], ...]:
     best = plan.options[0]
     out = []
     for s in plan.partnership.schools:
-        usual = best.usual_time(s.id)
         cells = []
         for m in best.meetings:
+            usual = best.usual_at(m, s.id)  # an alternation: the month's rule's usual time
             when = m.local_start(s.id)
             own: tuple[Reason, ...] = ()
             if m.status == "skipped":
@@ -183,7 +185,7 @@ def year_strip(plan: Plan) -> tuple[tuple[str, tuple[YearCell, ...]], ...]:
             cells.append(YearCell(month=m.month, status=m.status, local=when,
                                   shifted=when is not None
                                   and when.hour * 60 + when.minute != usual,
-                                  reasons=own))
+                                  reasons=own, stretch=s.id in (m.stretch or ())))
         out.append((s.id, tuple(cells)))
     return tuple(out)
 

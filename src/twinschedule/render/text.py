@@ -13,8 +13,10 @@ import unicodedata
 from collections import Counter
 
 from twinschedule._tz import zones as _zones
-from twinschedule.core.calendar import wall_time
-from twinschedule.core.plan import Diagnostics, Meeting, Option, Plan
+from twinschedule._units import MINUTES_PER_DAY
+from twinschedule._vocab import NAMED_REASONS as NAMED_REASONS  # (render/html reads it here)
+from twinschedule.core.calendar import centre
+from twinschedule.core.plan import Cause, Diagnostics, Meeting, Option, Plan
 from twinschedule.i18n.reasons import detail
 from twinschedule.i18n.reasons import names as reason_names
 from twinschedule.i18n.words import FSI, PDI, REASONS, Words, words
@@ -24,8 +26,6 @@ DEFAULT_WIDTH = 100
 MIN_WIDTH = 40
 #: The reason codes in English words (the catalogs' msgids; ``Words.reason`` translates).
 REASON_WORDS = REASONS
-#: Reasons whose detail is a name (a holiday, a closure, a busy event) shown as it is.
-NAMED_REASONS = ("holiday", "closure", "busy")
 
 
 def text_width(text: str) -> int:
@@ -96,12 +96,28 @@ def _minutes(when: dt.datetime) -> int:
     return when.hour * 60 + when.minute
 
 
+#: The labels of an alternation's two rules (in the options and the month table).
+RULE_LABELS = ("A", "B")
+#: The mark of a stretch meeting in the month table.
+STRETCH_MARK = "+"
+
+
 def _times(option: Option, school_id: str, w: Words) -> str:
-    usual = option.usual_time(school_id)
+    """The school's usual time and the others with how often; for an alternation, per
+    rule (``A: ...; B: ...``)."""
+    if option.kind != "alternating":
+        return _times_of(option, school_id, w, None)
+    return "; ".join(f"{label}: {_times_of(option, school_id, w, r)}"
+                     for r, label in enumerate(RULE_LABELS))
+
+
+def _times_of(option: Option, school_id: str, w: Words, rule: int | None) -> str:
+    usual = option.usual_time(school_id) if rule is None else dict(
+        option.usual_by_rule[rule])[school_id]
     others: Counter[int] = Counter()
     for m in option.meetings:
         when = m.local_start(school_id)
-        if when is not None and _minutes(when) != usual:
+        if when is not None and m.rule == rule and _minutes(when) != usual:
             others[_minutes(when)] += 1
     text = w.time(usual)
     if others:
@@ -110,17 +126,42 @@ def _times(option: Option, school_id: str, w: Words) -> str:
     return text
 
 
+def rule_lines(option: Option, w: Words) -> list[str]:
+    """The option's rule in words; for an alternation a heading and each rule with its
+    label and months (also the report's and the feeds')."""
+    if option.kind != "alternating":
+        return [w.capital(w.rule(option.rule))]
+    out = [w._("Taking turns, month by month:")]
+    for r, (label, rule) in enumerate(zip(RULE_LABELS, option.rules, strict=True)):
+        months = [w.short_month(m.month) for m in option.meetings if m.rule == r]
+        out.append(f"{label}: " + w._("{rule}, in {months}", rule=w.rule(rule),
+                                      months=w.join(months)))
+    return out
+
+
+def stretch_line(plan: Plan, option: Option, w: Words) -> str | None:
+    """How many meetings each school holds outside its usual hours (None without
+    stretch hours)."""
+    if option.metrics.stretch is None:
+        return None
+    names = _names(plan.partnership)
+    counts = w.join([w._("{school}: {count}", school=names[sid], count=w.number(n))
+                     for sid, n in option.metrics.stretch])
+    return w._("outside usual hours (stretch hours): {counts}", counts=counts)
+
+
 def _names(p: Partnership) -> dict[str, str]:
     return {s.id: s.name for s in p.schools}
 
 
 def _preferred(p: Partnership, school_id: str) -> int:
-    """The school's ``prefer``, else the start centring the meeting in its usual hours
-    (planning.md; days with other hours in ``hours_by_day`` may differ)."""
+    """The school's ``prefer``, else the start centring the meeting in its usual
+    ``hours`` (``core.calendar.centre``). Not the preferred start of days with other
+    hours in ``hours_by_day``, from which the burden of meetings on those days is
+    measured: the text then names a time the burden is not measured from (kept so
+    far; see tests/render/test_text_preferred.py)."""
     s = p.school(school_id)
-    if s.prefer is not None:
-        return s.prefer
-    return (s.hours[0].start + s.hours[-1].end - p.duration) // 2
+    return s.prefer if s.prefer is not None else centre(s.hours, p.duration)
 
 
 def _burden(p: Partnership, option: Option, school_id: str, w: Words) -> str:
@@ -142,11 +183,19 @@ def render_options(plan: Plan, w: Words | None = None,
     lines: list[str] = []
     for o in plan.options:
         m = o.metrics
-        lines += wrap(w.capital(w.rule(o.rule)), width, f"{o.rank}. ", "   ")
+        head, *more = rule_lines(o, w)
+        if o.agreed:
+            head = w._("{rule} (agreed)", rule=head)
+        lines += wrap(head, width, f"{o.rank}. ", "   ")
+        for line in more:
+            lines += wrap(line, width, "   ", "      ")
         lines += wrap(w._("held: {held} (moved: {moved}), skipped: {skipped}, not at the "
                           "usual local time: {drift}",
                           held=m.held, moved=m.moved, skipped=m.skipped, drift=m.drift),
                       width, "   ")
+        stretch = stretch_line(plan, o, w)
+        if stretch is not None:
+            lines += wrap(stretch, width, "   ")
         for s in p.schools:
             lines += wrap(school_line(p, o, s, w), width, "   - ", "     ")
     return lines
@@ -223,14 +272,14 @@ def _notes(plan: Plan, option: Option, m: Meeting, w: Words) -> list[str]:
     p = plan.partnership
     notes: list[str] = []
     if m.status == "moved":
-        nominal = m.nominal.astimezone(_zones.get_zone(option.rule.anchor))
+        nominal = m.nominal.astimezone(_zones.get_zone(option.rule_of(m).anchor))
         notes.append(w._("moved from {date}: {reasons}", date=w.short_date(nominal.date()),
                          reasons=_reasons(m, _names(p), w)))
     elif m.status == "skipped":
         notes.append(w._("skipped: {reasons}", reasons=_reasons(m, _names(p), w)))
     for s in p.schools:
         when = m.local_start(s.id)
-        usual = option.usual_time(s.id)
+        usual = option.usual_at(m, s.id)
         if when is not None and _minutes(when) != usual:
             notes.append(w._("{school} at {time} instead of {usual} (daylight saving)",
                              school=s.name, time=w.time(_minutes(when)),
@@ -243,11 +292,20 @@ def _cell(option: Option, m: Meeting, school_id: str, w: Words) -> str:
     if when is None:
         return "-"
     cell = f"{w.short_date(when.date())} {w.time(_minutes(when))}"
-    return cell + " *" if _minutes(when) != option.usual_time(school_id) else cell
+    if _minutes(when) != option.usual_at(m, school_id):
+        cell += " *"
+    if school_id in (m.stretch or ()):
+        cell += f" {STRETCH_MARK}"
+    return cell
 
 
 def _month(option: Option, m: Meeting, w: Words) -> str:
-    return w.month(m.nominal.astimezone(_zones.get_zone(option.rule.anchor)).date())
+    return w.month(m.nominal.astimezone(_zones.get_zone(option.rule_of(m).anchor)).date())
+
+
+def _rule_cell(option: Option, m: Meeting) -> list[str]:
+    """The month's rule label, for an alternation (no column otherwise)."""
+    return [RULE_LABELS[m.rule or 0]] if option.kind == "alternating" else []
 
 
 def render_meetings(plan: Plan, option: Option, w: Words | None = None,
@@ -256,9 +314,10 @@ def render_meetings(plan: Plan, option: Option, w: Words | None = None,
     one block per month; notes (moves, skips, daylight saving) wrapped below."""
     w = w or words(plan.partnership.language)
     p = plan.partnership
-    rows = [[w._("Month"), w._("Status"), *[s.name for s in p.schools]]]
+    rule_head = [w._("Rule")] if option.kind == "alternating" else []
+    rows = [[w._("Month"), *rule_head, w._("Status"), *[s.name for s in p.schools]]]
     for m in option.meetings:
-        rows.append([_month(option, m, w), w.status(m.status),
+        rows.append([_month(option, m, w), *_rule_cell(option, m), w.status(m.status),
                      *[_cell(option, m, s.id, w) for s in p.schools]])
     table = _table(rows)
     lines: list[str] = []
@@ -273,8 +332,10 @@ def render_meetings(plan: Plan, option: Option, w: Words | None = None,
                               "    ")
         return lines
     for m in option.meetings:
-        lines += wrap(w._("{month}: {note}", month=_month(option, m, w),
-                          note=w.status(m.status)), width)
+        status = w.status(m.status)
+        if option.kind == "alternating":
+            status = f"{RULE_LABELS[m.rule or 0]}, {status}"
+        lines += wrap(w._("{month}: {note}", month=_month(option, m, w), note=status), width)
         for s in p.schools:
             lines += wrap(w._("{school}: {time}", school=s.name,
                               time=_cell(option, m, s.id, w)), width, "  ", "    ")
@@ -287,14 +348,94 @@ def _months(p: Partnership) -> int:
     return (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
 
 
+def _spans(w: Words, spans: list[tuple[int, int]]) -> str:
+    """``08:45-12:15, 13:15-15:30`` in the reader's forms (past midnight shown as the
+    next day's clock)."""
+    text = ""
+    for a, b in spans:
+        span = w._("{start}-{end}", start=w.time(a % MINUTES_PER_DAY),
+                   end=w.time(b if b == MINUTES_PER_DAY else b % MINUTES_PER_DAY))
+        text = span if not text else w._("{first}, {second}", first=text, second=span)
+    return text
+
+
+def _cause(plan: Plan) -> Cause | None:
+    """The cause that decides (computed when the plan was made without it)."""
+    diag = plan.diagnostics
+    if diag is None:
+        return None
+    if diag.cause is not None:
+        return diag.cause
+    from twinschedule.core.calendar import build_calendars
+    from twinschedule.core.nearmiss import cause
+
+    return cause(plan, build_calendars(plan.partnership))
+
+
+def cause_lines(plan: Plan, w: Words) -> list[str]:
+    """The cause that decides why nothing fits, in the reader's language: a school with
+    no open day, windows that never overlap (each school's hours on the other's clock),
+    an overlap shorter than the meeting; nothing when the counts are the cause (also
+    the report's). Never a cause that is not one."""
+    found = _cause(plan)
+    p = plan.partnership
+    names = _names(p)
+    if found is None or found.kind == "ruled-out":
+        return []
+    if found.kind == "no-open-day":
+        values = {"school": names[found.school or ""], "start": w.medium_date(p.start),
+                  "end": w.medium_date(p.end)}
+        if found.terms_end and found.terms_start:
+            return [w._("{school} has no school day between {start} and {end}: its terms "
+                        "end on {date} and the next one starts on {next}.",
+                        date=w.medium_date(found.terms_end),
+                        next=w.medium_date(found.terms_start), **values)]
+        if found.terms_end:
+            return [w._("{school} has no school day between {start} and {end}: its terms "
+                        "end on {date}.", date=w.medium_date(found.terms_end), **values)]
+        if found.terms_start:
+            return [w._("{school} has no school day between {start} and {end}: its terms "
+                        "start on {date}.", date=w.medium_date(found.terms_start), **values)]
+        return [w._("{school} has no school day between {start} and {end}: closures and "
+                    "holidays cover every school day.", **values)]
+    if found.kind == "no-overlap":
+        lines = [w._("Their meeting windows never overlap on any school day:")]
+        for h in found.hours:
+            lines.append(w._("{school}'s {hours} is {other}'s {local}",
+                             school=names[h.school], other=names[h.other],
+                             hours=_spans(w, [(x.start, x.end) for x, _, _ in h.windows]),
+                             local=_spans(w, [(a, b) for _, a, b in h.windows])))
+        lines.append(w._("Stretch hours (times a school can meet now and then, such as an "
+                         "early or an evening slot) let schools this far apart take turns "
+                         "month by month; or plan with fewer schools."))
+        return lines
+    ov = plan.diagnostics.weekly_overlap if plan.diagnostics else None
+    assert ov is not None
+    return [w._("All schools' windows overlap for at most {minutes} a week (UTC "
+                "{weekday} {start}-{end}), but the meeting lasts {duration}. "
+                "Shorten the meeting or widen the hours.",
+                minutes=w.minutes(ov.minutes), weekday=w.weekday(ov.weekday or "MO"),
+                start=w.time(ov.start or 0), end=w.time(ov.end or 0),
+                duration=w.minutes(p.duration))]
+
+
 def render_diagnostics(plan: Plan, diag: Diagnostics, w: Words | None = None,
                        width: int = DEFAULT_WIDTH) -> list[str]:
-    """Why nothing fits, in candidate meetings and minutes."""
+    """Why nothing fits: the cause that decides first, then how often each condition
+    ruled each school out, in candidate meetings (largest first)."""
     w = w or words(plan.partnership.language)
     p = plan.partnership
     names = _names(p)
     lines = wrap(w._("No meeting time fits every school: no candidate rule holds a single "
                      "meeting."), width)
+    cause = cause_lines(plan, w)
+    if cause:
+        lines.append("")
+        lines += wrap(cause[0], width)
+        for line in cause[1:-1]:
+            lines += wrap(line, width, "  - ", "    ")
+        if len(cause) > 1:
+            lines += wrap(cause[-1], width)
     total = plan.candidates * _months(p)
     lines.append("")
     lines += wrap(w._("Why each school could not meet, in candidate meetings (every "
@@ -303,37 +444,29 @@ def render_diagnostics(plan: Plan, diag: Diagnostics, w: Words | None = None,
     for sid, codes in diag.ruled_out:
         parts = [w._("{reason}: {count} ({percent})", reason=w.reason(c), count=w.number(n),
                      percent=w.percent(n / total if total else 0))
-                 for c, n in codes]
+                 for c, n in sorted(codes, key=lambda item: -item[1])]
         lines += wrap(w._("{school}: {reasons}", school=names[sid],
                           reasons="; ".join(parts) if parts else w._("never")),
                       width, "  - ", "    ")
-    ov = diag.weekly_overlap
-    lines.append("")
-    if ov.minutes == 0:
-        lines += wrap(w._("Their meeting windows never overlap. In UTC, on a typical school "
-                          "day:"), width)
-        for s in p.schools:
-            zone = _zones.get_zone(s.timezone)
-            spans = []
-            for win in s.hours:
-                a = wall_time(zone, p.start, win.start).astimezone(dt.UTC)
-                b = wall_time(zone, p.start, win.end).astimezone(dt.UTC)
-                spans.append(w._("{start}-{end} in {zone} is {utc_start}-{utc_end} UTC",
-                                 start=w.time(win.start), end=w.time(win.end),
-                                 zone=s.timezone, utc_start=w.time(_minutes(a)),
-                                 utc_end=w.time(_minutes(b))))
-            lines += wrap(w._("{school}: {reasons}", school=s.name, reasons="; ".join(spans)),
-                          width, "  - ", "    ")
-        lines += wrap(w._("Widen a school's hours (e.g. an after-school slot) or plan with "
-                          "fewer schools."), width)
-    else:
-        lines += wrap(w._("All schools' windows overlap for at most {minutes} a week (UTC "
-                          "{weekday} {start}-{end}), but the meeting lasts {duration}. "
-                          "Shorten the meeting or widen the hours.",
-                          minutes=w.minutes(ov.minutes), weekday=w.weekday(ov.weekday or "MO"),
-                          start=w.time(ov.start or 0), end=w.time(ov.end or 0),
-                          duration=w.minutes(p.duration)), width)
     return lines
+
+
+def render_changes(plan: Plan, w: Words, width: int = DEFAULT_WIDTH) -> list[str]:
+    """What changed since the previous plan (agreement.md), each change in every
+    school's local time; one line when nothing did; nothing without a previous plan."""
+    if plan.changes is None:
+        return []
+    from twinschedule.core.changes import say
+
+    if not plan.changes:
+        return [*wrap(w._("Nothing changed since the last plan."), width), ""]
+    lines = wrap(w._("What changed since the last plan:"), width)
+    for change in plan.changes:
+        head, rest = say(plan.partnership, change, w)
+        lines += wrap(head, width, "  - ", "    ")
+        for line in rest:
+            lines += wrap(line, width, "      ", "        ")
+    return [*lines, ""]
 
 
 def render(plan: Plan, *, lang: str | None = None, width: int | None = None) -> str:
@@ -348,6 +481,7 @@ def render(plan: Plan, *, lang: str | None = None, width: int | None = None) -> 
                       duration=w.minutes(p.duration), count=len(p.schools),
                       version=plan.tzdata), width)
     lines.append("")
+    lines += render_changes(plan, w, width)
     if not plan.options:
         if plan.diagnostics:
             lines += render_diagnostics(plan, plan.diagnostics, w, width)
@@ -361,5 +495,7 @@ def render(plan: Plan, *, lang: str | None = None, width: int | None = None) -> 
     lines.append("")
     lines += wrap(w._("Option 1 month by month, in each school's local time (* not the "
                       "usual time):"), width)
+    if best.metrics.stretch is not None:
+        lines += wrap(w._("(+ outside the school's usual hours: in its stretch hours)"), width)
     lines += render_meetings(plan, best, w, width)
     return "\n".join(w.line(x) for x in lines) + "\n"

@@ -1,0 +1,169 @@
+"""The anchors of partner matching: for each zone that can anchor a pair's rules, per
+month of its calendar, the mask of its grid starts on allowed weekdays inside the
+horizon, how to fold that mask onto one day's wall clock, each month's nominal dates,
+and the offset differences another zone sees in each month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from twinschedule._tz import zones as _zones
+from twinschedule._units import MINUTES_PER_DAY, weekday_of_day
+from twinschedule._vocab import WEEKDAYS
+from twinschedule.core.rules import nth_weekday
+from twinschedule.model import Network
+from twinschedule.network.match_grid import MatchGrid, ZoneDays
+
+Diffs = list[frozenset[int]]  # per month of an anchor: offset differences to it
+#: Per month: the mask and how to fold it onto one day's wall clock, ``(range mask or
+#: None, shift)`` per run of constant offset (bit ``i`` goes to wall bit ``i + shift``).
+Month = tuple[int, list[tuple[int | None, int]]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Anchor:
+    """An anchor zone's grid starts on allowed weekdays inside the horizon: per month
+    the mask and its folding, and the union of all months."""
+
+    zone: str
+    months: list[Month]
+    union: int
+    spans: list[tuple[int, int]]  # each month's UTC minutes [first, last)
+    keys: tuple[tuple[int, int], ...]  # each month's (year, month)
+
+
+def _month_masks(grid: MatchGrid, zone: ZoneDays, network: Network,
+                 ) -> dict[tuple[int, int], bytearray]:
+    """Per (year, month), the grid starts of the zone's allowed weekdays in the horizon
+    (as a string of bits, lowest first)."""
+    allowed = {WEEKDAYS.index(w) for w in network.weekdays}
+    g, lo, size, step = grid.g, grid.lo, grid.size, network.step
+    bufs: dict[tuple[int, int], bytearray] = {}
+    for u0, u1, day, off in zone.pieces:
+        if not grid.first_day <= day <= grid.last_day or weekday_of_day(day) not in allowed:
+            continue
+        d = _zones.from_day_number(day)
+        buf = bufs.get((d.year, d.month))
+        if buf is None:
+            buf = bufs[(d.year, d.month)] = bytearray(b"0" * size)
+        s0 = u0 + (-(u0 + off)) % step
+        if s0 >= u1:
+            continue
+        i = (s0 - lo) // g
+        count = (u1 - 1 - s0) // step + 1
+        buf[i:i + count * (step // g):step // g] = b"1" * count
+    return bufs
+
+
+def nominals(network: Network, keys: tuple[tuple[int, int], ...]) -> list[list[int | None]]:
+    """Per (nth, weekday) family of the network, per month ``keys``, the day of the month
+    (0-based) of its nominal date, None when outside the horizon."""
+    out: list[list[int | None]] = []
+    for nth in network.weeks:
+        for wd in network.weekdays:
+            days: list[int | None] = []
+            for y, mo in keys:
+                d = nth_weekday(y, mo, WEEKDAYS.index(wd), nth)
+                days.append(d.day - 1 if network.start <= d <= network.end else None)
+            out.append(days)
+    return out
+
+
+def anchor(grid: MatchGrid, name: str, zone: ZoneDays, network: Network) -> Anchor:
+    """The anchor of zone ``name`` (its days ``zone``) for the network's rules."""
+    g, lo, size = grid.g, grid.lo, grid.size
+    bufs = _month_masks(grid, zone, network)
+    months: list[Month] = []
+    spans: list[tuple[int, int]] = []
+    union = 0
+    for (y, mo), buf in bufs.items():
+        buf.reverse()
+        m = int(buf, 2)
+        union |= m
+        d0 = _zones.day_number(dt.date(y, mo, 1)) * MINUTES_PER_DAY
+        d1 = d0 + 32 * MINUTES_PER_DAY
+        parts: list[tuple[int | None, int]] = []
+        ua, ub = 1 << 62, -(1 << 62)
+        for w0, w1, off in zone.runs:
+            a, b = max(w0, d0), min(w1, d1)
+            if a >= b:
+                continue
+            ua, ub = min(ua, a - off), max(ub, b - off)
+            # UTC starts [a - off, b - off): bit i goes to wall bit i + shift.
+            i0 = max(0, -((lo - (a - off)) // g))
+            i1 = min(size, -((lo - (b - off)) // g))
+            parts.append(((1 << i1) - (1 << i0), (lo + off - d0) // g))
+        if len(parts) == 1:
+            parts = [(None, parts[0][1])]
+        months.append((m, parts))
+        spans.append((ua, ub))
+    return Anchor(zone=name, months=months, union=union, spans=spans, keys=tuple(bufs))
+
+
+def offset_diffs(anchor: Anchor, ta: _zones.Timeline, tb: _zones.Timeline) -> Diffs:
+    """Per month of the anchor (of zone ``ta``), every difference of UTC offsets
+    ``tb - ta`` in that month: a school of zone ``tb`` sees an anchor time at its own
+    wall clock shifted by one of these."""
+    out = []
+    for ua, ub in anchor.spans:
+        cuts = [ua, *ta.changes_between(ua, ub), *tb.changes_between(ua, ub)]
+        out.append(frozenset(tb.offset(t) - ta.offset(t) for t in cuts))
+    return out
+
+
+class PairAnchor(NamedTuple):
+    """An anchor zone of a pair (schools ``f`` and ``t``), with the offset differences
+    each school's clock has to the anchor's in each month."""
+
+    anchor: Anchor
+    nominals: list[list[int | None]]  # (:func:`nominals` of the anchor's months)
+    diffs_f: Diffs
+    diffs_t: Diffs
+    other: Diffs | None  # those of the school of the other zone; None: one zone
+
+
+class Anchors:
+    """The anchors of a network's zones and the pairs' views of them, built on first
+    use and shared by every match on the network."""
+
+    def __init__(self, network: Network, grid: MatchGrid, zones: dict[str, ZoneDays]) -> None:
+        self.network = network
+        self.grid = grid
+        self.zones = zones
+        self._anchors: dict[str, Anchor] = {}
+        self._diffs: dict[tuple[str, str], Diffs] = {}
+        self._nominals: dict[tuple[tuple[int, int], ...], list[list[int | None]]] = {}
+        self._pairs: dict[tuple[str, str], list[PairAnchor]] = {}
+
+    def anchor(self, zone: str) -> Anchor:
+        got = self._anchors.get(zone)
+        if got is None:
+            got = self._anchors[zone] = anchor(self.grid, zone, self.zones[zone], self.network)
+        return got
+
+    def diffs(self, a: Anchor, other: str) -> Diffs:
+        """:func:`offset_diffs` of zone ``other`` to anchor ``a``."""
+        key = (a.zone, other)
+        got = self._diffs.get(key)
+        if got is None:
+            got = self._diffs[key] = offset_diffs(a, self.zones[a.zone].tl, self.zones[other].tl)
+        return got
+
+    def of_pair(self, zf: str, zt: str) -> list[PairAnchor]:
+        """The candidate anchors of a pair of schools in zones ``zf`` and ``zt``."""
+        got = self._pairs.get((zf, zt))
+        if got is None:
+            got = []
+            for zone in dict.fromkeys((zf, zt)):
+                a = self.anchor(zone)
+                days = self._nominals.get(a.keys)
+                if days is None:  # (the same months in every zone: computed once)
+                    days = self._nominals[a.keys] = nominals(self.network, a.keys)
+                df, dt_ = self.diffs(a, zf), self.diffs(a, zt)
+                got.append(PairAnchor(anchor=a, nominals=days, diffs_f=df, diffs_t=dt_,
+                                      other=None if zf == zt else dt_ if zone == zf else df))
+            self._pairs[(zf, zt)] = got
+        return got
