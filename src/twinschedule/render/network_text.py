@@ -126,7 +126,7 @@ def _diagnostics(n: Network, d: Diagnostics, w: Words) -> list[str]:
         more = count(w, MORE_SCHOOLS, len(d.ruled_out) - SHOW_SCHOOLS)
         lines.append("  " + w._("and {more} (see --json)", more=more))
     ov = d.weekly_overlap
-    if ov.minutes and ov.start is not None and ov.end is not None:
+    if ov.minutes and ov.weekday and ov.start is not None and ov.end is not None:
         lines += wrap(w._("The schools' windows overlap at most {minutes} a week ({weekday} "
                           "{start}-{end} UTC).", minutes=count(w, MINUTES, ov.minutes),
                           weekday=w.weekday(ov.weekday), start=w.time(ov.start),
