@@ -6,16 +6,17 @@ its own feed, dated in the school's own calendar; whatever the languages, both e
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import icalendar
 import pytest
-import tomllib
 from conftest import CONFORMANCE
 from test_network_feeds import STAMP, check
 
 import twinschedule
+from twinschedule._tz.zones import get_zone
 from twinschedule.errors import ConfigError
 from twinschedule.i18n.counts import ATTENDED, count
 from twinschedule.i18n.words import FSI, PDI, RLM, words
@@ -87,8 +88,6 @@ def test_each_feed_is_worded_in_its_reader_language_and_calendar() -> None:
             assert _plain(count(w, ATTENDED, len(months), attended=len(attended))) in text
             # The school's own weekday, from its own calendar (Seoul and Manila read
             # the next day of an afternoon in Mexico City).
-            from twinschedule._tz.zones import get_zone
-
             local = attended[0].start.astimezone(get_zone(s.timezone))
             assert w.weekday(("MO", "TU", "WE", "TH", "FR", "SA", "SU")[local.weekday()]) \
                 in text, (s.id, text)
@@ -120,8 +119,6 @@ def test_a_school_across_the_date_line_reads_its_own_weekday() -> None:
     plan = twinschedule.plan_network(twinschedule.network_from_dict(data))
     files = twinschedule.network_feeds(plan, stamp=STAMP)
     text = _plain(_descriptions(files[f"{net.id}.{seoul.id}.ics"])[0])
-    from twinschedule._tz.zones import get_zone
-
     month = next(m for m in option.repeat.months if seoul.id in m.attending)
     anchor_day = month.start.astimezone(get_zone(net.anchor)).weekday()
     local_day = month.start.astimezone(get_zone(seoul.timezone)).weekday()
