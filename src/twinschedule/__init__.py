@@ -119,6 +119,7 @@ __all__ = [
     "match_all",
     "network_feeds",
     "network_from_dict",
+    "network_report",
     "parse_document",
     "plan",
     "plan_many",
@@ -348,6 +349,26 @@ def network_feeds(plan: NetworkPlan, *, option: int = 1,
     from twinschedule.ical.network_feeds import build_network_feeds
 
     return build_network_feeds(plan, option=option, stamp=stamp)
+
+
+def network_report(plan: NetworkPlan, *, made: dt.datetime, option: int = 1,
+                   lang: str | None = None) -> str:
+    """The HTML report of a network plan (docs/networks.md) as one self-contained
+    document: the options, option ``option``'s months x sessions with attendance, a
+    summary per country and the schools never reached; in ``lang`` (a BCP 47 tag;
+    default the network's ``language``), made at ``made`` (an aware datetime, shown in
+    its footer). Pure: no I/O, no clock."""
+    from importlib.metadata import version
+
+    from twinschedule.i18n.words import words
+    from twinschedule.render.html import render_network
+    from twinschedule.render.network_page import page
+
+    if plan.options:
+        plan.option(option)  # IndexError for an option that does not exist
+    return render_network(page(plan, words(lang or plan.network.language), made=made,
+                               program=f"twinschedule {__version__}",
+                               holidays=version("holidays"), option=option))
 
 
 def write_network_feeds(plan: NetworkPlan, out_dir: str | Path, *, option: int = 1,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from twinschedule.core.calendar import SchoolCalendar
     from twinschedule.core.plan import Plan
     from twinschedule.model import Network, Partnership, School
+    from twinschedule.network.outputs import NetworkPlan
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,7 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     net.add_argument("--json", action="store_true", help="print the plan as JSON")
     net.add_argument("--out", type=Path, metavar="DIR", help="write iCalendar feeds into DIR")
     net.add_argument("--option", type=int, default=1, metavar="K",
-                     help="which option's feeds to write (default 1)")
+                     help="which option's feeds (and report's months) to write (default 1)")
+    net.add_argument("--lang", metavar="TAG",
+                     help="language of the text output and the report (a BCP 47 tag such "
+                          "as de, pt-BR; default: the network's language)")
+    net.add_argument("--report", type=Path, metavar="PATH.html",
+                     help="also write a self-contained HTML report of the network plan")
     match = sub.add_parser("match", help="the partners a school of a network can meet most "
                                          "easily (--school), or every school's (--all)")
     match.add_argument("file", type=Path)
@@ -372,12 +378,11 @@ def _check_option(args: argparse.Namespace, count: int) -> None:
                                    f"not exist; the plan has {count}")], source=str(args.file))
 
 
-def _plan(args: argparse.Namespace) -> int:
-    from twinschedule import load, write_feeds
+def _check_report_and_lang(args: argparse.Namespace) -> None:
+    """``--report`` must name an ``.html`` file and ``--lang`` a known tag (usage
+    errors, before anything is planned or written)."""
     from twinschedule.errors import ConfigError, Problem
-    from twinschedule.render.text import render
 
-    _check_top(args)
     if args.report is not None and args.report.suffix.lower() != ".html":
         raise ConfigError([Problem(path="--report", message=(
             f"'{args.report}' does not end in .html: the report is an HTML page (a browser "
@@ -389,6 +394,14 @@ def _plan(args: argparse.Namespace) -> int:
         if tag is None:
             raise ConfigError([Problem(path="--lang", message=f"unknown language tag "
                                        f"'{args.lang}'{hint}")], source=str(args.file))
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from twinschedule import load, write_feeds
+    from twinschedule.render.text import render
+
+    _check_top(args)
+    _check_report_and_lang(args)
     p = load(args.file)
     previous, today = _previous(args, p)
     result = _planned(p, args, previous, today)
@@ -492,15 +505,31 @@ def _network(args: argparse.Namespace) -> int:
     from twinschedule.render.network_text import render
 
     _check_top(args)
+    _check_report_and_lang(args)
     result = plan_network(load_network(args.file), top=args.top)
-    if args.out is not None and result.feasible:
+    if (args.out is not None or args.report is not None) and result.feasible:
         _check_option(args, len(result.options))
+    if args.out is not None and result.feasible:
         write_network_feeds(result, args.out, option=args.option)
+    if args.report is not None:
+        _write_network_report(result, args.report, args.option, args.lang)
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(render(result))
+        sys.stdout.write(render(result, lang=args.lang))
     return 0 if result.feasible else 1
+
+
+def _write_network_report(result: NetworkPlan, path: Path, option: int,
+                          lang: str | None) -> None:
+    """The network report of option ``option`` in ``lang`` (else the network's
+    language), made at ``SOURCE_DATE_EPOCH`` when set (else now), atomically."""
+    from twinschedule import _io, network_report
+
+    made = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    html = network_report(result, made=made, option=option if result.feasible else 1,
+                          lang=lang)
+    _io.write_files({path.name: html.encode("utf-8")}, path.parent)
 
 
 def _write_report(result: Plan, path: Path, lang: str | None = None) -> None:

@@ -8,7 +8,10 @@ The markup is Jinja2 templates in ``render/templates/`` (package data), autoesca
 * ``_macros.html``: the building blocks of a section (a titled section, a table, a
   status letter, a legend);
 * ``_report.html``: one macro per section of the report, each taking its view object;
-* ``report.html``: the report, the sections in order.
+* ``report.html``: the report, the sections in order;
+* ``_network.html`` and ``network.html``: the network report (:func:`render_network`,
+  laying out a :class:`network_page.NetworkReportPage`), with the same layout, building
+  blocks, header and footer.
 
 It lays out a :class:`page.ReportPage` (:func:`page.page`: every text worded through
 one :class:`i18n.Words`, the reader's language, every position of the week strip
@@ -22,6 +25,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from twinschedule.i18n.words import Words, words
+from twinschedule.render import network_page as _network_page
 from twinschedule.render import page as _page
 from twinschedule.render.report import WEEK_MINUTES, Report
 
@@ -47,6 +51,12 @@ def render_page(view: _page.ReportPage) -> str:
         page=view, lang=view.lang, dir=view.dir, program=view.program)
 
 
+def render_network(view: _network_page.NetworkReportPage) -> str:
+    """The network report page ``view`` as one HTML document."""
+    return environment().get_template("network.html").render(
+        page=view, lang=view.lang, dir=view.dir, program=view.program)
+
+
 def render(report: Report, w: Words | None = None) -> str:
     """The report as one HTML document, in the language of ``w`` (default: the
     partnership's ``language``)."""
@@ -54,4 +64,4 @@ def render(report: Report, w: Words | None = None) -> str:
     return render_page(_page.page(report, w))
 
 
-__all__ = ["WEEK_MINUTES", "environment", "render", "render_page"]
+__all__ = ["WEEK_MINUTES", "environment", "render", "render_network", "render_page"]
