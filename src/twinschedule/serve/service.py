@@ -93,11 +93,18 @@ class Agreement:
     since: dt.date
     made_at: dt.datetime
 
-    def table(self) -> dict[str, Any]:
-        """The ``[agreement]`` table of a partnership file (agreement.md)."""
+    def table(self, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The ``[agreement]`` table of a partnership file (agreement.md), its ``since``
+        inside the horizon of ``settings`` (a file's ``since`` must be): an agreement made
+        before the horizon's start is in force from it; one made for after its end
+        plans no month under the agreed rule until the end is moved."""
         rule: dict[str, Any] = {"rule": self.rules[0]} if len(self.rules) == 1 else {
             "rules": list(self.rules)}
-        return {**rule, "since": self.since.isoformat()}
+        since = self.since
+        start, end = (_date((settings or {}).get(k)) for k in ("start", "end"))
+        if start is not None and end is not None and start <= end:
+            since = min(max(since, start), end)
+        return {**rule, "since": since.isoformat()}
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.table(), "made": self.made_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
@@ -125,7 +132,7 @@ class State:
         doc: dict[str, Any] = {"partnership": self.settings,
                                "schools": [s.data for s in self.schools]}
         if self.agreement is not None:
-            doc["agreement"] = self.agreement.table()
+            doc["agreement"] = self.agreement.table(self.settings)
         return doc
 
     def school(self, school_id: str) -> School:
@@ -144,6 +151,16 @@ class Created:
     organizer: str
     schools: dict[str, str]
     feed_token: str
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date as a partnership file writes it; None when it is not one."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def jsonable(value: Any) -> Any:
