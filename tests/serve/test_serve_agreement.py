@@ -259,3 +259,16 @@ def test_the_page_includes_the_report_with_a_strict_csp(client: TestClient) -> N
 
 def _report_part(page: str) -> str:
     return page.split('<div class="report">', 1)[1]
+
+
+def test_the_embedded_report_is_the_documents_main() -> None:
+    import twinschedule
+
+    p = twinschedule.from_dict(partnership())
+    result = twinschedule.plan(p)
+    made = dt.datetime(2026, 8, 1, tzinfo=dt.UTC)
+    document = twinschedule.report(result, made=made, lang="de")
+    sections = twinschedule.report(result, made=made, lang="de", embed=True)
+    main = document.split("<main>", 1)[1].rsplit("</main>", 1)[0]
+    assert sections.strip() == main.strip() and "<html" not in sections
+    assert twinschedule.report_stylesheet().strip() in document
