@@ -112,6 +112,7 @@ __all__ = [
     "__version__",
     "feeds",
     "from_dict",
+    "invitation_files",
     "invitations",
     "load",
     "load_network",
@@ -125,6 +126,7 @@ __all__ = [
     "plan_many",
     "plan_network",
     "report",
+    "report_stylesheet",
     "send",
     "to_dict",
     "write_feeds",
@@ -249,10 +251,15 @@ def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = Tr
     return _plan(partnership, top=top, suggest=suggest, previous=before, today=today)
 
 
-def report(plan: Plan, *, made: dt.datetime, lang: str | None = None) -> str:
+def report(plan: Plan, *, made: dt.datetime, lang: str | None = None,
+           embed: bool = False) -> str:
     """The HTML report of ``plan`` (explain.md) as one self-contained document, in
     ``lang`` (a BCP 47 tag; default the partnership's ``language``), made at ``made``
-    (an aware datetime, shown in its footer). Pure: no I/O, no clock."""
+    (an aware datetime, shown in its footer). Pure: no I/O, no clock.
+
+    ``embed=True`` gives the report's sections only (what its ``<main>`` holds, by the
+    same templates), for a page of one's own that links ``report_stylesheet()``.
+    """
     from importlib.metadata import version
 
     from twinschedule.i18n.words import words
@@ -261,7 +268,15 @@ def report(plan: Plan, *, made: dt.datetime, lang: str | None = None) -> str:
 
     built = _report.build(plan, made=made, holidays=version("holidays"),
                           program=f"twinschedule {__version__}")
-    return render(built, words(lang or plan.partnership.language))
+    return render(built, words(lang or plan.partnership.language), embed=embed)
+
+
+def report_stylesheet() -> str:
+    """The CSS of the HTML report (which the report's document holds inline), for a page
+    that embeds the report's sections (``report(..., embed=True)``)."""
+    from twinschedule.render.html import stylesheet
+
+    return stylesheet()
 
 
 def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,
@@ -426,6 +441,14 @@ def invitations(plan: Plan, previous: Plan | Mapping[str, Any] | None = None, *,
     ``ConfigError`` without an ``organizer`` or without any contact.
     """
     return [letter.message for letter in _letters(plan, previous, stamp)]
+
+
+def invitation_files(plan: Plan, previous: Plan | Mapping[str, Any] | None = None, *,
+                     stamp: dt.datetime | None = None) -> dict[str, EmailMessage]:
+    """``invitations`` by the file each is written under by ``twinschedule invite``
+    (``"<school id>/<contact email>.eml"``, docs/agreements.md), in the same order."""
+    return {f"{letter.school}/{letter.name}": letter.message
+            for letter in _letters(plan, previous, stamp)}
 
 
 def _letters(plan: Plan, previous: Plan | Mapping[str, Any] | None,

@@ -57,11 +57,32 @@ def render_network(view: _network_page.NetworkReportPage) -> str:
         page=view, lang=view.lang, dir=view.dir, program=view.program)
 
 
-def render(report: Report, w: Words | None = None) -> str:
+def render_content(view: _page.ReportPage) -> str:
+    """The report page's sections without the document around them: ``report.html``'s
+    ``content`` block (the same templates and macros), for a page of another layout
+    (the web service's) that links :func:`stylesheet`."""
+    env = environment()
+    template = env.get_template("report.html")
+    context = template.new_context({"page": view, "lang": view.lang, "dir": view.dir,
+                                    "program": view.program,
+                                    "report": env.get_template("_report.html").module})
+    return "".join(template.blocks["content"](context))
+
+
+def stylesheet() -> str:
+    """The report's CSS (``report.css``), which the report holds inline."""
+    env = environment()
+    assert env.loader is not None
+    return env.loader.get_source(env, "report.css")[0]
+
+
+def render(report: Report, w: Words | None = None, *, embed: bool = False) -> str:
     """The report as one HTML document, in the language of ``w`` (default: the
-    partnership's ``language``)."""
+    partnership's ``language``); ``embed``: its sections only (:func:`render_content`)."""
     w = w or words(report.plan.partnership.language)
-    return render_page(_page.page(report, w))
+    view = _page.page(report, w)
+    return render_content(view) if embed else render_page(view)
 
 
-__all__ = ["WEEK_MINUTES", "environment", "render", "render_network", "render_page"]
+__all__ = ["WEEK_MINUTES", "environment", "render", "render_content", "render_network",
+           "render_page", "stylesheet"]
