@@ -153,13 +153,20 @@ def test_a_later_edit_that_changes_nothing_keeps_the_feed(client: TestClient,
     assert "Nothing changed since the last plan." in page
 
 
-def test_an_alternation_cannot_be_agreed_yet(client: TestClient) -> None:
+def test_an_agreed_alternation_is_planned_and_published(client: TestClient) -> None:
     data = partnership()
     data["agreement"] = {"rules": ["2nd FR 12:00 Africa/Nairobi",
                                    "3rd FR 12:00 Africa/Nairobi"], "since": "2026-09-01"}
-    r = client.post("/api/v1/partnerships", json=data)
-    assert r.status_code == 422
-    assert [p["path"] for p in r.json()["problems"]] == ["agreement.rules"]
+    m = Made(client, data)
+    option = m.view()["plan"]["options"][0]
+    assert option["agreed"] is True and option["kind"] == "alternating"
+    assert [r["text"] for r in option["rules"]] == [
+        "2nd Friday of every month at 12:00 (Africa/Nairobi)",
+        "3rd Friday of every month at 12:00 (Africa/Nairobi)"]
+    assert {m["rule"] for m in option["meetings"]} == {0, 1}
+    feed = client.get(m.feeds["rugby"]).content
+    assert feed.count(b"INTERVAL=2") == 2
+    assert _expand(feed) == sorted(_held(option).values())
 
 
 def _with_contacts(organizer: bool = True) -> dict[str, Any]:

@@ -32,9 +32,6 @@ SETTINGS = "[partnership]"
 #: Largest request body (an upload with its form fields), in bytes.
 MAX_BODY = 2 * 1024 * 1024
 _NTH = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
-#: Why an alternation cannot be agreed to (the library plans one agreed rule for now).
-ALTERNATION = ("an alternation of two rules cannot be agreed to yet (this version plans "
-               "a single agreed rule): agree on a single rule")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -348,8 +345,6 @@ def create(engine: Engine, data: Any) -> Created:
     document = jsonable(data)
     validate(document, {})
     agreed = document.pop("agreement", None)  # a file's [agreement] (agreement.md)
-    if isinstance(agreed, Mapping) and len(agreed.get("rules") or [None]) > 1:
-        raise Invalid([problem("agreement.rules", ALTERNATION)])
     with db.write(engine) as conn:
         public_id, feed_token = secrets.token_urlsafe(12), secrets.token_urlsafe(24)
         pk = _inserted(conn.execute(db.partnerships.insert().values(
@@ -658,7 +653,5 @@ def _vote(st: State, option: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
                                 f"plan (1 to {len(options)})" if options else
                                 "the plan has no option to agree to yet")])
     chosen = options[option - 1]
-    if len(option_rules(chosen)) > 1:
-        raise Invalid([problem("option", ALTERNATION)])
     first = chosen["rules"][0] if "rules" in chosen else chosen["rule"]
     return option_rules(chosen), first
