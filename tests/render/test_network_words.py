@@ -10,6 +10,7 @@ import copy
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import ROOT
@@ -156,10 +157,20 @@ def test_wide_names_fit_100_columns() -> None:
     for out in outs:
         lines = out.splitlines()
         assert max(text_width(x) for x in lines) <= 100, max(lines, key=text_width)
-    # the list of schools never reached is wrapped as the plan's text wraps a list
-    shown = "; ".join(f"{n.school(i).name} ({n.school(i).timezone})" for i in never)
-    listed = wrap(shown, 100, "    ", "    ")
-    assert len(listed) > 3 and "\n".join(listed) in text
+    # each school never reached is a line of its own, wrapped as the plan's text wraps
+    for sid in never:
+        school = n.school(sid)
+        line = (f"{school.name} ({school.timezone}): not a school day in 5 of 5 months; "
+                f"starts ")
+        got = [x for x in text.splitlines() if x.startswith(f"    {line[:20]}")]
+        assert got, sid
+        assert all(text_width(x) <= 100 for x in got)
+    local = plan.options[0].months[0].start.astimezone(ZoneInfo("Asia/Shanghai"))
+    ends = local + dt.timedelta(hours=1)
+    listed = wrap(f"{n.school('s0').name} (Asia/Shanghai): not a school day in 5 of 5 "
+                  f"months; starts {local:%a %H:%M} local (ends {ends:%H:%M}), hours "
+                  f"08:00-16:00", 100, "    ", "      ")
+    assert len(listed) > 1 and "\n".join(listed) in text
     # a name longer than a line is cut, not lost
     assert "".join(outs[2].split()).count("A") == 130
 

@@ -1,5 +1,6 @@
 """The readable network plan: each option's rule, counts, month-by-month attendance,
-the schools never reached and the repeat session; diagnostics when no rule works.
+the schools never reached (each with its main reason and the session's local time
+against its hours) and the repeat session; diagnostics when no rule works.
 Lines fit in 100 columns (wide characters count two), wrapped as the plan's text wraps.
 
 The network text is English (its sentences are not in the catalogs yet), but every
@@ -9,7 +10,11 @@ count of something goes through the catalogs' plural forms (``i18n.counts``, wit
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
+
 from twinschedule._tz import zones as _zones
+from twinschedule._vocab import NAMED_REASONS, REASONS, weekday_of
 from twinschedule.core.plan import Diagnostics
 from twinschedule.i18n.counts import (
     ATTENDANCE,
@@ -25,7 +30,13 @@ from twinschedule.i18n.counts import (
 )
 from twinschedule.i18n.words import Words, words
 from twinschedule.model import Network, hhmm
-from twinschedule.network.outputs import NetworkMonth, NetworkOption, NetworkPlan, Session
+from twinschedule.network.outputs import (
+    Missed,
+    NetworkMonth,
+    NetworkOption,
+    NetworkPlan,
+    Session,
+)
 from twinschedule.render.text import REASON_WORDS, wrap
 
 WIDTH = 100
@@ -43,6 +54,44 @@ def _list(n: Network, ids: tuple[str, ...], indent: str) -> list[str]:
     if len(ids) > SHOW_SCHOOLS:
         text += f"; and {len(ids) - SHOW_SCHOOLS} more (see --json)"
     return wrap(text, WIDTH, indent, indent)
+
+
+def main_reason(missed: tuple[Missed, ...]) -> tuple[str, int, Missed]:
+    """A school's main reason for missing: the condition failing in the most of its
+    missed months (ties in planning.md's order of the conditions), how many months it
+    fails in, and the first of them."""
+    months = Counter(code for m in missed for code in dict.fromkeys(r.reason for r in m.reasons))
+    code = min(months, key=lambda c: (-months[c], REASONS.index(c)))
+    first = next(m for m in missed if any(r.reason == code for r in m.reasons))
+    return code, months[code], first
+
+
+def _never(n: Network, o: NetworkOption, w: Words, indent: str) -> list[str]:
+    """The schools never reached, one each: its main reason, in how many months, and
+    when the session starts on its clock against its hours that day
+    (``outside hours in 10 of 10 months; starts Wed 01:00 local (ends 02:00), hours
+    08:00-15:00``)."""
+    schools = {s.id: s for s in n.schools}
+    lines: list[str] = []
+    for sid in o.never[:SHOW_SCHOOLS]:
+        s = schools[sid]
+        missed = o.misses(sid)
+        code, k, first = main_reason(missed)
+        what = w.reason(code)
+        named = next((r.detail for r in first.reasons if r.reason == code), "")
+        if code in NAMED_REASONS and named:
+            what = f"{what} ({named})"
+        zone = _zones.get_zone(s.timezone)
+        local = first.start.astimezone(zone)
+        ends = (first.start + dt.timedelta(minutes=n.duration)).astimezone(zone)
+        hours = ", ".join(str(x) for x in s.windows_on(weekday_of(local.date()))) or "none"
+        text = (f"{s.name} ({s.timezone}): {what} in {k} of {count(w, MONTHS, len(missed))};"
+                f" starts {local:%a %H:%M} local (ends {ends:%H:%M}), hours {hours}")
+        lines += wrap(text, WIDTH, indent, indent + "  ")
+    if len(o.never) > SHOW_SCHOOLS:
+        lines.append(f"{indent}and {count(w, MORE_SCHOOLS, len(o.never) - SHOW_SCHOOLS)} "
+                     f"(see --json: missed)")
+    return lines
 
 
 def _months(n: Network, months: tuple[NetworkMonth, ...], indent: str) -> list[str]:
@@ -83,7 +132,7 @@ def render_option(plan: NetworkPlan, o: NetworkOption) -> list[str]:
     lines += _months(n, o.months, "  ")
     if o.never:
         lines.append(f"  Never reached ({len(o.never)}):")
-        lines += _list(n, o.never, "    ")
+        lines += _never(n, o, w, "    ")
     else:
         lines.append("  Every school attends at least one month.")
     if o.repeat is not None:
