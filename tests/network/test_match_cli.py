@@ -78,7 +78,7 @@ def test_partners_abroad_unless_same_country(tmp_path: Path,
     assert home == twinschedule.match(network, "dublin", same_country=True).to_dict()
     assert home["pool"] == 5 and home["partners"][0]["school"] == "lisbon-a"
     assert cli.main(["match", str(path), "--school", "dublin"]) == 0
-    assert ("(schools in other countries only; --same-country adds the 1 of its own country)"
+    assert ("(schools in other countries only; --same-country adds the 1 school of its own country)"
             in capsys.readouterr().out)
     assert cli.main(["match", str(path), "--school", "dublin", "--same-country"]) == 0
     assert "--same-country adds" not in capsys.readouterr().out

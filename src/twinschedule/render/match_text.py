@@ -27,8 +27,8 @@ def render(result: Match, network: Network, *, same_country: bool = False) -> st
              f"{count(w, OTHER_SCHOOLS, result.pool)} of {network.id}:"]
     home = len(network.schools) - 1 - result.pool
     if not same_country and home:
-        lines.append(f"  (schools in other countries only; --same-country adds the {home} "
-                     f"of its own country)")
+        lines.append(f"  (schools in other countries only; --same-country adds the "
+                     f"{count(w, SCHOOLS, home)} of its own country)")
     if not result.partners:
         lines.append("  none: no other school can meet this school on any candidate rule")
     focal = network.school(result.school)
