@@ -6,6 +6,7 @@ session's local time against its hours."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -104,3 +105,22 @@ def test_a_named_main_reason_says_its_name() -> None:
     plan = twinschedule.plan_network(twinschedule.network_from_dict(data))
     text = network_text.render(plan)
     assert "\n    Paris (Europe/Paris): closed (Rebuilding) in 4 of 4 months; starts " in text
+
+
+def test_schools_sharing_a_calendar_get_every_field_of_the_reasons_with_their_id() -> None:
+    """Schools of one calendar group are judged once; each gets the reasons with its own
+    id and every other field unchanged (the relabelling builds them field by field)."""
+    data = _network()
+    data["schools"] += [dict(s, id=f"{s['id']}-2", name=f"{s['name']} 2")
+                        for s in data["schools"]]
+    plan = twinschedule.plan_network(twinschedule.network_from_dict(data))
+    o = plan.options[0]
+    sid = o.missed[0][0]
+    one, two = o.misses(sid), o.misses(f"{sid}-2")
+    assert one and len(one) == len(two)
+    for a, b in zip(one, two, strict=True):
+        assert (a.month, a.start) == (b.month, b.start)
+        assert [dataclasses.replace(r, school=f"{sid}-2") for r in a.reasons] == list(b.reasons)
+        assert all(r.school == sid for r in a.reasons)
+    assert {f.name for f in dataclasses.fields(Conflict)} == {
+        "school", "reason", "detail", "weekday", "day", "local", "windows", "names"}
