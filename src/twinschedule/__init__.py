@@ -346,14 +346,17 @@ def load_network(path: str | Path) -> Network:
                                      import_ics=import_ics, source=str(path))
 
 
-def plan_network(network: Network, *, top: int | None = None) -> NetworkPlan:
-    """The rules that the most schools can attend, month by month (docs/networks.md).
+def plan_network(network: Network, *, top: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> NetworkPlan:
+    """The rules that the most schools can attend, month by month, and why each school
+    misses the months it misses (docs/networks.md).
 
-    ``top`` overrides the network's own number of options. Pure: no I/O, no clock.
+    ``top`` overrides the network's own number of options. ``progress(done, total)``
+    is called as the schools' distinct calendars are laid out. Pure: no I/O, no clock.
     """
     from twinschedule.network.webinar import plan_network as _plan_network
 
-    return _plan_network(network, top=top)
+    return _plan_network(network, top=top, progress=progress)
 
 
 def network_feeds(plan: NetworkPlan, *, option: int = 1,
@@ -397,27 +400,33 @@ def write_network_feeds(plan: NetworkPlan, out_dir: str | Path, *, option: int =
     return _io.write_files(network_feeds(plan, option=option, stamp=stamp), Path(out_dir))
 
 
-def match(network: Network, school_id: str, *, top: int = 10) -> Match:
-    """The ``top`` partners school ``school_id`` can meet most easily among the other
-    schools of ``network``: ranked by the first five keys of the best option of each
-    two-school plan (``-held, moved, drift, max_burden, total_burden``), then by file
-    order, exactly as planning every pair with :func:`plan` would rank them. Partners
-    with no option are not listed. Raises ``ConfigError`` for an unknown school.
+def match(network: Network, school_id: str, *, top: int = 10,
+          same_country: bool = False) -> Match:
+    """The ``top`` partners school ``school_id`` can meet most easily among the schools
+    of ``network`` in other countries (a school without ``country`` is in a country of
+    its own; ``same_country=True`` considers every other school), ranked by the first
+    five keys of the best option of each two-school plan (``-held, moved, drift,
+    max_burden, total_burden``), then by file order, exactly as planning every pair
+    with :func:`plan` would rank them. Partners with no option are not listed. Raises
+    ``ConfigError`` for an unknown school.
     """
     from twinschedule.network.matching import match as _match
 
-    return _match(network, school_id, top=top)
+    return _match(network, school_id, top=top, same_country=same_country)
 
 
 def match_all(network: Network, *, top: int = 10, executor: Executor | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[Match]:
-    """:func:`match` for every school of the network, in file order, through any
+              progress: Callable[[int, int], None] | None = None,
+              same_country: bool = False) -> list[Match]:
+    """:func:`match` (with the same ``top`` and ``same_country``) for every school of
+    the network, in file order, through any
     ``concurrent.futures.Executor`` (a process pool, a ``dask.distributed`` client's
     ``get_executor()``); the same results whichever runs them. ``progress(done, total)``
     is called as schools complete."""
     from twinschedule.network.batch import match_all as _match_all
 
-    return _match_all(network, top=top, executor=executor, progress=progress)
+    return _match_all(network, top=top, executor=executor, progress=progress,
+                      same_country=same_country)
 
 
 def plan_many(partnerships: Iterable[Partnership], *, executor: Executor | None = None,

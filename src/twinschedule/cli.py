@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
                           "as de, pt-BR; default: the network's language)")
     net.add_argument("--report", type=Path, metavar="PATH.html",
                      help="also write a self-contained HTML report of the network plan")
+    _quiet_argument(net)
     match = sub.add_parser("match", help="the partners a school of a network can meet most "
                                          "easily (--school), or every school's (--all)")
     match.add_argument("file", type=Path)
@@ -84,12 +85,16 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--top", type=int, default=10, metavar="N",
                        help="how many partners per school (default 10)")
     match.add_argument("--json", action="store_true", help="print the result as JSON")
+    match.add_argument("--same-country", action="store_true",
+                       help="also consider the schools of the same country (by default only "
+                            "schools in other countries are partners)")
     where = match.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, metavar="N",
                        help="with --all: run on N local processes")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="with --all: run on a running dask.distributed scheduler "
                             "(needs twinschedule[dask])")
+    _quiet_argument(match)
     serve = sub.add_parser("serve", help="the web service: each school edits its own part, "
                                          "everyone subscribes (needs twinschedule[serve])")
     serve.add_argument("--db", default="sqlite:///twinschedule.db", metavar="URL",
@@ -106,6 +111,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--proxy-headers", action="store_true",
                        help="trust X-Forwarded-Proto/For from the reverse proxy")
     return ap
+
+
+def _quiet_argument(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--quiet", action="store_true",
+                    help="no progress on standard error (shown for long runs: a bar on a "
+                         "terminal, a line every few seconds otherwise)")
+
+
+def _progress(args: argparse.Namespace, label: str, unit: str) -> Any:
+    """The progress reporter of a long run on standard error; None with ``--quiet``."""
+    from twinschedule._progress import Progress
+
+    return None if args.quiet else Progress(label, unit)
 
 
 def _invite_parser(sub: Any) -> None:
@@ -506,7 +524,13 @@ def _network(args: argparse.Namespace) -> int:
 
     _check_top(args)
     _check_report_and_lang(args)
-    result = plan_network(load_network(args.file), top=args.top)
+    network = load_network(args.file)
+    progress = _progress(args, "planning", "calendars")
+    try:
+        result = plan_network(network, top=args.top, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     if (args.out is not None or args.report is not None) and result.feasible:
         _check_option(args, len(result.options))
     if args.out is not None and result.feasible:
@@ -544,29 +568,8 @@ def _write_report(result: Plan, path: Path, lang: str | None = None) -> None:
                     path.parent)
 
 
-class _Bar:
-    """A progress bar on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        width = 30
-        full = width * done // max(total, 1)
-        sys.stderr.write(f"\r{self.label} [{'#' * full}{'.' * (width - full)}] "
-                         f"{done}/{total}")
-        sys.stderr.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
 def _match(args: argparse.Namespace) -> int:
-    from twinschedule import load_network, match, match_all
+    from twinschedule import load_network, match
     from twinschedule.errors import ConfigError, Problem
     from twinschedule.render.match_text import render, render_all
 
@@ -583,36 +586,45 @@ def _match(args: argparse.Namespace) -> int:
     network = load_network(args.file)
     if not args.all:
         try:
-            result = match(network, args.school, top=args.top)
+            result = match(network, args.school, top=args.top,
+                           same_country=args.same_country)
         except ConfigError as exc:
             raise ConfigError(exc.problems, source=str(args.file)) from None
         if args.json:
             sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         else:
-            sys.stdout.write(render(result, network))
+            sys.stdout.write(render(result, network, same_country=args.same_country))
         return 0
-    bar = _Bar("matching") if sys.stderr.isatty() else None
-    try:
-        if args.scheduler is not None:
-            with _dask_client(args.scheduler, bad) as client:
-                results = match_all(network, top=args.top, executor=client.get_executor(),
-                                    progress=bar)
-        elif args.workers is not None and args.workers > 1:
-            from twinschedule.network.batch import process_pool
-
-            with process_pool(network, args.workers) as pool:
-                results = match_all(network, top=args.top, executor=pool, progress=bar)
-        else:
-            results = match_all(network, top=args.top, progress=bar)
-    finally:
-        if bar is not None:
-            bar.close()
+    results = _match_batch(args, network, bad)
     if args.json:
         sys.stdout.write(json.dumps([m.to_dict() for m in results], indent=2,
                                     ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(render_all(results, network))
     return 0
+
+
+def _match_batch(args: argparse.Namespace, network: Network,
+                 bad: Callable[[str, str], ConfigError]) -> list[Any]:
+    """``match --all``: on the scheduler, on local processes or here, with progress."""
+    from twinschedule import match_all
+
+    progress = _progress(args, "matching", "schools")
+    run: dict[str, Any] = {"top": args.top, "progress": progress,
+                           "same_country": args.same_country}
+    try:
+        if args.scheduler is not None:
+            with _dask_client(args.scheduler, bad) as client:
+                return match_all(network, executor=client.get_executor(), **run)
+        if args.workers is not None and args.workers > 1:
+            from twinschedule.network.batch import process_pool
+
+            with process_pool(network, args.workers) as pool:
+                return match_all(network, executor=pool, **run)
+        return match_all(network, **run)
+    finally:
+        if progress is not None:
+            progress.close()
 
 
 SCHEDULER_TIMEOUT = 5  # seconds: an unreachable --scheduler is refused within 10 s

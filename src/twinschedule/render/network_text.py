@@ -1,5 +1,6 @@
 """The readable network plan: each option's rule, counts, month-by-month attendance,
-the schools never reached and the repeat session; diagnostics when no rule works.
+the schools never reached (each with its main reason and the session's local time
+against its hours) and the repeat session; diagnostics when no rule works.
 Lines fit in 100 columns (wide characters count two), wrapped as the plan's text wraps.
 
 Every text is worded through one :class:`i18n.Words`, the reader's language (``lang``,
@@ -10,7 +11,11 @@ forms (``i18n.counts``), sessions' dates and times in CLDR's forms. Months are w
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
+
 from twinschedule._tz import zones as _zones
+from twinschedule._vocab import NAMED_REASONS, REASONS, weekday_of
 from twinschedule.core.plan import Diagnostics
 from twinschedule.i18n.counts import (
     ATTENDANCE,
@@ -26,7 +31,13 @@ from twinschedule.i18n.counts import (
 )
 from twinschedule.i18n.words import Nn_, Words, words
 from twinschedule.model import Network
-from twinschedule.network.outputs import NetworkMonth, NetworkOption, NetworkPlan, Session
+from twinschedule.network.outputs import (
+    Missed,
+    NetworkMonth,
+    NetworkOption,
+    NetworkPlan,
+    Session,
+)
 from twinschedule.render.text import text_width, wrap
 
 WIDTH = 100
@@ -52,6 +63,51 @@ def _list(n: Network, ids: tuple[str, ...], indent: str, w: Words) -> list[str]:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(1, width - text_width(text))
+
+
+def main_reason(missed: tuple[Missed, ...]) -> tuple[str, int, Missed]:
+    """A school's main reason for missing: the condition failing in the most of its
+    missed months (ties in planning.md's order of the conditions), how many months it
+    fails in, and the first of them."""
+    months = Counter(code for m in missed for code in dict.fromkeys(r.reason for r in m.reasons))
+    code = min(months, key=lambda c: (-months[c], REASONS.index(c)))
+    first = next(m for m in missed if any(r.reason == code for r in m.reasons))
+    return code, months[code], first
+
+
+def _never(n: Network, o: NetworkOption, w: Words, indent: str) -> list[str]:
+    """The schools never reached, one each: its main reason, in how many months, and
+    when the session starts on its clock against its hours that day
+    (``outside hours in 10 of 10 months; starts Wed 01:00 local (ends 02:00), hours
+    08:00-15:00``)."""
+    schools = {s.id: s for s in n.schools}
+    lines: list[str] = []
+    for sid in o.never[:SHOW_SCHOOLS]:
+        s = schools[sid]
+        missed = o.misses(sid)
+        code, k, first = main_reason(missed)
+        what = w.reason(code)
+        named = next((r.detail for r in first.reasons if r.reason == code), "")
+        if code in NAMED_REASONS and named:
+            what = f"{what} ({named})"
+        zone = _zones.get_zone(s.timezone)
+        local = first.start.astimezone(zone)
+        ends = (first.start + dt.timedelta(minutes=n.duration)).astimezone(zone)
+        hours = w.join([str(x) for x in s.windows_on(weekday_of(local.date()))]) or "-"
+        start = f"{w.short_date(local.date())} {w.time(_wall(local))}"
+        text = w._("{school} ({zone}): {reason} in {count} of {months}; starts {start} local "
+                   "(ends {end}), hours {hours}", school=s.name, zone=s.timezone,
+                   reason=what, count=w.number(k), months=count(w, MONTHS, len(missed)),
+                   start=start, end=w.time(_wall(ends)), hours=hours)
+        lines += wrap(text, WIDTH, indent, indent + "  ")
+    if len(o.never) > SHOW_SCHOOLS:
+        more = len(o.never) - SHOW_SCHOOLS
+        lines.append(indent + w.n_(*MORE_SEE_JSON, more, count=more))
+    return lines
+
+
+def _wall(when: dt.datetime) -> int:
+    return when.hour * 60 + when.minute
 
 
 def _months(n: Network, months: tuple[NetworkMonth, ...], indent: str, w: Words) -> list[str]:
@@ -102,11 +158,9 @@ def render_option(plan: NetworkPlan, o: NetworkOption, w: Words | None = None) -
     lines += _months(n, o.months, "  ", w)
     if o.never:
         lines.append("  " + w._("Never reached ({count}):", count=len(o.never)))
-        lines += _list(n, o.never, "    ", w)
+        lines += _never(n, o, w, "    ")
     else:
         lines.append("  " + w._("Every school attends at least one month."))
-    # The reasons why a school misses (``missed``, network.md) go here once the plan
-    # carries them (issue 24 item 2, another branch).
     if o.repeat is not None:
         lines += _session(n, o.repeat, w)
     return lines
