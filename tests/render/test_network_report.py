@@ -231,3 +231,25 @@ def test_cli_usage_errors_write_nothing(args: list[str], where: str, tmp_path: P
     assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
     assert f"  {where}: " in r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_school_never_reached_says_why() -> None:
+    """Under each school never reached, its main reason (the JSON's ``missed``: the
+    condition failing in the most months) and in how many months."""
+    plan = twinschedule.plan_network(
+        twinschedule.load_network(EXAMPLES / "networks" / "worldwide.toml"))
+    o = plan.to_dict()["options"][0]
+    never = o["repeat"]["never"] if "repeat" in o else o["never"]  # by either session
+    assert never
+    html = twinschedule.network_report(plan, made=MADE)
+    why = re.findall(r'<span class="reasons">([^<]*)</span>', html)
+    assert len(why) == len(never)
+    w = words("en")
+    for sid, text in zip(never, why, strict=True):  # the reasons of the first session
+        counts: dict[str, int] = {}
+        for m in o["missed"][sid]:
+            for code in dict.fromkeys(r["reason"] for r in m["reasons"]):
+                counts[code] = counts.get(code, 0) + 1
+        top = max(counts.values())
+        assert any(text.startswith(w.reason(c)) and f" {top} month" in text
+                   for c, k in counts.items() if k == top), (sid, text, counts)

@@ -6,9 +6,11 @@ network.md (keys in its order)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from twinschedule._vocab import REASONS
 from twinschedule.core.plan import Diagnostics
 from twinschedule.model import Conflict, Network, Rule, hhmm
 
@@ -147,3 +149,13 @@ class NetworkPlan:
             "options": [o.to_dict() for o in self.options],
             "diagnostics": self.diagnostics.to_dict() if self.diagnostics else None,
         }
+
+
+def main_reason(missed: tuple[Missed, ...]) -> tuple[str, int, Missed]:
+    """A school's main reason for missing: the condition failing in the most of its
+    missed months (ties in planning.md's order of the conditions), how many months it
+    fails in, and the first of them."""
+    months = Counter(code for m in missed for code in dict.fromkeys(r.reason for r in m.reasons))
+    code = min(months, key=lambda c: (-months[c], REASONS.index(c)))
+    first = next(m for m in missed if any(r.reason == code for r in m.reasons))
+    return code, months[code], first

@@ -17,12 +17,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from twinschedule._tz import zones as _zones
-from twinschedule._vocab import WEEKDAYS
+from twinschedule._vocab import NAMED_REASONS, WEEKDAYS
 from twinschedule.core.plan import Diagnostics
-from twinschedule.i18n.counts import ATTENDANCE, REACHED, SCHOOLS, count
+from twinschedule.i18n.counts import ATTENDANCE, MONTHS, REACHED, SCHOOLS, count
 from twinschedule.i18n.words import Nn_, Words
 from twinschedule.model import Network, School
-from twinschedule.network.outputs import NetworkMonth, NetworkOption, NetworkPlan
+from twinschedule.network.outputs import NetworkMonth, NetworkOption, NetworkPlan, main_reason
 from twinschedule.render.page import Header, Headline
 
 COUNTRIES = Nn_("{count} country", "{count} countries")
@@ -98,8 +98,8 @@ class NeverRow:
     zone: str
     local: str  # the session's usual local weekday and start at the school
     hours: str  # the school's hours on that local weekday
-    #: Why the school misses, from the plan's ``missed`` reasons: empty until the network
-    #: plan carries them (issue 24 item 2); the template shows them when present.
+    #: Why the school misses: its main reason (the plan's ``missed``) and in how many
+    #: months; the template shows them under the school's name.
     reasons: tuple[str, ...] = ()
 
 
@@ -289,7 +289,21 @@ def _never_row(n: Network, o: NetworkOption, s: School, w: Words) -> NeverRow:
                              for x in s.windows_on(WEEKDAYS[day])]) or "–")
     return NeverRow(school_id=s.id, name=s.name, country=_country(w, s.country or ""),
                     zone=s.timezone, local=" · ".join(local),
-                    hours=" · ".join(dict.fromkeys(hours)))
+                    hours=" · ".join(dict.fromkeys(hours)), reasons=_why(o, s, w))
+
+
+def _why(o: NetworkOption, s: School, w: Words) -> tuple[str, ...]:
+    """The school's main reason for missing the option's session (``missed``), with
+    the name of a holiday or closure, and in how many months."""
+    missed = o.misses(s.id)
+    if not missed:
+        return ()
+    code, k, first = main_reason(missed)
+    what = w.reason(code)
+    named = next((r.detail for r in first.reasons if r.reason == code), "")
+    if code in NAMED_REASONS and named:
+        what = f"{what} ({named})"
+    return (w._("{reason} {count}", reason=what, count=count(w, MONTHS, k)),)
 
 
 def never_section(plan: NetworkPlan, o: NetworkOption, w: Words) -> NeverSection:

@@ -12,10 +12,9 @@ forms (``i18n.counts``), sessions' dates and times in CLDR's forms. Months are w
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 from twinschedule._tz import zones as _zones
-from twinschedule._vocab import NAMED_REASONS, REASONS, weekday_of
+from twinschedule._vocab import NAMED_REASONS, weekday_of
 from twinschedule.core.plan import Diagnostics
 from twinschedule.i18n.counts import (
     ATTENDANCE,
@@ -32,11 +31,11 @@ from twinschedule.i18n.counts import (
 from twinschedule.i18n.words import Nn_, Words, words
 from twinschedule.model import Network
 from twinschedule.network.outputs import (
-    Missed,
     NetworkMonth,
     NetworkOption,
     NetworkPlan,
     Session,
+    main_reason,
 )
 from twinschedule.render.text import text_width, wrap
 
@@ -63,16 +62,6 @@ def _list(n: Network, ids: tuple[str, ...], indent: str, w: Words) -> list[str]:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(1, width - text_width(text))
-
-
-def main_reason(missed: tuple[Missed, ...]) -> tuple[str, int, Missed]:
-    """A school's main reason for missing: the condition failing in the most of its
-    missed months (ties in planning.md's order of the conditions), how many months it
-    fails in, and the first of them."""
-    months = Counter(code for m in missed for code in dict.fromkeys(r.reason for r in m.reasons))
-    code = min(months, key=lambda c: (-months[c], REASONS.index(c)))
-    first = next(m for m in missed if any(r.reason == code for r in m.reasons))
-    return code, months[code], first
 
 
 def _never(n: Network, o: NetworkOption, w: Words, indent: str) -> list[str]:
