@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from twinschedule._tz import zones as _zones
 from twinschedule._units import MINUTES_PER_DAY
@@ -50,6 +51,13 @@ from twinschedule.network.outputs import (
     NetworkPlan,
     Session,
 )
+from twinschedule.network.webinar_days import (
+    DaySplit,
+    base_rows,
+    closed_days,
+    open_rows,
+    zone_days,
+)
 
 
 def calendar_key(school: School) -> School:
@@ -64,7 +72,6 @@ class _Group:
 
     members: list[int]  # school indices, file order
     cal: SchoolCalendar
-    valid: Intervals
     tl: _zones.Timeline
     rows: list[int]  # per month: the candidate bits this group can attend
 
@@ -120,26 +127,59 @@ class _Search:
         self.groups: list[_Group] = []
         self.group_of = [0] * len(n.schools)
         self._slices = self._layout_slices()
-        # Calendars of schools with the same country, holidays and week share the
-        # holidays and working week that ``build_calendar`` looked up (the slow part).
-        shared: dict[object, SchoolCalendar] = {}
+        self._cals: dict[object, tuple[SchoolCalendar, frozenset[int]]] = {}
+        self._bases: dict[object, tuple[DaySplit, _zones.Timeline]] = {}
+        self._zone_days: dict[str, DaySplit] = {}
         for members in by_key.values():
-            school = n.schools[members[0]]
-            key = (school.country, school.subdivision, school.holidays, school.days)
-            base = shared.get(key) if share else None
-            if base is not None and not school.busy and not school.imported_busy:
-                cal = dataclasses.replace(base, school=school)
-            else:
-                cal = build_calendar(school, start=n.start, end=n.end, duration=n.duration)
-                if not school.busy and not school.imported_busy:
-                    shared[key] = cal
-            av = school_availability(cal)
             for i in members:
                 self.group_of[i] = len(self.groups)
-            self.groups.append(_Group(members=members, cal=cal, valid=av.valid, tl=av.tl,
-                                      rows=self.rows(av.valid, av.first, av.last)))
+            self.groups.append(self._group(members, share=share))
         self._local: dict[tuple[int, int], tuple[int, int]] = {}
         self._prefer: dict[tuple[int, int], int] = {}
+
+    def _group(self, members: list[int], *, share: bool) -> _Group:
+        """The group of schools ``members`` (one calendar). With ``share``, calendars of
+        schools with the same country, holidays and week share the holidays and working
+        week that ``build_calendar`` looked up (the slow part), and schools without busy
+        times or stretch hours take their rows from their base (``webinar_days``);
+        without, every group's availability is computed on its own."""
+        n = self.n
+        school = n.schools[members[0]]
+        simple = not school.busy and not school.imported_busy
+        key = (school.country, school.subdivision, school.holidays, school.days)
+        got = self._cals.get(key) if share and simple else None
+        if got is None:
+            cal = build_calendar(school, start=n.start, end=n.end, duration=n.duration)
+            got = (cal, frozenset(_zones.day_number(d) for d in cal.holidays))
+            if simple:
+                self._cals[key] = got
+        cal = dataclasses.replace(got[0], school=school)
+        if share and simple and not school.stretch:
+            split, tl = self._base(cal)
+            closed = closed_days(school, got[1], _zones.day_number(cal.first),
+                                 _zones.day_number(cal.last))
+            return _Group(members=members, cal=cal, tl=tl, rows=open_rows(split, closed))
+        av = school_availability(cal)
+        return _Group(members=members, cal=cal, tl=av.tl,
+                      rows=self.rows(av.valid, av.first, av.last))
+
+    def _base(self, cal: SchoolCalendar) -> tuple[DaySplit, _zones.Timeline]:
+        """The rows of the starts that fit the windows of ``cal``'s school on its days,
+        every date open, split by local date; and its zone's timeline."""
+        s = cal.school
+        key = (s.timezone, s.hours, s.hours_by_day, cal.days)
+        got = self._bases.get(key)
+        if got is None:
+            open_school = dataclasses.replace(s, terms=(), closures=(), imported_closures=())
+            av = school_availability(dataclasses.replace(
+                cal, school=open_school, holidays=MappingProxyType({})))
+            days = self._zone_days.get(s.timezone)
+            if days is None:
+                days = self._zone_days[s.timezone] = zone_days(av.tl, self._slices,
+                                                               self.step, self.times)
+            rows = self.rows(av.valid, av.first, av.last)
+            got = self._bases[key] = (base_rows(rows, days), av.tl)
+        return got
 
     def _layout_slices(self) -> list[list[list[tuple[int, int, int, int]]]]:
         """Per month, per family: where its date's grid times lie on the UTC grid, as
