@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from twinschedule._tz import zones as _zones
-from twinschedule._units import MINUTES_PER_DAY
+from twinschedule._units import MINUTES_PER_DAY, weekday_of_day
 from twinschedule._vocab import NTHS, WEEKDAYS, nth_of
 from twinschedule.core.availability import (
     AnchorDay,
@@ -74,6 +74,7 @@ class _Group:
     cal: SchoolCalendar
     tl: _zones.Timeline
     rows: list[int]  # per month: the candidate bits this group can attend
+    week: int  # the number of its windows (``hours``, ``hours_by_day``) in the network
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +131,14 @@ class _Search:
         self._cals: dict[object, tuple[SchoolCalendar, frozenset[int]]] = {}
         self._bases: dict[object, tuple[DaySplit, _zones.Timeline]] = {}
         self._zone_days: dict[str, DaySplit] = {}
+        self._weeks: dict[object, int] = {}
         for members in by_key.values():
             for i in members:
                 self.group_of[i] = len(self.groups)
             self.groups.append(self._group(members, share=share))
-        self._local: dict[tuple[int, int], tuple[int, int]] = {}
+        self._local: dict[tuple[str, int], tuple[int, int]] = {}
         self._prefer: dict[tuple[int, int], int] = {}
+        self._month_rows: dict[int, list[int]] = {}
 
     def _group(self, members: list[int], *, share: bool) -> _Group:
         """The group of schools ``members`` (one calendar). With ``share``, calendars of
@@ -154,14 +157,16 @@ class _Search:
             if simple:
                 self._cals[key] = got
         cal = dataclasses.replace(got[0], school=school)
+        week = self._weeks.setdefault((school.hours, school.hours_by_day), len(self._weeks))
         if share and simple and not school.stretch:
             split, tl = self._base(cal)
             closed = closed_days(school, got[1], _zones.day_number(cal.first),
                                  _zones.day_number(cal.last))
-            return _Group(members=members, cal=cal, tl=tl, rows=open_rows(split, closed))
+            return _Group(members=members, cal=cal, tl=tl, rows=open_rows(split, closed),
+                          week=week)
         av = school_availability(cal)
         return _Group(members=members, cal=cal, tl=av.tl,
-                      rows=self.rows(av.valid, av.first, av.last))
+                      rows=self.rows(av.valid, av.first, av.last), week=week)
 
     def _base(self, cal: SchoolCalendar) -> tuple[DaySplit, _zones.Timeline]:
         """The rows of the starts that fit the windows of ``cal``'s school on its days,
@@ -239,7 +244,11 @@ class _Search:
         return None if idx is None else self.days[idx].start(k, self.step)
 
     def attending_groups(self, pos: int, m: int) -> list[int]:
-        return [gi for gi, g in enumerate(self.groups) if (g.rows[m] >> pos) & 1]
+        rows = self._month_rows.get(m)
+        if rows is None:
+            rows = self._month_rows[m] = [g.rows[m] for g in self.groups]
+        bit = 1 << pos
+        return [gi for gi, row in enumerate(rows) if row & bit]
 
     def burden(self, fi: int, k: int, attendance: int) -> int:
         """Burden summed over the attended (school, month) pairs of a candidate."""
@@ -263,17 +272,22 @@ class _Search:
         return total
 
     def _local_of(self, gi: int, s: int) -> tuple[int, int]:
-        key = (gi, s)
+        """Local day and wall minute of UTC minute ``s`` in the zone of group ``gi``."""
+        g = self.groups[gi]
+        key = (g.cal.zone, s)
         got = self._local.get(key)
         if got is None:
-            got = self._local[key] = divmod(s + self.groups[gi].tl.offset(s), MINUTES_PER_DAY)
+            got = self._local[key] = divmod(s + g.tl.offset(s), MINUTES_PER_DAY)
         return got
 
     def _default_prefer(self, gi: int, day: int) -> int:
-        key = (gi, day)
+        """The default preferred start of group ``gi``'s schools on local day ``day``
+        (the same for every group with the same windows and the same weekday)."""
+        g = self.groups[gi]
+        key = (g.week, weekday_of_day(day))
         got = self._prefer.get(key)
         if got is None:
-            ws = self.groups[gi].cal.windows(_zones.from_day_number(day))
+            ws = g.cal.windows(_zones.from_day_number(day))
             got = self._prefer[key] = centre(ws, self.n.duration)
         return got
 
