@@ -4,9 +4,14 @@ without moves, and an optional repeat session for the schools it misses.
 Bit-parallel, not per school:
 
 1. Schools with the same zone, week, windows and calendar (everything but id, name and
-   preferred time) form one **group** and share one availability
-   (``_availability.school_availability``); a network of 5000 schools in 30 countries
-   has far fewer distinct calendars.
+   preferred time) form one **group** and share one availability. Real networks have
+   about as many calendars as schools (each its own terms and closures), so a group
+   without busy times or stretch hours does not compute its availability on its own:
+   groups with the same zone, days and windows share a **base** (the starts that fit
+   the windows on every school day, computed once with
+   ``core.availability.school_availability``), split by the local date a start falls
+   on, and a group keeps the base's bits of its open dates (``webinar_days``). Other
+   groups compute theirs with ``school_availability``.
 2. For each group and each month of the horizon, one integer holds a bit per
    candidate: bit ``f * T + k`` is set when the group can attend family ``f``'s
    (nth, weekday) nominal meeting of that month at grid time ``k`` (``T`` times a day).
