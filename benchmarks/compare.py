@@ -91,6 +91,8 @@ CASES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("network", "network: 300 schools, 2 sessions", {"network": 300}),
     ("network_own", "network: 1000 schools, calendars of their own",
      {"network": 1000, "own": True}),
+    ("network_own5000", "network: 5000 schools, calendars of their own",
+     {"network": 5000, "own": True}),
 ]
 
 
