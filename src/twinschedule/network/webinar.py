@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from twinschedule._tz import zones as _zones
-from twinschedule._units import MINUTES_PER_DAY, weekday_of_day
+from twinschedule._units import MINUTES_PER_DAY, TIMELINE_MARGIN_DAYS, weekday_of_day
 from twinschedule._vocab import NTHS, WEEKDAYS, nth_of
 from twinschedule.core.availability import (
     AnchorDay,
@@ -59,6 +59,7 @@ from twinschedule.network.outputs import (
 from twinschedule.network.webinar_days import (
     DaySplit,
     base_rows,
+    clock,
     closed_days,
     open_rows,
     zone_days,
@@ -134,8 +135,8 @@ class _Search:
         self.group_of = [0] * len(n.schools)
         self._slices = self._layout_slices()
         self._cals: dict[object, tuple[SchoolCalendar, frozenset[int]]] = {}
-        self._bases: dict[object, tuple[DaySplit, _zones.Timeline]] = {}
-        self._zone_days: dict[str, DaySplit] = {}
+        self._bases: dict[object, DaySplit] = {}
+        self._zone_days: dict[object, DaySplit] = {}
         self._weeks: dict[object, int] = {}
         for members in by_key.values():
             for i in members:
@@ -175,21 +176,25 @@ class _Search:
 
     def _base(self, cal: SchoolCalendar) -> tuple[DaySplit, _zones.Timeline]:
         """The rows of the starts that fit the windows of ``cal``'s school on its days,
-        every date open, split by local date; and its zone's timeline."""
+        every date open, split by local date; and its zone's timeline. Zones with the
+        same offsets over the horizon (``clock``) share their bases."""
         s = cal.school
-        key = (s.timezone, s.hours, s.hours_by_day, cal.days)
-        got = self._bases.get(key)
-        if got is None:
+        tl = _zones.timeline_for_dates(cal.zone, cal.first, cal.last,
+                                       margin_days=TIMELINE_MARGIN_DAYS)
+        offsets = clock(tl)
+        key = (offsets, s.hours, s.hours_by_day, cal.days)
+        split = self._bases.get(key)
+        if split is None:
             open_school = dataclasses.replace(s, terms=(), closures=(), imported_closures=())
             av = school_availability(dataclasses.replace(
                 cal, school=open_school, holidays=MappingProxyType({})))
-            days = self._zone_days.get(s.timezone)
+            days = self._zone_days.get(offsets)
             if days is None:
-                days = self._zone_days[s.timezone] = zone_days(av.tl, self._slices,
-                                                               self.step, self.times)
+                days = self._zone_days[offsets] = zone_days(av.tl, self._slices,
+                                                            self.step, self.times)
             rows = self.rows(av.valid, av.first, av.last)
-            got = self._bases[key] = (base_rows(rows, days), av.tl)
-        return got
+            split = self._bases[key] = base_rows(rows, days)
+        return split, tl
 
     def _layout_slices(self) -> list[list[list[tuple[int, int, int, int]]]]:
         """Per month, per family: where its date's grid times lie on the UTC grid, as

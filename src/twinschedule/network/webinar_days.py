@@ -7,7 +7,8 @@ parts are independent. Schools with the same zone, days and windows therefore sh
 the first part, a **base** (``base_rows``: the candidate bits of the starts that fit,
 per month, split by the local date they start on); a school's rows are the base's
 bits of its open dates (``open_rows``), a few set look-ups and integer ORs per month
-instead of a pass over every local date of the horizon. ``closed_days`` gives the
+instead of a pass over every local date of the horizon. Zones with the same offsets
+over the horizon share their bases (``clock``). ``closed_days`` gives the
 dates that fail conditions 1-3 apart from the school days (the checks of
 ``SchoolCalendar.day_conflicts``, on ranges of day numbers).
 """
@@ -27,6 +28,13 @@ DaySplit = list[list[tuple[int, int]]]
 #: Per month, per family: the pieces ``(k_lo, count, phase, n)`` of network
 #: planning's layout (grid times ``k_lo ..`` start at UTC ``phase + (n + j) * step``).
 Slices = list[list[list[tuple[int, int, int, int]]]]
+
+
+def clock(tl: _zones.Timeline) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """A timeline's offsets as a value: the offset at its start and each change's
+    instant and new offset. Zones with the same clock over a horizon (Paris and
+    Berlin, Lima and Bogotá) have the same local dates and wall clocks there."""
+    return tl.initial, tuple((t.at, t.after) for t in tl.transitions if t.before != t.after)
 
 
 def zone_days(tl: _zones.Timeline, slices: Slices, step: int, times: int) -> DaySplit:
