@@ -26,7 +26,9 @@ def _utc(t: dt.datetime) -> str:
 
 
 def reference_network(n: Network, top: int | None = None) -> dict[str, Any]:
-    """The options (rule, metrics, months, never, repeat) by brute force."""
+    """The options (rule, metrics, months, never, missed, repeat) by brute force: a
+    school misses a month when ``SchoolCalendar.conflicts`` finds a reason, and those
+    reasons are the ones ``missed`` lists."""
     want = n.top if top is None else top
     cals = [build_calendar(s, start=n.start, end=n.end, duration=n.duration)
             for s in n.schools]
@@ -34,6 +36,8 @@ def reference_network(n: Network, top: int | None = None) -> dict[str, Any]:
     duration = dt.timedelta(minutes=n.duration)
     months = months_between(n.start, n.end)
     cands: list[dict[str, Any]] = []
+    # (rule, month) -> every school's reasons (empty: it attends)
+    why_not: dict[tuple[int, str, int, str], list[Any]] = {}
     for nth in n.weeks:
         for code in n.weekdays:
             wd = WEEKDAYS.index(code)
@@ -54,8 +58,10 @@ def reference_network(n: Network, top: int | None = None) -> dict[str, Any]:
                             zone).utcoffset():
                         bad = True
                         break
-                    att = [i for i, cal in enumerate(cals) if not cal.conflicts(start, end)]
+                    judged = [cal.conflicts(start, end) for cal in cals]
+                    att = [i for i, why in enumerate(judged) if not why]
                     rows.append((label, start, att))
+                    why_not[(nth, code, t, label)] = judged
                 if bad:
                     continue
                 burden = 0
@@ -75,6 +81,16 @@ def reference_network(n: Network, top: int | None = None) -> dict[str, Any]:
 
     def months_view(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         return [(label, _utc(start), [ids[i] for i in att]) for label, start, att in c["rows"]]
+
+    def missed_view(c: dict[str, Any]) -> dict[str, list[tuple[str, list[tuple[str, ...]]]]]:
+        out: dict[str, list[tuple[str, list[tuple[str, ...]]]]] = {}
+        for i, sid in enumerate(ids):
+            for label, _, att in c["rows"]:
+                if i not in att:
+                    why = why_not[(*c["rule"], label)][i]
+                    out.setdefault(sid, []).append(
+                        (label, [(r.school, r.reason, r.detail) for r in why]))
+        return out
 
     def rule_view(c: dict[str, Any]) -> tuple[int, str, str]:
         nth, code, t = c["rule"]
@@ -98,7 +114,8 @@ def reference_network(n: Network, top: int | None = None) -> dict[str, Any]:
                         "reached": len(c["reached"]),
                         "possible": len(ids) * len(c["rows"]), "burden": c["burden"]},
             "months": months_view(c),
-            "never": [ids[i] for i in range(len(ids)) if i not in c["reached"]]}
+            "never": [ids[i] for i in range(len(ids)) if i not in c["reached"]],
+            "missed": missed_view(c)}
         others = [c2 for c2 in cands if c2["rule"] != c["rule"]]
         if n.sessions == 2 and others:
             first = {label: set(att) for label, _, att in c["rows"]}
@@ -127,8 +144,12 @@ def view(plan_dict: dict[str, Any]) -> dict[str, Any]:
 
     options = []
     for o in plan_dict["options"]:
-        v: dict[str, Any] = {"rule": rule_view(o["rule"]), "metrics": o["metrics"],
-                             "months": months_view(o["months"]), "never": o["never"]}
+        v: dict[str, Any] = {
+            "rule": rule_view(o["rule"]), "metrics": o["metrics"],
+            "months": months_view(o["months"]), "never": o["never"],
+            "missed": {sid: [(x["month"], [(r["school"], r["reason"], r["detail"])
+                                          for r in x["reasons"]]) for x in months]
+                       for sid, months in o["missed"].items()}}
         if "repeat" in o:
             r = o["repeat"]
             v["repeat"] = {"rule": rule_view(r["rule"]), "extra": r["extra"],

@@ -112,6 +112,7 @@ __all__ = [
     "__version__",
     "feeds",
     "from_dict",
+    "invitation_files",
     "invitations",
     "load",
     "load_network",
@@ -119,11 +120,13 @@ __all__ = [
     "match_all",
     "network_feeds",
     "network_from_dict",
+    "network_report",
     "parse_document",
     "plan",
     "plan_many",
     "plan_network",
     "report",
+    "report_stylesheet",
     "send",
     "to_dict",
     "write_feeds",
@@ -248,10 +251,15 @@ def plan(partnership: Partnership, *, top: int | None = None, suggest: bool = Tr
     return _plan(partnership, top=top, suggest=suggest, previous=before, today=today)
 
 
-def report(plan: Plan, *, made: dt.datetime, lang: str | None = None) -> str:
+def report(plan: Plan, *, made: dt.datetime, lang: str | None = None,
+           embed: bool = False) -> str:
     """The HTML report of ``plan`` (explain.md) as one self-contained document, in
     ``lang`` (a BCP 47 tag; default the partnership's ``language``), made at ``made``
-    (an aware datetime, shown in its footer). Pure: no I/O, no clock."""
+    (an aware datetime, shown in its footer). Pure: no I/O, no clock.
+
+    ``embed=True`` gives the report's sections only (what its ``<main>`` holds, by the
+    same templates), for a page of one's own that links ``report_stylesheet()``.
+    """
     from importlib.metadata import version
 
     from twinschedule.i18n.words import words
@@ -260,7 +268,15 @@ def report(plan: Plan, *, made: dt.datetime, lang: str | None = None) -> str:
 
     built = _report.build(plan, made=made, holidays=version("holidays"),
                           program=f"twinschedule {__version__}")
-    return render(built, words(lang or plan.partnership.language))
+    return render(built, words(lang or plan.partnership.language), embed=embed)
+
+
+def report_stylesheet() -> str:
+    """The CSS of the HTML report (which the report's document holds inline), for a page
+    that embeds the report's sections (``report(..., embed=True)``)."""
+    from twinschedule.render.html import stylesheet
+
+    return stylesheet()
 
 
 def feeds(plan: Plan, *, option: int = 1, stamp: dt.datetime,
@@ -330,14 +346,17 @@ def load_network(path: str | Path) -> Network:
                                      import_ics=import_ics, source=str(path))
 
 
-def plan_network(network: Network, *, top: int | None = None) -> NetworkPlan:
-    """The rules that the most schools can attend, month by month (docs/networks.md).
+def plan_network(network: Network, *, top: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> NetworkPlan:
+    """The rules that the most schools can attend, month by month, and why each school
+    misses the months it misses (docs/networks.md).
 
-    ``top`` overrides the network's own number of options. Pure: no I/O, no clock.
+    ``top`` overrides the network's own number of options. ``progress(done, total)``
+    is called as the schools' distinct calendars are laid out. Pure: no I/O, no clock.
     """
     from twinschedule.network.webinar import plan_network as _plan_network
 
-    return _plan_network(network, top=top)
+    return _plan_network(network, top=top, progress=progress)
 
 
 def network_feeds(plan: NetworkPlan, *, option: int = 1,
@@ -348,6 +367,26 @@ def network_feeds(plan: NetworkPlan, *, option: int = 1,
     from twinschedule.ical.network_feeds import build_network_feeds
 
     return build_network_feeds(plan, option=option, stamp=stamp)
+
+
+def network_report(plan: NetworkPlan, *, made: dt.datetime, option: int = 1,
+                   lang: str | None = None) -> str:
+    """The HTML report of a network plan (docs/networks.md) as one self-contained
+    document: the options, option ``option``'s months x sessions with attendance, a
+    summary per country and the schools never reached; in ``lang`` (a BCP 47 tag;
+    default the network's ``language``), made at ``made`` (an aware datetime, shown in
+    its footer). Pure: no I/O, no clock."""
+    from importlib.metadata import version
+
+    from twinschedule.i18n.words import words
+    from twinschedule.render.html import render_network
+    from twinschedule.render.network_page import page
+
+    if plan.options:
+        plan.option(option)  # IndexError for an option that does not exist
+    return render_network(page(plan, words(lang or plan.network.language), made=made,
+                               program=f"twinschedule {__version__}",
+                               holidays=version("holidays"), option=option))
 
 
 def write_network_feeds(plan: NetworkPlan, out_dir: str | Path, *, option: int = 1,
@@ -361,27 +400,33 @@ def write_network_feeds(plan: NetworkPlan, out_dir: str | Path, *, option: int =
     return _io.write_files(network_feeds(plan, option=option, stamp=stamp), Path(out_dir))
 
 
-def match(network: Network, school_id: str, *, top: int = 10) -> Match:
-    """The ``top`` partners school ``school_id`` can meet most easily among the other
-    schools of ``network``: ranked by the first five keys of the best option of each
-    two-school plan (``-held, moved, drift, max_burden, total_burden``), then by file
-    order, exactly as planning every pair with :func:`plan` would rank them. Partners
-    with no option are not listed. Raises ``ConfigError`` for an unknown school.
+def match(network: Network, school_id: str, *, top: int = 10,
+          same_country: bool = False) -> Match:
+    """The ``top`` partners school ``school_id`` can meet most easily among the schools
+    of ``network`` in other countries (a school without ``country`` is in a country of
+    its own; ``same_country=True`` considers every other school), ranked by the first
+    five keys of the best option of each two-school plan (``-held, moved, drift,
+    max_burden, total_burden``), then by file order, exactly as planning every pair
+    with :func:`plan` would rank them. Partners with no option are not listed. Raises
+    ``ConfigError`` for an unknown school.
     """
     from twinschedule.network.matching import match as _match
 
-    return _match(network, school_id, top=top)
+    return _match(network, school_id, top=top, same_country=same_country)
 
 
 def match_all(network: Network, *, top: int = 10, executor: Executor | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[Match]:
-    """:func:`match` for every school of the network, in file order, through any
+              progress: Callable[[int, int], None] | None = None,
+              same_country: bool = False) -> list[Match]:
+    """:func:`match` (with the same ``top`` and ``same_country``) for every school of
+    the network, in file order, through any
     ``concurrent.futures.Executor`` (a process pool, a ``dask.distributed`` client's
     ``get_executor()``); the same results whichever runs them. ``progress(done, total)``
     is called as schools complete."""
     from twinschedule.network.batch import match_all as _match_all
 
-    return _match_all(network, top=top, executor=executor, progress=progress)
+    return _match_all(network, top=top, executor=executor, progress=progress,
+                      same_country=same_country)
 
 
 def plan_many(partnerships: Iterable[Partnership], *, executor: Executor | None = None,
@@ -405,6 +450,14 @@ def invitations(plan: Plan, previous: Plan | Mapping[str, Any] | None = None, *,
     ``ConfigError`` without an ``organizer`` or without any contact.
     """
     return [letter.message for letter in _letters(plan, previous, stamp)]
+
+
+def invitation_files(plan: Plan, previous: Plan | Mapping[str, Any] | None = None, *,
+                     stamp: dt.datetime | None = None) -> dict[str, EmailMessage]:
+    """``invitations`` by the file each is written under by ``twinschedule invite``
+    (``"<school id>/<contact email>.eml"``, docs/agreements.md), in the same order."""
+    return {f"{letter.school}/{letter.name}": letter.message
+            for letter in _letters(plan, previous, stamp)}
 
 
 def _letters(plan: Plan, previous: Plan | Mapping[str, Any] | None,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from twinschedule.core.calendar import SchoolCalendar
     from twinschedule.core.plan import Plan
     from twinschedule.model import Network, Partnership, School
+    from twinschedule.network.outputs import NetworkPlan
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,7 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     net.add_argument("--json", action="store_true", help="print the plan as JSON")
     net.add_argument("--out", type=Path, metavar="DIR", help="write iCalendar feeds into DIR")
     net.add_argument("--option", type=int, default=1, metavar="K",
-                     help="which option's feeds to write (default 1)")
+                     help="which option's feeds (and report's months) to write (default 1)")
+    net.add_argument("--lang", metavar="TAG",
+                     help="language of the text output and the report (a BCP 47 tag such "
+                          "as de, pt-BR; default: the network's language)")
+    net.add_argument("--report", type=Path, metavar="PATH.html",
+                     help="also write a self-contained HTML report of the network plan")
+    _quiet_argument(net)
     match = sub.add_parser("match", help="the partners a school of a network can meet most "
                                          "easily (--school), or every school's (--all)")
     match.add_argument("file", type=Path)
@@ -78,12 +85,16 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--top", type=int, default=10, metavar="N",
                        help="how many partners per school (default 10)")
     match.add_argument("--json", action="store_true", help="print the result as JSON")
+    match.add_argument("--same-country", action="store_true",
+                       help="also consider the schools of the same country (by default only "
+                            "schools in other countries are partners)")
     where = match.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, metavar="N",
                        help="with --all: run on N local processes")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="with --all: run on a running dask.distributed scheduler "
                             "(needs twinschedule[dask])")
+    _quiet_argument(match)
     serve = sub.add_parser("serve", help="the web service: each school edits its own part, "
                                          "everyone subscribes (needs twinschedule[serve])")
     serve.add_argument("--db", default="sqlite:///twinschedule.db", metavar="URL",
@@ -100,6 +111,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--proxy-headers", action="store_true",
                        help="trust X-Forwarded-Proto/For from the reverse proxy")
     return ap
+
+
+def _quiet_argument(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--quiet", action="store_true",
+                    help="no progress on standard error (shown for long runs: a bar on a "
+                         "terminal, a line every few seconds otherwise)")
+
+
+def _progress(args: argparse.Namespace, label: str, unit: str) -> Any:
+    """The progress reporter of a long run on standard error; None with ``--quiet``."""
+    from twinschedule._progress import Progress
+
+    return None if args.quiet else Progress(label, unit)
 
 
 def _invite_parser(sub: Any) -> None:
@@ -372,12 +396,11 @@ def _check_option(args: argparse.Namespace, count: int) -> None:
                                    f"not exist; the plan has {count}")], source=str(args.file))
 
 
-def _plan(args: argparse.Namespace) -> int:
-    from twinschedule import load, write_feeds
+def _check_report_and_lang(args: argparse.Namespace) -> None:
+    """``--report`` must name an ``.html`` file and ``--lang`` a known tag (usage
+    errors, before anything is planned or written)."""
     from twinschedule.errors import ConfigError, Problem
-    from twinschedule.render.text import render
 
-    _check_top(args)
     if args.report is not None and args.report.suffix.lower() != ".html":
         raise ConfigError([Problem(path="--report", message=(
             f"'{args.report}' does not end in .html: the report is an HTML page (a browser "
@@ -389,6 +412,14 @@ def _plan(args: argparse.Namespace) -> int:
         if tag is None:
             raise ConfigError([Problem(path="--lang", message=f"unknown language tag "
                                        f"'{args.lang}'{hint}")], source=str(args.file))
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from twinschedule import load, write_feeds
+    from twinschedule.render.text import render
+
+    _check_top(args)
+    _check_report_and_lang(args)
     p = load(args.file)
     previous, today = _previous(args, p)
     result = _planned(p, args, previous, today)
@@ -492,15 +523,37 @@ def _network(args: argparse.Namespace) -> int:
     from twinschedule.render.network_text import render
 
     _check_top(args)
-    result = plan_network(load_network(args.file), top=args.top)
-    if args.out is not None and result.feasible:
+    _check_report_and_lang(args)
+    network = load_network(args.file)
+    progress = _progress(args, "planning", "calendars")
+    try:
+        result = plan_network(network, top=args.top, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    if (args.out is not None or args.report is not None) and result.feasible:
         _check_option(args, len(result.options))
+    if args.out is not None and result.feasible:
         write_network_feeds(result, args.out, option=args.option)
+    if args.report is not None:
+        _write_network_report(result, args.report, args.option, args.lang)
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(render(result))
+        sys.stdout.write(render(result, lang=args.lang))
     return 0 if result.feasible else 1
+
+
+def _write_network_report(result: NetworkPlan, path: Path, option: int,
+                          lang: str | None) -> None:
+    """The network report of option ``option`` in ``lang`` (else the network's
+    language), made at ``SOURCE_DATE_EPOCH`` when set (else now), atomically."""
+    from twinschedule import _io, network_report
+
+    made = _io.source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    html = network_report(result, made=made, option=option if result.feasible else 1,
+                          lang=lang)
+    _io.write_files({path.name: html.encode("utf-8")}, path.parent)
 
 
 def _write_report(result: Plan, path: Path, lang: str | None = None) -> None:
@@ -515,29 +568,8 @@ def _write_report(result: Plan, path: Path, lang: str | None = None) -> None:
                     path.parent)
 
 
-class _Bar:
-    """A progress bar on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        width = 30
-        full = width * done // max(total, 1)
-        sys.stderr.write(f"\r{self.label} [{'#' * full}{'.' * (width - full)}] "
-                         f"{done}/{total}")
-        sys.stderr.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
 def _match(args: argparse.Namespace) -> int:
-    from twinschedule import load_network, match, match_all
+    from twinschedule import load_network, match
     from twinschedule.errors import ConfigError, Problem
     from twinschedule.render.match_text import render, render_all
 
@@ -554,36 +586,45 @@ def _match(args: argparse.Namespace) -> int:
     network = load_network(args.file)
     if not args.all:
         try:
-            result = match(network, args.school, top=args.top)
+            result = match(network, args.school, top=args.top,
+                           same_country=args.same_country)
         except ConfigError as exc:
             raise ConfigError(exc.problems, source=str(args.file)) from None
         if args.json:
             sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         else:
-            sys.stdout.write(render(result, network))
+            sys.stdout.write(render(result, network, same_country=args.same_country))
         return 0
-    bar = _Bar("matching") if sys.stderr.isatty() else None
-    try:
-        if args.scheduler is not None:
-            with _dask_client(args.scheduler, bad) as client:
-                results = match_all(network, top=args.top, executor=client.get_executor(),
-                                    progress=bar)
-        elif args.workers is not None and args.workers > 1:
-            from twinschedule.network.batch import process_pool
-
-            with process_pool(network, args.workers) as pool:
-                results = match_all(network, top=args.top, executor=pool, progress=bar)
-        else:
-            results = match_all(network, top=args.top, progress=bar)
-    finally:
-        if bar is not None:
-            bar.close()
+    results = _match_batch(args, network, bad)
     if args.json:
         sys.stdout.write(json.dumps([m.to_dict() for m in results], indent=2,
                                     ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(render_all(results, network))
     return 0
+
+
+def _match_batch(args: argparse.Namespace, network: Network,
+                 bad: Callable[[str, str], ConfigError]) -> list[Any]:
+    """``match --all``: on the scheduler, on local processes or here, with progress."""
+    from twinschedule import match_all
+
+    progress = _progress(args, "matching", "schools")
+    run: dict[str, Any] = {"top": args.top, "progress": progress,
+                           "same_country": args.same_country}
+    try:
+        if args.scheduler is not None:
+            with _dask_client(args.scheduler, bad) as client:
+                return match_all(network, executor=client.get_executor(), **run)
+        if args.workers is not None and args.workers > 1:
+            from twinschedule.network.batch import process_pool
+
+            with process_pool(network, args.workers) as pool:
+                return match_all(network, executor=pool, **run)
+        return match_all(network, **run)
+    finally:
+        if progress is not None:
+            progress.close()
 
 
 SCHEDULER_TIMEOUT = 5  # seconds: an unreachable --scheduler is refused within 10 s

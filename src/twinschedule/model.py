@@ -347,6 +347,7 @@ class Network:
     max_move_days: int | None = None
     top: int = DEFAULT_TOP
     sequence: int = 0
+    language: str = "en"  # BCP 47 tag: the network feed, the text output and the report
 
     def school(self, school_id: str) -> School:
         for s in self.schools:

@@ -27,10 +27,17 @@ from twinschedule.config.agreement import RuleParts, not_a_candidate
 from twinschedule.core.agreement import key5
 from twinschedule.core.plan import Plan
 from twinschedule.errors import ConfigError
-from twinschedule.model import Partnership
+from twinschedule.i18n.words import words
+from twinschedule.model import Partnership, Rule
+from twinschedule.render.text import render_options
 
 WD = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 NTH_TEXT = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
+
+
+def rule_text(r: Rule) -> str:
+    """A rule as an agreement writes it."""
+    return f"{NTH_TEXT[r.nth]} {r.weekday} {r.time // 60:02d}:{r.time % 60:02d} {r.anchor}"
 
 
 def _load(data: dict[str, Any]) -> Partnership | None:
@@ -197,22 +204,28 @@ def meeting_partnerships(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _v1(draw: st.DrawFn) -> dict[str, Any]:
-    """An agreed partnership: random ones, or (half the time) one that holds meetings
-    with the best searched rule agreed; one time in four there is no agreement."""
+    """An agreed partnership: random ones, or (half the time) one that holds meetings;
+    the agreement is the best searched rule, an alternation of the two best, a random
+    rule, or none."""
     v1 = draw(agreed_partnerships(max_months=4)) if draw(st.booleans()) else \
         draw(meeting_partnerships())
-    how = draw(st.integers(0, 3))
-    if how == 0:
+    how = draw(st.sampled_from(["best", "alternation", "random", "none", "alternation"]))
+    if how == "none":
         v1.pop("agreement", None)
-    elif how == 1 or "agreement" not in v1:
+    elif how == "alternation":  # an agreed alternation of the two best searched rules
+        plain = copy.deepcopy(v1)
+        plain.pop("agreement", None)
+        p = _load(plain)
+        found = twinschedule.plan(p, suggest=False, top=2).options if p is not None else ()
+        if len(found) == 2:
+            v1["agreement"] = {"rules": [rule_text(o.rule) for o in found]}
+    elif how == "best" or "agreement" not in v1:
         plain = copy.deepcopy(v1)
         plain.pop("agreement", None)
         p = _load(plain)
         best = twinschedule.plan(p, suggest=False).options[:1] if p is not None else ()
         if best:
-            r = best[0].rule
-            v1["agreement"] = {"rule": f"{NTH_TEXT[r.nth]} {r.weekday} {r.time // 60:02d}:"
-                                       f"{r.time % 60:02d} {r.anchor}"}
+            v1["agreement"] = {"rule": rule_text(best[0].rule)}
     return v1
 
 
@@ -290,6 +303,7 @@ def test_reissue_keeps_history_and_says_what_changed(data: st.DataObject) -> Non
     first = plan0 if v1 is base else twinschedule.plan(p1, suggest=False)
     second = twinschedule.plan(p2, suggest=False, previous=first.to_dict(), today=today)
     check_reissue(first, second, today)
+    event(f"alternation={bool(p1.agreement and len(p1.agreement.rules) == 2)}")
     event(f"held={bool(first.options and first.option(1).metrics.held)} "
           f"changes={sorted({c.change for c in second.changes or ()})} "
           f"kept={any(m.kept for o in second.options[:1] for m in o.meetings)}")
@@ -377,14 +391,25 @@ def test_an_agreed_rule_that_holds_nothing_is_still_option_1() -> None:
     assert len(plan.options) == plan.partnership.top  # every searched one does better
 
 
-def test_an_agreed_alternation_is_refused_at_planning_for_now() -> None:
+def test_an_agreed_alternation_takes_turns_from_since() -> None:
     data = _lisbon("v1.toml")
-    data["agreement"] = {"rules": ["last TH 11:00 Europe/Lisbon", "2nd TU 11:00 Europe/Lisbon"]}
+    data["agreement"] = {"rules": ["last TH 11:00 Europe/Lisbon", "2nd TU 11:00 Europe/Lisbon"],
+                         "since": dt.date(2026, 10, 1)}
     p = twinschedule.from_dict(data)
-    with pytest.raises(ConfigError) as info:
-        twinschedule.plan(p)
-    assert [q.path for q in info.value.problems] == ["agreement.rules"]
-    assert "cannot plan it yet" in info.value.problems[0].message
+    o = twinschedule.plan(p).option(1)
+    assert o.agreed and o.kind == "alternating"
+    assert [r.text for r in o.rules] == [r.text for r in p.agreement.rules]  # type: ignore[union-attr]
+    assert o.meetings[0].month == "2026-10"  # no month before since
+    for m in o.meetings:  # A in October (k = 0), B in November, ...
+        k = int(m.month[:4]) * 12 + int(m.month[5:]) - (2026 * 12 + 10)
+        assert m.rule == k % 2, m
+        if m.status == "scheduled":
+            assert m.start is not None
+            assert m.start.astimezone(dt.UTC).weekday() == (3 if k % 2 == 0 else 1)
+    # the text marks the agreed alternation in its heading, before the colon
+    lines = render_options(twinschedule.plan(p), words("en"))
+    assert lines[0] == "1. Taking turns, month by month (agreed):"
+    assert lines[1].startswith("   A: last Thursday of every month at 11:00")
 
 
 # -- previous plans that are refused -----------------------------------------------------

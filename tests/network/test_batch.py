@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_match import POOL, network_of
+from test_match import POOL, _countries, network_of
 
 import twinschedule
-from twinschedule import cli
+from twinschedule import _progress, cli
 from twinschedule.model import Network
 from twinschedule.network.batch import chunks, match_all, plan_many, process_pool
 
@@ -86,6 +86,22 @@ def test_a_dask_cluster_gives_the_serial_results(network: Network, cluster: Any)
         assert plan_many(_pairs(network), executor=executor) == serial_plans
         serial = match_all(network, top=3)
         assert twinschedule.match_all(network, top=3, executor=executor) == serial
+        abroad = network_of(_countries(dublin="IE", **{"lisbon-a": "IE", "lisbon-b": "PT"}))
+        for same in (False, True):
+            each = [twinschedule.match(abroad, s.id, top=3, same_country=same)
+                    for s in abroad.schools]
+            assert match_all(abroad, top=3, executor=executor, same_country=same) == each
+
+
+@pytest.mark.parametrize("same_country", [False, True])
+def test_same_country_reaches_the_workers(same_country: bool) -> None:
+    network = network_of(_countries(dublin="IE", **{"lisbon-a": "IE", "lisbon-b": "PT"}))
+    serial = [twinschedule.match(network, s.id, top=3, same_country=same_country)
+              for s in network.schools]
+    assert [m.pool for m in serial][:3] == ([5, 5, 5] if same_country else [4, 5, 4])
+    assert match_all(network, top=3, same_country=same_country) == serial
+    with process_pool(network, 2) as pool:
+        assert match_all(network, top=3, executor=pool, same_country=same_country) == serial
 
 
 def _write(tmp_path: Path) -> Path:
@@ -125,6 +141,12 @@ def test_cli_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest
 
     fake = Tty()
     monkeypatch.setattr(sys, "stderr", fake)
-    assert cli.main(["match", str(path), "--all", "--top", "1"]) == 0
-    assert "6/6" in fake.getvalue() and "\r" in fake.getvalue()
+    monkeypatch.setattr(_progress, "BAR_AFTER", 0.0)  # a quick run shows the bar too
+    assert cli.main(["match", str(path), "--all", "--top", "1", "--same-country"]) == 0
+    assert "6/6 schools" in fake.getvalue() and "\r" in fake.getvalue()
+    assert fake.getvalue().endswith("\n")
     assert "dublin: lisbon-a" in capsys.readouterr().out
+    fake.seek(0)
+    fake.truncate(0)
+    assert cli.main(["match", str(path), "--all", "--top", "1", "--quiet"]) == 0
+    assert fake.getvalue() == ""

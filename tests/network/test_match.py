@@ -1,6 +1,7 @@
-"""Partner matching (network.md, "match"): the ranking equals planning every pair with
-``plan``, ties by file order; the lower bounds that prune pairs never exceed the exact
-score; schools with identical calendars share work but keep their own ids."""
+"""Partner matching (network.md, "match"): the ranking equals planning every allowed pair
+with ``plan`` (the schools in other countries by default, every other school with
+``same_country``), ties by file order; the lower bounds that prune pairs never exceed
+the exact score; schools with identical calendars share work but keep their own ids."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from strategies import partnerships
 
 import twinschedule
 from twinschedule.errors import ConfigError
-from twinschedule.model import Network
+from twinschedule.model import Network, School
 from twinschedule.network.matching import _Pool, match
 
 
@@ -32,20 +33,31 @@ def network_of(data: dict[str, Any]) -> Network:
                    on_conflict=p.on_conflict, max_move_days=p.max_move_days)
 
 
-def reference(network: Network, index: int, top: int) -> dict[str, Any]:
-    """The match by planning every pair with the public ``plan``."""
+def allowed(focal: School, other: School, same_country: bool) -> bool:
+    """network.md: a partner is in another country, or any other school with
+    ``same_country``; a school without ``country`` is in a country of its own."""
+    if same_country or focal.country is None or other.country is None:
+        return True
+    return focal.country != other.country
+
+
+def reference(network: Network, index: int, top: int,
+              same_country: bool = False) -> dict[str, Any]:
+    """The match by planning every allowed pair with the public ``plan``."""
     focal = network.schools[index]
     scored = []
+    pool = 0
     for i, t in enumerate(network.schools):
-        if i == index:
+        if i == index or not allowed(focal, t, same_country):
             continue
+        pool += 1
         result = twinschedule.plan(network.pair(focal, t), top=1)
         if result.options:
             o = result.options[0]
             m = o.metrics
             scored.append(((-m.held, m.moved, m.drift, m.max_burden, m.total_burden), i, o))
     scored.sort(key=lambda x: (x[0], x[1]))
-    return {"school": focal.id, "pool": len(network.schools) - 1,
+    return {"school": focal.id, "pool": pool,
             "partners": [{"rank": r + 1, "school": network.schools[i].id,
                           "option": o.to_dict()}
                          for r, (_, i, o) in enumerate(scored[:top])]}
@@ -53,10 +65,16 @@ def reference(network: Network, index: int, top: int) -> dict[str, Any]:
 
 @st.composite
 def pools(draw: st.DrawFn) -> tuple[dict[str, Any], int, int]:
-    """A small pool, some schools repeated under other ids (identical calendars, so
-    equal scores broken by file order), a focal school and a ``top``."""
+    """A small pool, most schools in one of two countries or in none, some schools
+    repeated under other ids (identical calendars, so equal scores broken by file
+    order), a focal school and a ``top``."""
     data = draw(partnerships(max_months=4, max_schools=5, steps=(15, 20, 30, 45, 60)))
     schools = data["schools"]
+    for s in schools:
+        country = draw(st.sampled_from([None, "GB", "GB", "KE", "KE"]))
+        s.pop("country", None)
+        if country is not None:
+            s["country"] = country
     for k in range(draw(st.integers(0, 3))):
         copy = dict(draw(st.sampled_from(schools)), id=f"copy{k}", name=f"Copy {k}")
         schools.insert(draw(st.integers(0, len(schools))), copy)
@@ -64,12 +82,16 @@ def pools(draw: st.DrawFn) -> tuple[dict[str, Any], int, int]:
     return data, index, draw(st.integers(1, 5))
 
 
-@given(pools())
-def test_match_equals_planning_every_pair(case: tuple[dict[str, Any], int, int]) -> None:
+@given(pools(), st.booleans())
+def test_match_equals_planning_every_allowed_pair(case: tuple[dict[str, Any], int, int],
+                                                  same_country: bool) -> None:
     data, index, top = case
     network = network_of(data)
-    got = match(network, network.schools[index].id, top=top)
-    assert got.to_dict() == reference(network, index, top)
+    got = match(network, network.schools[index].id, top=top, same_country=same_country)
+    assert got.to_dict() == reference(network, index, top, same_country)
+    focal = network.schools[index]
+    assert all(same_country or focal.country is None or network.school(p.school).country
+               != focal.country for p in got.partners)
 
 
 @given(pools())
@@ -93,14 +115,15 @@ def test_bounds_never_exceed_the_exact_score(case: tuple[dict[str, Any], int, in
             assert bound <= exact[0], (stage, network.schools[i].id, bound, exact[0])
 
 
-@given(pools())
-def test_pruned_equals_unpruned(case: tuple[dict[str, Any], int, int]) -> None:
+@given(pools(), st.booleans())
+def test_pruned_equals_unpruned(case: tuple[dict[str, Any], int, int],
+                                same_country: bool) -> None:
     data, index, top = case
     network = network_of(data)
-    pruned = _Pool(network).match(index, top)
-    unpruned = _Pool(network).match_unpruned(index, top)
+    pruned = _Pool(network).match(index, top, same_country)
+    unpruned = _Pool(network).match_unpruned(index, top, same_country)
     assert pruned.to_dict() == unpruned.to_dict()
-    assert pruned.planned <= len(network.schools) - 1
+    assert pruned.planned <= pruned.pool
 
 
 def _school(sid: str, zone: str, hours: list[str], **extra: Any) -> dict[str, Any]:
@@ -166,3 +189,26 @@ def test_relabelled_option_equals_planning_the_copy_itself() -> None:
     got = match(network, "dublin", top=3).partners[2]
     direct = twinschedule.plan(network.pair(network.schools[0], network.schools[5]), top=1)
     assert got.option == direct.options[0]
+
+
+def _countries(**by_id: str) -> dict[str, Any]:
+    """POOL with countries set (by school id)."""
+    return {**POOL, "schools": [dict(s, **({"country": by_id[s["id"]]} if s["id"] in by_id
+                                            else {})) for s in POOL["schools"]]}
+
+
+def test_partners_abroad_by_default_and_at_home_with_same_country() -> None:
+    """Dublin (IE) and Lisbon's three schools (PT) abroad; a school without country
+    ("far") is in a country of its own and pairs with everyone."""
+    network = network_of(_countries(dublin="IE", **{"lisbon-a": "IE", "lisbon-b": "PT",
+                                                    "lisbon-c": "PT", "nairobi": "KE"}))
+    abroad = match(network, "dublin", top=5)
+    assert abroad.pool == 4  # far, nairobi, lisbon-b, lisbon-c: not lisbon-a (IE)
+    assert "lisbon-a" not in [p.school for p in abroad.partners]
+    assert [p.school for p in abroad.partners][:2] == ["lisbon-b", "lisbon-c"]
+    home = match(network, "dublin", top=5, same_country=True)
+    assert home.pool == 5 and home.partners[0].school == "lisbon-a"
+    assert abroad.to_dict() == reference(network, 0, 5)
+    assert home.to_dict() == reference(network, 0, 5, same_country=True)
+    assert match(network, "far", top=5).pool == 5  # no country: every other school
+    assert match(network, "lisbon-b", top=5).pool == 4  # all but lisbon-c, PT as well

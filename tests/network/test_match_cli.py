@@ -48,3 +48,50 @@ def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert raised.value.code == 2
     out, err = capsys.readouterr()
     assert out == "" and err and "Traceback" not in err
+
+
+def _with_countries(tmp_path: Path) -> Path:
+    """The pool file with Dublin and lisbon-a in Ireland, the other Lisbon schools in
+    Portugal, Nairobi in Kenya and "far" without a country."""
+    path = _write(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    countries = {"dublin": "IE", "lisbon-a": "IE", "lisbon-b": "PT", "lisbon-c": "PT",
+                 "nairobi": "KE"}
+    for sid, code in countries.items():
+        text = text.replace(f'id = "{sid}"\n', f'id = "{sid}"\ncountry = "{code}"\n')
+    path.write_text(text, encoding="utf-8")
+    assert text.count("country = ") == len(countries)
+    return path
+
+
+def test_partners_abroad_unless_same_country(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = _with_countries(tmp_path)
+    network = twinschedule.load_network(path)
+    assert cli.main(["match", str(path), "--school", "dublin", "--json"]) == 0
+    abroad = json.loads(capsys.readouterr().out)
+    assert abroad == twinschedule.match(network, "dublin").to_dict()
+    assert abroad["pool"] == 4 and "lisbon-a" not in [p["school"] for p in abroad["partners"]]
+    assert cli.main(["match", str(path), "--school", "dublin", "--json",
+                     "--same-country"]) == 0
+    home = json.loads(capsys.readouterr().out)
+    assert home == twinschedule.match(network, "dublin", same_country=True).to_dict()
+    assert home["pool"] == 5 and home["partners"][0]["school"] == "lisbon-a"
+    assert cli.main(["match", str(path), "--school", "dublin"]) == 0
+    assert ("(schools in other countries only; --same-country adds the 1 school of its own country)"
+            in capsys.readouterr().out)
+    assert cli.main(["match", str(path), "--school", "dublin", "--same-country"]) == 0
+    assert "--same-country adds" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("same_country", [False, True])
+def test_all_abroad_unless_same_country(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        same_country: bool) -> None:
+    path = _with_countries(tmp_path)
+    network = twinschedule.load_network(path)
+    flag = ["--same-country"] if same_country else []
+    assert cli.main(["match", str(path), "--all", "--top", "2", "--json", *flag]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got == [twinschedule.match(network, s.id, top=2, same_country=same_country)
+                   .to_dict() for s in network.schools]
+    assert [m["pool"] for m in got] == ([5] * 6 if same_country else [4, 5, 4, 5, 4, 4])

@@ -10,9 +10,10 @@ import copy
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT
+from conftest import EXAMPLES, ROOT
 
 import twinschedule
 from twinschedule.i18n import counts
@@ -156,10 +157,21 @@ def test_wide_names_fit_100_columns() -> None:
     for out in outs:
         lines = out.splitlines()
         assert max(text_width(x) for x in lines) <= 100, max(lines, key=text_width)
-    # the list of schools never reached is wrapped as the plan's text wraps a list
-    shown = "; ".join(f"{n.school(i).name} ({n.school(i).timezone})" for i in never)
-    listed = wrap(shown, 100, "    ", "    ")
-    assert len(listed) > 3 and "\n".join(listed) in text
+    # each school never reached is a line of its own, wrapped as the plan's text wraps
+    for sid in never:
+        school = n.school(sid)
+        line = (f"{school.name} ({school.timezone}): not a school day in 5 of 5 months; "
+                f"starts ")
+        got = [x for x in text.splitlines() if x.startswith(f"    {line[:20]}")]
+        assert got, sid
+        assert all(text_width(x) <= 100 for x in got)
+    local = plan.options[0].months[0].start.astimezone(ZoneInfo("Asia/Shanghai"))
+    ends = local + dt.timedelta(hours=1)
+    listed = wrap(f"{n.school('s0').name} (Asia/Shanghai): not a school day in 5 of 5 "
+                  f"months; starts {local:%a, %b} {local.day} {local:%H:%M} local (ends "
+                  f"{ends:%H:%M}), hours "
+                  f"08:00-16:00", 100, "    ", "      ")
+    assert len(listed) > 1 and "\n".join(listed) in text
     # a name longer than a line is cut, not lost
     assert "".join(outs[2].split()).count("A") == 130
 
@@ -171,3 +183,16 @@ def test_match_lines_wrap_with_two_more_spaces() -> None:
     assert head and text_width(head[0]) <= 100
     following = out[out.index(head[0]) + 1]
     assert following.startswith("  ") and not following.startswith("   ")
+
+
+def test_never_reached_lines_in_the_readers_language() -> None:
+    """A school never reached is worded in the reader's language: its main reason,
+    the session's local start (a CLDR date) and its hours."""
+    plan = twinschedule.plan_network(
+        twinschedule.load_network(EXAMPLES / "networks" / "worldwide.toml"))
+    assert plan.options[0].never
+    de = network_text.render(plan, lang="de")
+    line = next(x for x in de.splitlines() if x.startswith("    Sydney school 2 "))
+    assert line.startswith("    Sydney school 2 (Australia/Sydney): " + words("de").reason(
+        "outside-hours") + " in 10 der 10 Monate; Beginn Di.,"), line
+    assert "outside hours" not in de and "local (ends" not in de

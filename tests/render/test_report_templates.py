@@ -23,7 +23,7 @@ from twinschedule.render.html import environment, render
 RENDER = ROOT / "src" / "twinschedule" / "render"
 TEMPLATES = RENDER / "templates"
 #: The modules that make the report page (the templates do the markup).
-CODE = [RENDER / "html.py", RENDER / "page.py"]
+CODE = [RENDER / "html.py", RENDER / "page.py", RENDER / "network_page.py"]
 MADE = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
 HOSTILE = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(2)>'

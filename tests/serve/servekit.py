@@ -8,6 +8,7 @@ Test modules import the fixtures they use: ``from servekit import app_url, clien
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import os
 import secrets
 from collections.abc import Iterator
@@ -72,10 +73,31 @@ def postgres_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+class Clock:
+    """The service's clock in the tests: a fixed time, moved on by the test (never by
+    sleeping). It starts on 1 August 2026, before the horizons of the tests'
+    partnerships, so nothing is history until a test says so."""
+
+    def __init__(self, now: dt.datetime = dt.datetime(2026, 8, 1, 12, tzinfo=dt.UTC)) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
 @pytest.fixture
-def client(app_url: str) -> Iterator[TestClient]:
-    """The application in-process (background planning runs before a call returns)."""
-    app = serve_app.create_app(app_url)
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def client(app_url: str, clock: Clock) -> Iterator[TestClient]:
+    """The application in-process on ``clock`` (background planning runs before a call
+    returns)."""
+    app = serve_app.create_app(app_url, clock=clock)
     with TestClient(app) as c:
         yield c
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import icalendar
-from servekit import Made, app_url, client, partnership  # noqa: F401 (fixtures)
+from servekit import Made, app_url, client, clock, partnership  # noqa: F401 (fixtures)
 from starlette.testclient import TestClient
 
 import twinschedule

@@ -9,7 +9,7 @@ import html
 import re
 
 import icalendar
-from servekit import Made, app_url, client, partnership  # noqa: F401 (fixtures)
+from servekit import Made, app_url, client, clock, partnership  # noqa: F401 (fixtures)
 from starlette.testclient import TestClient
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'

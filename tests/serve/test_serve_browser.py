@@ -94,6 +94,7 @@ def browsers() -> Iterator[Any]:
     def new() -> Any:
         opts = webdriver.ChromeOptions()
         opts.binary_location = CHROMIUM
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         for flag in FLAGS:
             opts.add_argument(flag)
         driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
@@ -238,6 +239,18 @@ def test_the_whole_story_in_chromium(server: tuple[str, Path], browsers: Any) ->
     after = _expand(body)
     assert after == _held(view["feeds_follow"]) and first_may not in after
     assert [h for h in after if h.month != 5] == [h for h in held if h.month != 5]
+
+    # the report's sections are in the page (no frame), and the page's CSP lets the
+    # browser apply every inline style they have (by hash) and refuse nothing
+    rugby.get_log("browser")  # what came before
+    _planned(rugby, schools["rugby"])
+    assert not rugby.find_elements(By.TAG_NAME, "iframe")
+    assert rugby.find_elements(By.CSS_SELECTOR, "div.report section.changes li[data-month]")
+    bar = rugby.find_element(By.CSS_SELECTOR, "div.report svg rect.open")
+    assert bar.value_of_css_property("fill") in {"rgb(86, 180, 233)", "#56b4e9"}
+    refused = [e["message"] for e in rugby.get_log("browser")
+               if "Content Security Policy" in e["message"]]
+    assert refused == []
 
     if os.environ.get("TWINSCHEDULE_SCREENSHOT"):
         shot = browsers()

@@ -12,7 +12,7 @@ import sys
 import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
-from servekit import Made, app_url, client  # noqa: F401 (fixtures)
+from servekit import Made, app_url, client, clock  # noqa: F401 (fixtures)
 from starlette.testclient import TestClient
 
 from twinschedule.serve import db, forms, publish, service, tokens

@@ -9,7 +9,7 @@ import logging
 
 import pytest
 import sqlalchemy as sa
-from servekit import Made, app_url, client  # noqa: F401 (fixtures)
+from servekit import Made, app_url, client, clock  # noqa: F401 (fixtures)
 from starlette.testclient import TestClient
 
 from twinschedule.serve import db

@@ -25,11 +25,12 @@ from twinschedule.model import ImportIcs, Network, ReadIcs
 MAX_SCHOOLS = 5000
 MAX_YEARS = 3
 MAX_FILE_BYTES = 16 * 1024 * 1024
-# Network feeds and text are worded in English for now: no network-level ``language``.
-# Stretch hours and alternating rules are for partnerships (planning.md), not webinars;
+# ``language`` words the network feed, the text output and the report (a school's own
+# ``language`` its feed), as for partnerships. Stretch hours and alternating rules are
+# for partnerships (planning.md), not webinars;
 # networks send no invitations: no ``organizer``.
 NETWORK_KEYS = (*(k for k in config.PARTNERSHIP_KEYS
-                  if k not in ("language", "stretch_share", "alternate", "organizer")),
+                  if k not in ("stretch_share", "alternate", "organizer")),
                 "sessions")
 
 
@@ -72,4 +73,5 @@ def from_dict(data: object, *, read_ics: ReadIcs | None = None,
         anchor=p.anchor, schools=p.schools, sessions=sessions, title=p.title,
         location=p.location, description=p.description, weekdays=p.weekdays,
         weeks=p.weeks, step=p.step, on_conflict=p.on_conflict,
-        max_move_days=p.max_move_days, top=p.top, sequence=p.sequence)
+        max_move_days=p.max_move_days, top=p.top, sequence=p.sequence,
+        language=p.language)

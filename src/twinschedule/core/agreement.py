@@ -3,16 +3,18 @@ published, what changed since the previous plan, and the SEQUENCE of a re-issue.
 
 The agreed rule is planned month by month with the readable definition of a valid
 meeting (``SchoolCalendar.conflicts``), with the moves and skips of planning.md, over
-the dates of its series; the searched options stay as the planner found them. A month
+the dates of its series; the searched options stay as the planner found them. With
+stretch hours every held month says which schools stretch (``Meeting.stretch``) and the
+option counts them (``Metrics.stretch``), as the search does. A month
 whose previously published meeting is before 00:00 UTC of ``today`` is kept exactly
 as published; a fresh month never starts before that instant.
 
 An option's months belong to one or more *series* (:class:`~twinschedule.core.plan.Series`):
 a new agreement (a different rule with a later ``since``) ends the previous series
 with the month before ``since``'s and starts its own; the same rule continues the
-series it was published in. Each series is planned with its own rules (one rule here;
-an agreed alternation of two is read and checked by the loader, and its months would
-be planned here series by series, once the planner plans alternations).
+series it was published in. Each series is planned with its own rules: one rule every
+month, or an agreed alternation of two (rule A in the even months counted from the
+series' ``since`` month, rule B in the odd ones; planning.md, "Alternating rules").
 
 Pure: no I/O and no clock (``today`` is a parameter).
 """
@@ -31,7 +33,6 @@ from twinschedule.core.calendar import SchoolCalendar
 from twinschedule.core.plan import Change, Meeting, Metrics, Option, Plan, Series
 from twinschedule.core.previous import Previous
 from twinschedule.core.rules import months, move_offsets, nth_weekday
-from twinschedule.errors import ConfigError, Problem
 from twinschedule.model import Conflict, Partnership, Rule
 
 #: The first five keys of the ranking (planning.md): what "strictly better" compares.
@@ -52,8 +53,18 @@ def same_rules(a: Sequence[Rule], b: Sequence[Rule]) -> bool:
 
 
 def rules_of(option: Option) -> tuple[Rule, ...]:
-    """The rules of an option (one rule; an alternation would give its two)."""
-    return (option.rule,)
+    """The rules of an option: one rule, or an alternation's two."""
+    return option.all_rules
+
+
+def turn(series: Series, month: str) -> int | None:
+    """The index of the rule of ``month`` (``YYYY-MM``) in ``series``: None for a series
+    of one rule; for an alternation 0 (rule A) in the even months counted from the
+    month of the series' ``since``, 1 (rule B) in the odd ones."""
+    if len(series.rules) == 1:
+        return None
+    k = (int(month[:4]) - series.since.year) * 12 + int(month[5:7]) - series.since.month
+    return k % 2
 
 
 def midnight(today: dt.date) -> dt.datetime:
@@ -98,8 +109,20 @@ class Scheduler:
         return good and (self.not_before is None or start >= self.not_before) \
             and not self.conflicts(start)
 
-    def month(self, rule: Rule, nominal: dt.date, lo: dt.date, hi: dt.date) -> Meeting:
-        """The meeting of ``nominal``'s month, moves limited to dates ``lo..hi``."""
+    def stretching(self, held: dt.datetime | None) -> tuple[str, ...] | None:
+        """The schools for which the meeting held at ``held`` is a stretch meeting
+        (None when no school has stretch hours; empty for a month not held)."""
+        if not self.p.has_stretch:
+            return None
+        if held is None:
+            return ()
+        end = held + self.duration
+        return tuple(cal.school.id for cal in self.cals if cal.is_stretch(held, end))
+
+    def month(self, rule: Rule, nominal: dt.date, lo: dt.date, hi: dt.date,
+              index: int | None = None) -> Meeting:
+        """The meeting of ``nominal``'s month, moves limited to dates ``lo..hi``;
+        ``index``: the month's rule in an alternation (None for a single rule)."""
         start, good = self.start(rule, nominal)
         reasons = self.conflicts(start) if good else ()
         status: Status = "scheduled"
@@ -121,18 +144,21 @@ class Scheduler:
             end=None if held is None else held + self.duration,
             local=None if held is None else tuple((sid, held.astimezone(z))
                                                   for sid, z in self.zones),
-            reasons=() if status == "scheduled" else reasons)
+            reasons=() if status == "scheduled" else reasons, rule=index,
+            stretch=self.stretching(held))
 
-    def series(self, rule: Rule, lo: dt.date, hi: dt.date,
+    def series(self, series: Series, lo: dt.date, hi: dt.date,
                skip: Iterable[str] = ()) -> list[Meeting]:
-        """Every month of ``rule`` whose nominal date is in ``lo..hi`` (but the months
-        in ``skip``), moves inside ``lo..hi``."""
+        """Every month of ``series`` whose nominal date under the month's rule is in
+        ``lo..hi`` (but the months in ``skip``), moves inside ``lo..hi``."""
         leave = set(skip)
         out = []
         for y, m in months(lo, hi):
+            index = turn(series, f"{y:04d}-{m:02d}")
+            rule = dataclasses.replace(series.rules[index or 0], duration=self.p.duration)
             d = nth_weekday(y, m, weekday_index(rule.weekday), rule.nth)
             if lo <= d <= hi and _month_key(d) not in leave:
-                out.append(self.month(rule, d, lo, hi))
+                out.append(self.month(rule, d, lo, hi, index))
         return out
 
 
@@ -140,19 +166,16 @@ def _wall(when: dt.datetime) -> int:
     return when.hour * 60 + when.minute
 
 
-def assemble(p: Partnership, calendars: Sequence[SchoolCalendar], rule: Rule,
-             meetings: Sequence[Meeting], *, rank: int = 1, agreed: bool | None = None,
-             series: tuple[Series, ...] = ()) -> Option:
-    """An option of ``meetings`` (kept and fresh alike) with the metrics of planning.md:
-    drift against each school's usual (most frequent, then earliest) local time, burden
-    from its preferred time on the local date."""
-    held = [m for m in meetings if m.start is not None]
+def _usual_and_drift(p: Partnership, meetings: Sequence[Meeting], fallback: Rule
+                     ) -> tuple[tuple[tuple[str, int], ...], int]:
+    """Each school's usual (most frequent, then earliest) local time over ``meetings``
+    (the first meeting's nominal time, or ``fallback``'s, when none is held), and the
+    drift: the held meetings at another time, summed over schools."""
     usual: list[tuple[str, int]] = []
-    burdens: list[tuple[str, int]] = []
     drift = 0
-    for s, cal in zip(p.schools, calendars, strict=True):
+    for s in p.schools:
         zone = _zones.get_zone(s.timezone)
-        local = [m.local_start(s.id) or m.start.astimezone(zone) for m in held
+        local = [m.local_start(s.id) or m.start.astimezone(zone) for m in meetings
                  if m.start is not None]
         counts = Counter(_wall(x) for x in local)
         if counts:
@@ -161,16 +184,46 @@ def assemble(p: Partnership, calendars: Sequence[SchoolCalendar], rule: Rule,
             drift += len(local) - top
         else:
             first = meetings[0].nominal.astimezone(zone) if meetings else None
-            usual.append((s.id, _wall(first) if first is not None else rule.time))
+            usual.append((s.id, _wall(first) if first is not None else fallback.time))
+    return tuple(usual), drift
+
+
+def assemble(p: Partnership, calendars: Sequence[SchoolCalendar], rules: tuple[Rule, ...],
+             meetings: Sequence[Meeting], *, rank: int = 1, agreed: bool | None = None,
+             series: tuple[Series, ...] = ()) -> Option:
+    """An option of ``meetings`` (kept and fresh alike) under ``rules`` (one rule, or an
+    alternation's two) with the metrics of planning.md: drift per rule against each
+    school's usual (most frequent, then earliest) local time under that rule, burden
+    from its preferred time on the local date, stretch meetings counted per school."""
+    held = [m for m in meetings if m.start is not None]
+    by_rule: dict[int | None, list[Meeting]] = {}
+    for m in meetings:
+        by_rule.setdefault(m.rule, []).append(m)
+    drift = sum(_usual_and_drift(p, group, rules[0])[1] for group in by_rule.values())
+    alternating = len(rules) == 2
+    usual_by_rule = tuple(_usual_and_drift(p, by_rule.get(r, []), rules[r])[0]
+                          for r in (0, 1)) if alternating else ()
+    usual = usual_by_rule[0] if alternating else _usual_and_drift(p, meetings, rules[0])[0]
+    burdens: list[tuple[str, int]] = []
+    for s, cal in zip(p.schools, calendars, strict=True):
+        zone = _zones.get_zone(s.timezone)
+        local = [m.local_start(s.id) or m.start.astimezone(zone) for m in held
+                 if m.start is not None]
         burdens.append((s.id, sum(abs(_wall(x) - cal.prefer(x.date())) for x in local)))
+    stretch = None
+    if p.has_stretch:
+        counted = Counter(sid for m in held for sid in m.stretch or ())
+        stretch = tuple((s.id, counted[s.id]) for s in p.schools)
     moved = sum(m.status == "moved" for m in meetings)
     values = [b for _, b in burdens]
     metrics = Metrics(held=len(held), scheduled=len(held) - moved, moved=moved,
                       skipped=len(meetings) - len(held), drift=drift,
-                      max_burden=max(values, default=0), total_burden=sum(values))
-    return Option(rank=rank, rule=rule, metrics=metrics, usual_times=tuple(usual),
+                      max_burden=max(values, default=0), total_burden=sum(values),
+                      stretch=stretch)
+    return Option(rank=rank, rule=rules[0], metrics=metrics, usual_times=usual,
                   burdens=tuple(burdens), meetings=tuple(meetings), agreed=agreed,
-                  series=series)
+                  series=series, kind="alternating" if alternating else "single",
+                  rules=rules if alternating else (), usual_by_rule=usual_by_rule)
 
 
 def kept_months(previous: Previous, not_before: dt.datetime,
@@ -236,12 +289,7 @@ def _planned(p: Partnership, calendars: Sequence[SchoolCalendar],
     scheduler = Scheduler(p, calendars, not_before)
     found = dict(kept)
     for s, lo, hi in windows(p, series):
-        if len(s.rules) != 1:
-            raise ConfigError([Problem(path="agreement.rules", message=(
-                "an agreed alternation of two rules is read and checked, but this version "
-                "cannot plan it yet: agree on one rule (rule = \"...\") for now"))])
-        rule = dataclasses.replace(s.rules[0], duration=p.duration)
-        for m in scheduler.series(rule, lo, hi, skip=found):
+        for m in scheduler.series(s, lo, hi, skip=found):
             found[m.month] = m
     if not_before is not None:  # with a previous plan: every month says whether kept
         found = {k: m if m.kept else dataclasses.replace(m, kept=False)
@@ -307,14 +355,14 @@ def reissue(found: Plan, calendars: Sequence[SchoolCalendar], *,
     if p.agreement is not None:
         rules = p.agreement.rules
         series = derive_series(p, previous, rules, p.agreement.since)
-        agreed = assemble(p, calendars, rules[0], _planned(p, calendars, series, kept,
+        agreed = assemble(p, calendars, rules, _planned(p, calendars, series, kept,
                                                            not_before),
                           agreed=True, series=series)
         options = [agreed, *_better(found.options, agreed, (top or p.top) - 1)]
     elif best is not None and previous is not None and same_rules(previous.rules,
                                                                   rules_of(best)):
         series = derive_series(p, previous, rules_of(best), p.start)
-        again = assemble(p, calendars, best.rule,
+        again = assemble(p, calendars, rules_of(best),
                          _planned(p, calendars, series, kept, not_before), series=series)
         options = [again, *found.options[1:]]
     else:  # no agreement, and option 1's rule is not the published one: nothing kept

@@ -121,7 +121,26 @@ def _meeting(value: object, path: str) -> Meeting:
         start=None if start is None else _instant(start, f"{path}.start"),
         end=None if end is None else _instant(end, f"{path}.end"),
         local=_local(_get(value, "local", path), f"{path}.local"),
-        reasons=_reasons(_get(value, "reasons", path), f"{path}.reasons"))
+        reasons=_reasons(_get(value, "reasons", path), f"{path}.reasons"),
+        rule=_turn(value, path), stretch=_stretch(value, path))
+
+
+def _turn(value: object, path: str) -> int | None:
+    """A month's rule in an alternation (``rule``: 0 or 1), None when absent."""
+    rule = value.get("rule") if isinstance(value, Mapping) else None
+    if rule is not None and (isinstance(rule, bool) or rule not in (0, 1)):
+        raise _Bad(f"{path}.rule", f"expected 0 or 1 (the month's rule), got {rule!r}")
+    return rule if rule is None else int(rule)
+
+
+def _stretch(value: object, path: str) -> tuple[str, ...] | None:
+    """The schools stretching at a month's meeting (``stretch``), None when absent."""
+    got = value.get("stretch") if isinstance(value, Mapping) else None
+    if got is None:
+        return None
+    if not isinstance(got, list) or not all(isinstance(x, str) for x in got):
+        raise _Bad(f"{path}.stretch", "expected a list of school ids")
+    return tuple(got)
 
 
 def rule_from_dict(value: object, path: str) -> Rule:

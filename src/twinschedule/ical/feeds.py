@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from twinschedule._tz import zones as _zones
 from twinschedule._vocab import NAMED_REASONS, WEEKDAYS, weekday_index
@@ -269,15 +269,16 @@ def build_calendar(plan: Plan, option: Option, reader: School | None, *, stamp: 
     p = plan.partnership
     stamp = stamp.astimezone(dt.UTC)
     groups = series_groups(p, option)
-    anchors = tuple(dict.fromkeys([option.rule.anchor, *(g.rule.anchor for _, g in groups)]))
+    anchors = tuple(dict.fromkeys([option.rule.anchor,
+                                   *(g.option.rule.anchor for g in groups)]))
     cal = _calendar(p, reader, option, anchors, _span(p, option))
     summary = _summary(p, reader, words(_reader_language(p, reader)))
     common: dict[str, Any] = {"summary": summary, "stamp": stamp,
                               "sequence": plan.feed_sequence()}
     if p.location:
         common["location"] = p.location
-    parts = series(option)
     if expand:
+        parts = series(option)
         for m in option.meetings:
             if m.start is None or m.end is None:
                 continue
@@ -289,52 +290,12 @@ def build_calendar(plan: Plan, option: Option, reader: School | None, *, stamp: 
                 uid=_uid(p, reader, m.month), start=m.start.astimezone(zone),
                 end=_end(zone, m.end), description=desc, **common))
         return cal
-    if option.kind == "alternating" and not option.series:
-        # two series taking turns (INTERVAL=2), one per rule (planning.md)
-        for index, (sub, other) in enumerate(parts):
-            for component in _series_events(p, sub, other, reader, index, common):
-                cal.add_component(component)
-        return cal
-    # one series per agreement (agreement.md, "Feeds across re-issues")
-    for group, sub in groups:
-        for event in series_events(p, sub, reader, group, common):
+    # one series per agreement (agreement.md, "Feeds across re-issues"), two taking
+    # turns (INTERVAL=2) for an alternation (planning.md)
+    for group in groups:
+        for event in series_events(p, group, reader, common):
             cal.add_component(event)
     return cal
-
-
-def _series_events(p: Partnership, option: Option, other: Rule | None,
-                   reader: School | None, index: int, common: dict[str, Any]) -> list[Any]:
-    """The master VEVENT of one series (``INTERVAL=2`` when ``other`` is the rule of the
-    months in between) with its EXDATEs, and one override per moved month."""
-    import icalendar
-
-    zone = _zones.get_zone(option.rule.anchor)
-    uid = _uid(p, reader, series_index=index)
-    first, last = option.meetings[0], option.meetings[-1]
-    duration = dt.timedelta(minutes=p.duration)
-    master = icalendar.Event.new(
-        uid=uid, start=first.nominal.astimezone(zone),
-        end=_end(zone, first.nominal + duration),
-        description=describe(p, option, reader, other), **common)
-    rrule: dict[str, Any] = {"freq": "monthly"}
-    if other is not None:
-        rrule["interval"] = 2
-    rrule.update(byday=option.rule.rrule.split("BYDAY=")[1],
-                 until=last.nominal.astimezone(dt.UTC))
-    master.add("rrule", rrule)
-    for m in option.meetings:
-        if m.status == "skipped":
-            master.add("exdate", m.nominal.astimezone(zone))
-    out = [master]
-    for m in option.meetings:
-        if m.status != "moved":
-            continue
-        assert m.start is not None and m.end is not None
-        out.append(icalendar.Event.new(
-            uid=uid, recurrence_id=m.nominal.astimezone(zone),
-            start=m.start.astimezone(zone), end=_end(zone, m.end),
-            description=_moved_description(p, option, m, reader), **common))
-    return out
 
 
 def _month_key(d: dt.date) -> str:
@@ -350,12 +311,14 @@ def occurrence(rule: Rule, month: str) -> dt.datetime:
     return local.astimezone(dt.UTC)
 
 
-def _months(first: str, last: str) -> list[str]:
+def _months(first: str, last: str, step: int = 1) -> list[str]:
+    """The months from ``first`` to ``last`` (``YYYY-MM``), every ``step``-th."""
     y, m = int(first[:4]), int(first[5:7])
     out = []
     while f"{y:04d}-{m:02d}" <= last:
         out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        k = y * 12 + m - 1 + step
+        y, m = k // 12, k % 12 + 1
     return out
 
 
@@ -376,34 +339,56 @@ def _usual(p: Partnership, rule: Rule, meetings: tuple[Meeting, ...]
     return tuple(out)
 
 
-def series_groups(p: Partnership, option: Option) -> list[tuple[Series | None, Option]]:
-    """The option's months by series, each as an option of its own rule (for its
-    master's DESCRIPTION); one group, the option itself, when it has one series of its
-    own rule."""
-    from twinschedule.core.agreement import same_rules
+class Group(NamedTuple):
+    """One recurring series of a feed: its agreement ``series`` (None: the
+    partnership's own), its months as an option of its own rule, ``part`` 1 for rule B
+    of an alternation (its UIDs add ``+b``), and ``other``, the rule of the months in
+    between for an alternation (the series then recurs every other month)."""
+
+    series: Series | None
+    option: Option
+    part: int = 0
+    other: Rule | None = None
+
+    @property
+    def step(self) -> int:
+        return 1 if self.other is None else 2
+
+
+def series_groups(p: Partnership, option: Option) -> list[Group]:
+    """The option's recurring series, each with its months as an option of its own rule
+    (for its master's DESCRIPTION): one per agreement series, two (rules A and B) for a
+    series taking turns; the option itself when it has one series of its own rule."""
+    from twinschedule.core.agreement import same_rules, turn
 
     if not option.series or (len(option.series) == 1
-                             and same_rules(option.series[0].rules, (option.rule,))):
-        return [(option.series[0] if option.series else None, option)]
-    out: list[tuple[Series | None, Option]] = []
-    for i, series in enumerate(option.series):
-        lo = "" if i == 0 else _month_key(series.since)
+                             and same_rules(option.series[0].rules, option.all_rules)):
+        own = option.series[0] if option.series else None
+        if option.kind != "alternating":
+            return [Group(own, option)]
+        return [Group(own, sub, r, other) for r, (sub, other) in enumerate(series(option))]
+    out: list[Group] = []
+    for i, ser in enumerate(option.series):
+        lo = "" if i == 0 else _month_key(ser.since)
         hi = "9999-99" if i + 1 == len(option.series) else _month_key(option.series[i + 1].since)
-        meetings = tuple(m for m in option.meetings if lo <= m.month < hi)
-        if not meetings:
-            continue
-        rule = Rule(nth=series.rules[0].nth, weekday=series.rules[0].weekday,
-                    time=series.rules[0].time, anchor=series.rules[0].anchor,
-                    duration=p.duration)
-        out.append((series, Option(rank=option.rank, rule=rule, metrics=option.metrics,
-                                   usual_times=_usual(p, rule, meetings), burdens=(),
-                                   meetings=meetings)))
+        for r, rule in enumerate(ser.rules):
+            meetings = tuple(m for m in option.meetings if lo <= m.month < hi
+                             and (turn(ser, m.month) or 0) == r)
+            if not meetings:
+                continue
+            rule = dataclasses.replace(rule, duration=p.duration)
+            out.append(Group(ser, Option(rank=option.rank, rule=rule, metrics=option.metrics,
+                                         usual_times=_usual(p, rule, meetings), burdens=(),
+                                         meetings=meetings),
+                             r, ser.rules[1 - r] if len(ser.rules) == 2 else None))
     return out
 
 
-def series_uid(p: Partnership, reader: School | None, series: Series | None) -> str:
-    """The UID of a series in the feed of ``reader`` (None: the partnership's)."""
-    return _uid(p, reader, series.tag if series is not None else None)
+def series_uid(p: Partnership, reader: School | None, series: Series | None,
+               index: int = 0) -> str:
+    """The UID of a series in the feed of ``reader`` (None: the partnership's); ``index``
+    1 for rule B of an alternation."""
+    return _uid(p, reader, series.tag if series is not None else None, series_index=index)
 
 
 def meeting_description(p: Partnership, option: Option, m: Meeting,
@@ -413,30 +398,34 @@ def meeting_description(p: Partnership, option: Option, m: Meeting,
             else describe(p, option, reader))
 
 
-def series_events(p: Partnership, option: Option, reader: School | None,
-                  series: Series | None, common: dict[str, Any],
-                  uid: str | None = None) -> list[Any]:
-    """The master of one series (``option``: its months, under its rule) and its
-    overrides: every RRULE occurrence from the first month to the last is held there,
-    overridden, or an EXDATE. ``uid``: the series' UID (default: the reader's feed's)."""
+def series_events(p: Partnership, group: Group, reader: School | None,
+                  common: dict[str, Any], uid: str | None = None) -> list[Any]:
+    """The master of one series (``group.option``: its months, under its rule) and its
+    overrides: every RRULE occurrence from the first month to the last (every other
+    month for an alternation's rule) is held there, overridden, or an EXDATE. ``uid``:
+    the series' UID (default: the reader's feed's)."""
     import icalendar
 
+    option = group.option
     if not option.meetings:
         return []
     rule = option.rule
     zone = _zones.get_zone(rule.anchor)
-    uid = uid or series_uid(p, reader, series)
+    uid = uid or series_uid(p, reader, group.series, group.part)
     by_month = {m.month: m for m in option.meetings}
     first, last = option.meetings[0].month, option.meetings[-1].month
     duration = dt.timedelta(minutes=p.duration)
     start = occurrence(rule, first)
     master = icalendar.Event.new(
         uid=uid, start=start.astimezone(zone), end=_end(zone, start + duration),
-        description=describe(p, option, reader), **common)
-    master.add("rrule", {"freq": "monthly", "byday": rule.rrule.split("BYDAY=")[1],
-                         "until": occurrence(rule, last)})
+        description=describe(p, option, reader, group.other), **common)
+    rrule: dict[str, Any] = {"freq": "monthly"}
+    if group.other is not None:
+        rrule["interval"] = 2
+    rrule.update(byday=rule.rrule.split("BYDAY=")[1], until=occurrence(rule, last))
+    master.add("rrule", rrule)
     overrides = []
-    for month in _months(first, last):
+    for month in _months(first, last, group.step):
         occ = occurrence(rule, month)
         m = by_month.get(month)
         if m is None or m.start is None or m.end is None:

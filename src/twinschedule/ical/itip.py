@@ -182,10 +182,10 @@ def _series_letters(plan: Plan, option: Option, reader: _Reader, stamp: dt.datet
     p = plan.partnership
     w = reader.words
     out = []
-    for series, sub in series_groups(p, option):
-        uid = series_uid(p, None, series)
-        events = series_events(p, sub, reader.school, series, _common(plan, reader, stamp),
-                               uid=uid)
+    for group in series_groups(p, option):
+        series, sub = group.series, group.option
+        uid = series_uid(p, None, series, group.part)
+        events = series_events(p, group, reader.school, _common(plan, reader, stamp), uid=uid)
         if not events:
             continue
         assert p.organizer is not None
@@ -199,11 +199,12 @@ def _series_letters(plan: Plan, option: Option, reader: _Reader, stamp: dt.datet
                         organizer=who, partnership=p.name),
                     *_change_lines(p, list(diff), reader)]
             subject = w._("Updated invitation: {title}", title=_title(p, w))
-        body = [*head, "", *describe(p, sub, reader.school).split("\n"), "",
+        body = [*head, "", *describe(p, sub, reader.school, group.other).split("\n"), "",
                 w._("Your calendar program can add this to your calendar and send your "
                     "answer.")]
         ics = _calendar(p, "REQUEST", uid, sub, events)
         tag = f".{series.tag}" if series is not None and series.tag else ""
+        tag += ".b" if group.part else ""
         name = f"{_stem(reader.contact.email)}{tag}.eml"
         out.append(Letter(school=reader.school.id, name=name, message=_message(
             p, reader, subject, body, "REQUEST", ics, stamp, f"{uid}{tag}")))
@@ -219,11 +220,12 @@ def _month_letter(plan: Plan, option: Option, change: Change, reader: _Reader,
     p = plan.partnership
     w = reader.words
     month = change.month or ""
-    for series, sub in series_groups(p, option):
+    for group in series_groups(p, option):
+        sub = group.option
         m = next((x for x in sub.meetings if x.month == month), None)
         if m is None:
             continue
-        uid = series_uid(p, None, series)
+        uid = series_uid(p, None, group.series, group.part)
         zone = _zones.get_zone(sub.rule.anchor)
         occ = occurrence(sub.rule, month)
         common = _common(plan, reader, stamp)
@@ -264,17 +266,18 @@ def _gone_letters(plan: Plan, previous: Previous, reader: _Reader,
     w = reader.words
     now = {s.tag for s in plan.option(1).series} or {None}
     out = []
-    for series in previous.series:
+    for series, index in ((s, i) for s in previous.series for i in range(len(s.rules))):
         if series.tag in now:
             continue
-        uid = series_uid(p, None, series)
+        uid = series_uid(p, None, series, index)
         event = icalendar.Event.new(uid=uid, status=icalendar.STATUS.CANCELLED,
                                     **_common(plan, reader, stamp))
         ics = _calendar(p, "CANCEL", uid, None, [event])
         subject = w._("Cancelled: {title}, {month}", title=_title(p, w),
                       month=w.month(series.since))
         out.append(Letter(school=reader.school.id,
-                          name=f"{_stem(reader.contact.email)}.{series.tag}.cancel.eml",
+                          name=f"{_stem(reader.contact.email)}.{series.tag}"
+                               f"{'.b' if index else ''}.cancel.eml",
                           message=_message(p, reader, subject, [subject], "CANCEL", ics,
                                            stamp, f"{uid}.CANCEL")))
     return out

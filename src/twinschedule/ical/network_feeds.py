@@ -7,16 +7,23 @@ master VEVENT per session (DTSTART in the anchor zone, RRULE with a UTC UNTIL), 
 VTIMEZONE generated from the same tzdata, stable UIDs (``<id>@twinschedule``,
 ``<id>.<school>@twinschedule``; ``.repeat`` for the repeat session), SEQUENCE from the
 network, DTSTAMP given by the caller.
+
+Every text is worded for the feed's reader (``i18n``), as the partnership feeds are: a
+school's feed in the school's ``language`` (else the network's) and dated in the school's
+own calendar (its weekday and dates, which may differ from the anchor's); the network
+feed in the network's ``language`` and the anchor's calendar.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from twinschedule._tz import zones as _zones
+from twinschedule._vocab import WEEKDAYS
 from twinschedule.i18n.counts import ATTENDED, SCHOOLS, count
-from twinschedule.i18n.words import words
+from twinschedule.i18n.words import Words, join_lines, words
 from twinschedule.ical.feeds import PRODID, UID_DOMAIN
 from twinschedule.ical.feeds import _end as dtend
 from twinschedule.model import Network, Rule, School
@@ -45,23 +52,71 @@ def _sessions(option: NetworkOption) -> Sessions:
     return out
 
 
+def _reader_language(n: Network, reader: School | None) -> str:
+    return n.language if reader is None else (reader.language or n.language)
+
+
+def _minutes(when: dt.datetime) -> int:
+    return when.hour * 60 + when.minute
+
+
+def _usual(starts: list[dt.datetime]) -> tuple[int, int]:
+    """The most frequent local weekday and start (the earliest on a tie)."""
+    days = Counter(s.weekday() for s in starts)
+    times = Counter(_minutes(s) for s in starts)
+    return (min(days, key=lambda d: (-days[d], d)),
+            min(times, key=lambda t: (-times[t], t)))
+
+
+def _reader_lines(reader: School, months: tuple[NetworkMonth, ...], w: Words) -> list[str]:
+    """A school's own lines: its usual local weekday and time, the months it attends,
+    the dates (in its own calendar) when its local time differs, the months it misses."""
+    zone = _zones.get_zone(reader.timezone)
+    attended = [m.start.astimezone(zone) for m in months if reader.id in m.attending]
+    day, usual = _usual(attended)
+    lines = [w._("{school}: {weekday} at {time} ({zone})", school=reader.name,
+                 weekday=w.weekday(WEEKDAYS[day]), time=w.time(usual), zone=reader.timezone),
+             w._("Attending: {months}.", months=count(w, ATTENDED, len(months),
+                                                      attended=len(attended)))]
+    differing: dict[int, list[dt.date]] = {}
+    for when in attended:
+        if _minutes(when) != usual:
+            differing.setdefault(_minutes(when), []).append(when.date())
+    if differing:
+        lines += ["", w._("Local time differs on these dates:")]
+        lines += ["- " + w._(
+            "{school}: {time} instead of {usual} on {dates} ({shift}, daylight saving)",
+            school=reader.name, time=w.time(t), usual=w.time(usual),
+            dates=w.join([w.date(d) for d in dates]), shift=w.shift(t - usual))
+            for t, dates in sorted(differing.items())]
+    missed = [m.start.astimezone(zone).date() for m in months if reader.id not in m.attending]
+    if missed:
+        lines += ["", w._("No meeting in: {months}", months=w.join([w.month(d)
+                                                                   for d in missed]))]
+    return lines
+
+
 def _describe(n: Network, rule: Rule, months: tuple[NetworkMonth, ...],
               reader: School | None, repeat: bool) -> str:
-    w = words("en")  # English, as the network text; counts in the catalogs' plural forms
-    lines = [f"{rule.text}, {n.duration} minutes."
-             + (" A repeat session for schools the first one misses." if repeat else "")]
+    """DESCRIPTION in the reader's language (the school's, else the network's), dated in
+    the reader's calendar (the school's zone, else the anchor's)."""
+    w = words(_reader_language(n, reader))
+    lines = [w.capital(w._("{rule}, {duration}.", rule=w.rule(rule),
+                           duration=w.minutes(n.duration)))]
+    if repeat:
+        lines.append(w._("A repeat session for schools the first one misses."))
     if reader is None:
-        lines.append(f"{count(w, SCHOOLS, len(n.schools))}; attending each month: "
-                     + ", ".join(f"{m.month} {len(m.attending)}" for m in months) + ".")
+        zone = _zones.get_zone(n.anchor)
+        lines.append(w._("{schools}; attending each month: {months}.",
+                         schools=count(w, SCHOOLS, len(n.schools)),
+                         months=", ".join(w._("{month}: {count}", month=w.short_month(
+                             m.start.astimezone(zone).date()), count=len(m.attending))
+                             for m in months)))
     else:
-        zone = _zones.get_zone(reader.timezone)
-        attended = [m for m in months if reader.id in m.attending]
-        times = sorted({f"{m.start.astimezone(zone):%H:%M}" for m in attended})
-        lines.append(f"{reader.name}: {' or '.join(times)} local time ({reader.timezone}), "
-                     f"{count(w, ATTENDED, len(months), attended=len(attended))}.")
-    if n.description:
-        lines += ["", n.description]
-    return "\n".join(lines)
+        lines += _reader_lines(reader, months, w)
+    if n.description:  # free text in any language: isolated in right-to-left feeds
+        lines += ["", *(w.isolate(x) if x else x for x in n.description.split("\n"))]
+    return join_lines(w, lines)
 
 
 def build_calendar(plan: NetworkPlan, option: NetworkOption, reader: School | None, *,
@@ -74,8 +129,12 @@ def build_calendar(plan: NetworkPlan, option: NetworkOption, reader: School | No
     n = plan.network
     zone = _zones.get_zone(n.anchor)
     stamp = stamp.astimezone(dt.UTC)
-    name = n.name if reader is None else f"{n.name} ({reader.name})"
-    name = " ".join(name.split())
+    w = words(_reader_language(n, reader))
+    name = " ".join(n.name.split())  # a calendar's display name: one line
+    if reader is not None:
+        name = w._("{partnership} ({school})", partnership=name,
+                   school=" ".join(reader.name.split()))
+    name = w.line(name)
     cal = icalendar.Calendar.new(
         prodid=PRODID, calscale="GREGORIAN", method="PUBLISH",
         uid=_uid(n, reader, "").replace("@", ".calendar@"))
@@ -85,13 +144,14 @@ def build_calendar(plan: NetworkPlan, option: NetworkOption, reader: School | No
             parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(dt.timedelta(days=1)))
     cal.add_component(vtimezone(n.anchor, n.start, n.end))
-    title = n.title or "Network webinar"
+    title = n.title or w._("Network webinar")
     duration = dt.timedelta(minutes=n.duration)
     for suffix, rule, months in _sessions(option):
         if reader is not None and not any(reader.id in m.attending for m in months):
             continue
         common: dict[str, Any] = {
-            "summary": f"{title} (repeat session)" if suffix else title,
+            "summary": w.line(w._("{title} (repeat session)", title=title) if suffix
+                              else title),
             "stamp": stamp, "sequence": n.sequence}
         if n.location:
             common["location"] = n.location

@@ -186,22 +186,24 @@ def _unpack_match(m: Match, zones: dict[str, str]) -> Match:
         dataclasses.replace(p, option=unpack_option(p.option, zones)) for p in m.partners))
 
 
-def _match_chunk(key: str, network: Network | None, indices: range, top: int) -> list[Match]:
+def _match_chunk(key: str, network: Network | None, indices: range, top: int,
+                 same_country: bool = False) -> list[Match]:
     pool = _pool_for(key, network)
-    return [_pack_match(pool.match(i, top)) for i in indices]
+    return [_pack_match(pool.match(i, top, same_country)) for i in indices]
 
 
 def match_all(network: Network, *, top: int = 10, executor: Executor | None = None,
-              progress: Progress | None = None) -> list[Match]:
+              progress: Progress | None = None, same_country: bool = False) -> list[Match]:
     """The match of every school of the network, in file order (``[match(network, s.id,
-    top=top) for s in network.schools]``), through ``executor`` when given."""
+    top=top, same_country=same_country) for s in network.schools]``), through
+    ``executor`` when given."""
     _check_top(top)
     n = len(network.schools)
     if executor is None:
         pool = _Pool(network)
         out = []
         for i in range(n):
-            out.append(pool.match(i, top))
+            out.append(pool.match(i, top, same_country))
             if progress is not None:
                 progress(i + 1, n)
         return out
@@ -215,7 +217,8 @@ def match_all(network: Network, *, top: int = 10, executor: Executor | None = No
         extra = {"pure": False}
     elif _PRELOADED.get(executor) == key:
         ref = None
-    futures = [executor.submit(_match_chunk, key, ref, r, top, **extra) for r in parts]
+    futures = [executor.submit(_match_chunk, key, ref, r, top, same_country, **extra)
+               for r in parts]
     results = _collect(futures, [len(r) for r in parts], progress)
     zones = {s.id: s.timezone for s in network.schools}
     return [_unpack_match(m, zones) for part in results for m in part]

@@ -1,6 +1,10 @@
 """Partner matching: for one school of a network, the other schools it can meet most
 easily, ranked exactly as planning every two-school partnership would rank them.
 
+The pool of a school is the network's schools in other countries (``abroad``: a
+school without ``country`` is in a country of its own), or every other school with
+``same_country``; ``Match.pool`` counts it.
+
 A partner's score is the :class:`~twinschedule.core.ranking.Score` of the best option
 of ``plan(network.pair(school, partner))``: the first five fields of its ranking key,
 ``(-held, moved, drift, max_burden, total_burden)``; partners are ranked by score, then
@@ -56,7 +60,8 @@ class Partner:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Match:
-    """The best partners of ``school`` among the ``pool`` other schools of a network.
+    """The best partners of ``school`` among the ``pool`` schools considered (those in
+    other countries, or every other school with ``same_country``).
 
     ``planned`` counts the two-school plans actually computed (the rest were pruned by
     bounds or shared with a school of identical calendar): not part of the JSON.
@@ -158,16 +163,26 @@ class _Pool:
         return Partner(rank=rank, school=schools[i].id, score=score, option=_relabel(
             option, {planned[0].id: schools[index].id, planned[1].id: schools[i].id}))
 
-    def match(self, index: int, top: int) -> Match:
+    def pool(self, index: int, same_country: bool = False) -> list[int]:
+        """The schools considered as partners of school ``index`` (file order): every
+        other school in another country, or every other school with ``same_country``
+        (network.md: a school without ``country`` is in a country of its own)."""
+        schools = self.network.schools
+        focal = schools[index]
+        return [i for i, s in enumerate(schools)
+                if i != index and (same_country or abroad(focal, s))]
+
+    def match(self, index: int, top: int, same_country: bool = False) -> Match:
         """The A* search: lower bounds refined lazily in a priority queue (stage 0,
         stage 1, then the exact score); a partner is accepted when its exact score
         reaches the head."""
         schools = self.network.schools
         f = self.cls[index]
         before = self.planned
+        pool = self.pool(index, same_country)
         heap: list[tuple[Score, int, int]] = []
-        for i in range(len(schools)):
-            if i != index and (b := self.bound(f, self.cls[i], 0)) is not None:
+        for i in pool:
+            if (b := self.bound(f, self.cls[i], 0)) is not None:
                 heap.append((b, i, 0))
         heapq.heapify(heap)
         partners: list[Partner] = []
@@ -184,21 +199,28 @@ class _Pool:
                 got = self.exact(f, c)
                 assert got is not None
                 partners.append(self._partner(index, i, len(partners) + 1, score, got[1]))
-        return Match(school=schools[index].id, pool=len(schools) - 1, partners=tuple(partners),
+        return Match(school=schools[index].id, pool=len(pool), partners=tuple(partners),
                      planned=self.planned - before)
 
-    def match_unpruned(self, index: int, top: int) -> Match:
+    def match_unpruned(self, index: int, top: int, same_country: bool = False) -> Match:
         """The same ranking by planning every pair (for tests and benchmarks)."""
         schools = self.network.schools
         f = self.cls[index]
+        pool = self.pool(index, same_country)
         scored = []
-        for i in range(len(schools)):
-            if i != index and (got := self.exact(f, self.cls[i])) is not None:
+        for i in pool:
+            if (got := self.exact(f, self.cls[i])) is not None:
                 scored.append((got[0], i, got[1]))
         scored.sort(key=lambda x: (x[0], x[1]))
         partners = tuple(self._partner(index, i, r + 1, score, o)
                          for r, (score, i, o) in enumerate(scored[:top]))
-        return Match(school=schools[index].id, pool=len(schools) - 1, partners=partners)
+        return Match(school=schools[index].id, pool=len(pool), partners=partners)
+
+
+def abroad(a: School, b: School) -> bool:
+    """Whether ``b`` is in another country than ``a`` (a school without ``country`` is
+    in a country of its own: abroad for every other school)."""
+    return a.country is None or b.country is None or a.country != b.country
 
 
 def _relabel(option: Option, ids: dict[str, str]) -> Option:
@@ -234,14 +256,16 @@ def _check_top(top: int) -> None:
         raise ConfigError([Problem(path="--top", message=f"{top} is not at least 1")])
 
 
-def match(network: Network, school_id: str, *, top: int = 10) -> Match:
-    """The ``top`` best partners of school ``school_id`` among the network's other
-    schools, exactly as planning every pair with ``plan`` would rank them (network.md).
+def match(network: Network, school_id: str, *, top: int = 10,
+          same_country: bool = False) -> Match:
+    """The ``top`` best partners of school ``school_id`` among the network's schools in
+    other countries (every other school with ``same_country``), exactly as planning
+    every pair with ``plan`` would rank them (network.md).
 
     Raises ``ConfigError`` for an unknown school or a ``top`` below 1.
     """
     _check_top(top)
-    return _Pool(network).match(_index(network, school_id), top)
+    return _Pool(network).match(_index(network, school_id), top, same_country)
 
 
 def pack_option(option: Option) -> Option:

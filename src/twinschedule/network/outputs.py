@@ -1,15 +1,18 @@
 """Frozen outputs of a network plan (network.md): options with attendance metrics, the
-schools attending each month, the schools never reached, an optional repeat session,
-and diagnostics; ``to_dict()`` gives the JSON of network.md (keys in its order)."""
+schools attending each month, the schools never reached, the months each school misses
+and why, an optional repeat session, and diagnostics; ``to_dict()`` gives the JSON of
+network.md (keys in its order)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from twinschedule._vocab import REASONS
 from twinschedule.core.plan import Diagnostics
-from twinschedule.model import Network, Rule, hhmm
+from twinschedule.model import Conflict, Network, Rule, hhmm
 
 
 def _utc(instant: dt.datetime) -> str:
@@ -33,6 +36,22 @@ class NetworkMonth:
     def to_dict(self) -> dict[str, Any]:
         return {"month": self.month, "start": _utc(self.start),
                 "attending": list(self.attending)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Missed:
+    """A month a school misses: why its nominal meeting is not valid for the school
+    (planning.md's conditions, one entry per failed condition, as in a plan's
+    ``reasons``; never empty)."""
+
+    month: str  # "YYYY-MM"
+    start: dt.datetime  # the month's session (aware UTC)
+    reasons: tuple[Conflict, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"month": self.month,
+                "reasons": [{"school": r.school, "reason": r.reason, "detail": r.detail}
+                            for r in self.reasons]}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,6 +95,16 @@ class NetworkOption:
     months: tuple[NetworkMonth, ...]
     never: tuple[str, ...]  # schools attending no month, in file order
     repeat: Session | None = None
+    # Per school that misses some month of this option's own session (file order): the
+    # months it misses, in order, with the reasons.
+    missed: tuple[tuple[str, tuple[Missed, ...]], ...] = ()
+
+    def misses(self, school_id: str) -> tuple[Missed, ...]:
+        """The months a school misses (empty when it attends every month)."""
+        for sid, months in self.missed:
+            if sid == school_id:
+                return months
+        return ()
 
     def attends(self, school_id: str) -> tuple[str, ...]:
         """The months (``YYYY-MM``) that a school attends."""
@@ -84,7 +113,8 @@ class NetworkOption:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "rank": self.rank, "rule": rule_dict(self.rule), "metrics": self.metrics.to_dict(),
-            "months": [m.to_dict() for m in self.months], "never": list(self.never)}
+            "months": [m.to_dict() for m in self.months], "never": list(self.never),
+            "missed": {sid: [m.to_dict() for m in months] for sid, months in self.missed}}
         if self.repeat is not None:
             out["repeat"] = self.repeat.to_dict()
         return out
@@ -119,3 +149,13 @@ class NetworkPlan:
             "options": [o.to_dict() for o in self.options],
             "diagnostics": self.diagnostics.to_dict() if self.diagnostics else None,
         }
+
+
+def main_reason(missed: tuple[Missed, ...]) -> tuple[str, int, Missed]:
+    """A school's main reason for missing: the condition failing in the most of its
+    missed months (ties in planning.md's order of the conditions), how many months it
+    fails in, and the first of them."""
+    months = Counter(code for m in missed for code in dict.fromkeys(r.reason for r in m.reasons))
+    code = min(months, key=lambda c: (-months[c], REASONS.index(c)))
+    first = next(m for m in missed if any(r.reason == code for r in m.reasons))
+    return code, months[code], first

@@ -29,6 +29,8 @@ Bit-parallel, not per school:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -48,8 +50,9 @@ from twinschedule.core.plan import Diagnostics
 from twinschedule.core.planner import weekly_overlap
 from twinschedule.core.rules import months as horizon_months
 from twinschedule.core.rules import nth_weekday
-from twinschedule.model import Network, Rule, School
+from twinschedule.model import Conflict, Network, Rule, School
 from twinschedule.network.outputs import (
+    Missed,
     NetworkMetrics,
     NetworkMonth,
     NetworkOption,
@@ -64,6 +67,10 @@ from twinschedule.network.webinar_days import (
     open_rows,
     zone_days,
 )
+
+#: ``progress(done, total)``: called as the schools' calendars are laid on the grid
+#: (one call per distinct calendar).
+Progress = Callable[[int, int], None]
 
 
 def calendar_key(school: School) -> School:
@@ -94,7 +101,8 @@ class _Family:
 class _Search:
     """The candidate grid of a network and every group's rows on it."""
 
-    def __init__(self, n: Network, *, share: bool = True) -> None:
+    def __init__(self, n: Network, *, share: bool = True,
+                 progress: Progress | None = None) -> None:
         self.n = n
         self.step = n.step
         self.times = MINUTES_PER_DAY // n.step
@@ -142,6 +150,8 @@ class _Search:
             for i in members:
                 self.group_of[i] = len(self.groups)
             self.groups.append(self._group(members, share=share))
+            if progress is not None:
+                progress(len(self.groups), len(by_key))
         self._local: dict[tuple[str, int], tuple[int, int]] = {}
         self._prefer: dict[tuple[int, int], int] = {}
         self._month_rows: dict[int, list[int]] = {}
@@ -323,6 +333,30 @@ class _Search:
                                     attending=ids))
         return tuple(out), reached
 
+    def missed(self, fi: int, k: int) -> tuple[tuple[str, tuple[Missed, ...]], ...]:
+        """Per school missing some month of the candidate (file order), those months
+        with the reasons (``SchoolCalendar.conflicts``, judged once per group and
+        labelled with each member's id)."""
+        pos = fi * self.times + k
+        duration = dt.timedelta(minutes=self.n.duration)
+        by_group: dict[int, list[Missed]] = {}
+        for m, (y, mo) in enumerate(self.months):
+            s = self.start(fi, m, k)
+            if s is None:
+                continue
+            start = _zones.from_minutes(s)
+            for gi, g in enumerate(self.groups):
+                if not (g.rows[m] >> pos) & 1:
+                    by_group.setdefault(gi, []).append(Missed(
+                        month=f"{y:04d}-{mo:02d}", start=start,
+                        reasons=tuple(g.cal.conflicts(start, start + duration))))
+        out = []
+        for i, school in enumerate(self.n.schools):
+            got = by_group.get(self.group_of[i])
+            if got:
+                out.append((school.id, tuple(_relabel(x, school.id) for x in got)))
+        return tuple(out)
+
     def never(self, reached: set[int]) -> tuple[str, ...]:
         return tuple(s.id for i, s in enumerate(self.n.schools)
                      if self.group_of[i] not in reached)
@@ -333,6 +367,18 @@ class _Search:
     def tail(self, fi: int, k: int) -> tuple[int, int, int]:
         f = self.fams[fi]
         return (NTHS.index(f.nth), f.weekday, k * self.step)
+
+
+def _relabel(missed: Missed, school_id: str) -> Missed:
+    """A group's missed month, its reasons naming one of the group's schools. (Built
+    field by field: ``dataclasses.replace`` took most of the time of ``missed`` on a
+    network of 5000 schools.)"""
+    if all(r.school == school_id for r in missed.reasons):
+        return missed
+    return Missed(month=missed.month, start=missed.start, reasons=tuple(
+        Conflict(school=school_id, reason=r.reason, detail=r.detail, weekday=r.weekday,
+                 day=r.day, local=r.local, windows=r.windows, names=r.names)
+        for r in missed.reasons))
 
 
 def _pick(search: _Search, ranked: list[tuple[tuple[int, ...], int]], want: int,
@@ -391,16 +437,18 @@ def _repeat(search: _Search, pos1: int, att: list[int]) -> Session | None:
                    never=search.never(reached1 | reached2))
 
 
-def plan_network(network: Network, *, top: int | None = None,
-                 share: bool = True) -> NetworkPlan:
+def plan_network(network: Network, *, top: int | None = None, share: bool = True,
+                 progress: Progress | None = None) -> NetworkPlan:
     """Rank the candidate rules of a network by attendance (network.md).
 
     ``top`` overrides the network's own number of options. ``share=False`` gives every
-    school its own availability (for benchmarks: the answer is the same). Pure.
+    school its own availability (for benchmarks: the answer is the same).
+    ``progress(done, total)`` is called as the distinct calendars are laid out (the
+    long part of a large network). Pure but for ``progress``.
     """
     n = network
     want = top if top is not None else n.top
-    search = _Search(n, share=share)
+    search = _Search(n, share=share, progress=progress)
     width = search.width
     per_month = []
     union: list[int] = []
@@ -437,7 +485,7 @@ def plan_network(network: Network, *, top: int | None = None,
                                  possible=len(n.schools) * len(months), burden=key[3])
         options.append(NetworkOption(
             rank=rank, rule=search.rule(fi, k), metrics=metrics, months=months,
-            never=search.never(reached_groups),
+            never=search.never(reached_groups), missed=search.missed(fi, k),
             repeat=_repeat(search, pos, att) if n.sessions == 2 else None))
     diagnostics = None if options else _diagnostics(search)
     return NetworkPlan(network=n, tzdata=_zones.IANA_VERSION, months=len(search.months),

@@ -17,13 +17,18 @@ from twinschedule.render.text import school_line, text_width, wrap
 WIDTH = 100
 
 
-def render(result: Match, network: Network) -> str:
+def render(result: Match, network: Network, *, same_country: bool = False) -> str:
     """One school's partners: rank, id, name, the best rule, its metrics and each
-    school's usual time and burden per held meeting."""
+    school's usual time and burden per held meeting. Without ``same_country``, a line
+    says how many schools of the school's own country were left out."""
     names = {s.id: s.name for s in network.schools}
     w = words("en")
     lines = [f"Partners for {result.school} ({names.get(result.school, '')}) among "
              f"{count(w, OTHER_SCHOOLS, result.pool)} of {network.id}:"]
+    home = len(network.schools) - 1 - result.pool
+    if not same_country and home:
+        lines.append(f"  (schools in other countries only; --same-country adds the "
+                     f"{count(w, SCHOOLS, home)} of its own country)")
     if not result.partners:
         lines.append("  none: no other school can meet this school on any candidate rule")
     focal = network.school(result.school)

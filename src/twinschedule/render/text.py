@@ -184,8 +184,9 @@ def render_options(plan: Plan, w: Words | None = None,
     for o in plan.options:
         m = o.metrics
         head, *more = rule_lines(o, w)
-        if o.agreed:
-            head = w._("{rule} (agreed)", rule=head)
+        if o.agreed:  # an alternation's heading keeps its colon after the mark
+            bare = head.rstrip(":\uff1a")
+            head = w._("{rule} (agreed)", rule=bare) + head[len(bare):]
         lines += wrap(head, width, f"{o.rank}. ", "   ")
         for line in more:
             lines += wrap(line, width, "   ", "      ")

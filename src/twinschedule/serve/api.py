@@ -189,7 +189,8 @@ async def agree(request: Request) -> Response:
     link = await _link(request)
     data = await _json(request)
     option = data.get("option") if isinstance(data, dict) else None
-    st = await web.call(service.agree, web.settings(request).engine, link, option)
+    st = await web.call(service.agree, web.settings(request).engine, link, option,
+                        now=web.now(request))
     return _agreement(request, st)
 
 
@@ -197,7 +198,7 @@ async def agree(request: Request) -> Response:
 async def withdraw(request: Request) -> Response:
     link = await _link(request)
     st = await web.call(service.agree, web.settings(request).engine, link, None,
-                        withdraw=True)
+                        withdraw=True, now=web.now(request))
     return _agreement(request, st)
 
 

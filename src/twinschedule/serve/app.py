@@ -8,9 +8,10 @@ environment: ``TWINSCHEDULE_DB`` (a database URL) and ``TWINSCHEDULE_BASE_URL``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -22,10 +23,7 @@ from twinschedule.serve import api, db, organizer, pages, service, tokens, web
 
 log = logging.getLogger("twinschedule.serve")
 DEFAULT_DB = "sqlite:///twinschedule.db"
-#: Pages: no script at all (inline or not), styles and images from the service only.
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-       "frame-src 'self'; frame-ancestors 'self'; base-uri 'none'")
-_HEADERS = [(b"content-security-policy", CSP.encode()),
+_HEADERS = [(b"content-security-policy", web.CSP.encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"same-origin"),
             (b"x-frame-options", b"SAMEORIGIN")]
@@ -76,9 +74,11 @@ class Guard:
 
 
 def create_app(url: str = DEFAULT_DB, *, base_url: str | None = None,
-               migrate: bool = True) -> Starlette:
+               migrate: bool = True,
+               clock: Callable[[], dt.datetime] = db.now) -> Starlette:
     """The service on the database at ``url`` (migrated first unless ``migrate`` is
-    false: ``serve`` migrates once before starting its workers)."""
+    false: ``serve`` migrates once before starting its workers); ``clock`` gives the
+    current time (tests pass one they can advance)."""
     engine = db.engine_for(url)
     if migrate:
         db.migrate(engine)
@@ -93,7 +93,7 @@ def create_app(url: str = DEFAULT_DB, *, base_url: str | None = None,
     app = Starlette(routes=routes,
                     lifespan=lifespan)
     app.state.settings = web.Settings(engine=engine, secret=db.secret(engine),
-                                      base_url=base_url)
+                                      base_url=base_url, clock=clock)
     app.add_middleware(Guard)
     for name in ("twinschedule.serve", "uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)

@@ -110,7 +110,8 @@ agreements = sa.Table(
 )
 
 #: Every plan the service published: the JSON plan, the option its feeds follow, its HTML
-#: reports (``{language: html}``, "" the partnership's) and the partnership state it was
+#: reports (``{language: html}``, "" the partnership's; ``sections``: the same reports'
+#: sections, which the partnership page includes) and the partnership state it was
 #: computed from.
 issues = sa.Table(
     "issues", metadata,
@@ -124,6 +125,7 @@ issues = sa.Table(
     sa.Column("reports", sa.Text, nullable=False),
     sa.Column("feed_option", sa.Text, nullable=True),
     sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sections", sa.Text, nullable=True),
     sa.UniqueConstraint("partnership_pk", "number"),
 )
 
@@ -138,8 +140,19 @@ feeds = sa.Table(
     sa.Column("modified", sa.DateTime(timezone=True), nullable=False),
 )
 
+#: The current invitations (agreement.md): each contact's iMIP email of the whole of the
+#: last plan's option 1, under the name ``twinschedule invite`` gives it.
+invitations = sa.Table(
+    "invitations", metadata,
+    sa.Column("partnership_pk", sa.Integer, sa.ForeignKey("partnerships.pk"),
+              primary_key=True),
+    sa.Column("school_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(400), primary_key=True),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
 #: Tables in the order their rows are deleted with a partnership.
-PARTNERSHIP_TABLES = (feeds, issues, agreements, calendars, versions, links, schools)
+PARTNERSHIP_TABLES = (invitations, feeds, issues, agreements, calendars, versions, links, schools)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

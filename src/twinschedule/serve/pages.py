@@ -13,6 +13,7 @@ from functools import cache, wraps
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -23,9 +24,6 @@ from twinschedule.serve import forms, publish, service, tokens, web
 
 Handler = Callable[[Request], Awaitable[Response]]
 COOKIE = "ts_csrf"
-#: The report's own CSP: its inline style, no script at all, shown only in our pages.
-REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-              "frame-ancestors 'self'; sandbox")
 
 
 class Forbidden(Exception):
@@ -188,19 +186,44 @@ def _subscriptions(request: Request, st: service.State) -> list[dict[str, str]]:
     return out
 
 
+def _reader_language(st: service.State, link: service.Link) -> str | None:
+    """The language of the report shown through ``link``: a school's own, else the
+    partnership's."""
+    if link.school is None:
+        return None
+    lang = st.school(link.school).data.get("language")
+    return str(lang) if lang else None
+
+
+def _invitations(request: Request, st: service.State, link: service.Link
+                 ) -> list[dict[str, str]]:
+    """The invitations this link may download: every school's contacts' for the
+    organiser, its own contacts' for a school."""
+    found = publish.letters(web.settings(request).engine, st.pk, link.school)
+    names = {s.id: str(s.data.get("name", s.id)) for s in st.schools}
+    return [{"school": names.get(sid, sid), "file": name,
+             "url": f"/p/{request.path_params['token']}/invitations/{sid}/{name}"}
+            for sid, name in found]
+
+
 @page
 async def show(request: Request) -> Response:
     link = await link_of(request)
-    st = await web.call(service.read, web.settings(request).engine, link)
+    engine = web.settings(request).engine
+    st = await web.call(service.read, engine, link)
     plan = st.issue.plan if st.issue is not None else None
+    sections = await web.call(publish.report, engine, st.pk, _reader_language(st, link),
+                              embed=True)
     response = render("partnership.html", st=st, plan=plan,
-                      published=st.issue.option if st.issue is not None else None,
                       follow=st.issue.feed_option if st.issue is not None else None,
                       mine=st.school(link.school).agreed if link.school else None,
                       rules={k: service.option_rules(o) for k, o in enumerate(
                           plan["options"] if plan else [], start=1)},
                       subscriptions=_subscriptions(request, st), stale=publish.stale(st),
+                      report=Markup(sections) if sections is not None else None,
+                      invitations=await web.call(_invitations, request, st, link),
                       **here(request, link))
+    response.headers["Content-Security-Policy"] = web.csp_allowing(sections or "")
     if publish.stale(st):
         response.background = web.replan_task(request, st.pk)
     return response
@@ -210,15 +233,40 @@ async def show(request: Request) -> Response:
 async def report(request: Request) -> Response:
     link = await link_of(request)
     engine = web.settings(request).engine
-    lang = None
-    if link.school is not None:
-        st = await web.call(service.read, engine, link)
-        lang = st.school(link.school).data.get("language")
-    html = await web.call(publish.report, engine, link.partnership, lang)
+    st = await web.call(service.read, engine, link)
+    html = await web.call(publish.report, engine, link.partnership,
+                          _reader_language(st, link))
     if html is None:
         return render("error.html", 200, title="Planning", message="The first plan is "
                       "being computed; reload in a moment.")
-    return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
+    # the report's own page (to print it): its inline styles by their hashes, no script
+    return HTMLResponse(html, headers={
+        "Content-Security-Policy": web.csp_allowing(html) + "; sandbox"})
+
+
+@page
+async def invitation(request: Request) -> Response:
+    """One contact's invitation as an .eml file (a school link: its own contacts' only)."""
+    link = await link_of(request)
+    sid, name = request.path_params["school"], request.path_params["name"]
+    if link.school is not None and link.school != sid:
+        raise service.NotFound(sid)
+    content = await web.call(publish.letter, web.settings(request).engine,
+                             link.partnership, sid, name)
+    return Response(content, media_type="message/rfc822", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store"})
+
+
+@cache
+def _report_css() -> str:
+    return twinschedule.report_stylesheet()
+
+
+async def report_css(request: Request) -> Response:
+    """The report's stylesheet, for the report's sections in the partnership page."""
+    return Response(_report_css(), media_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600"})
 
 
 def back(request: Request, suffix: str = "") -> RedirectResponse:
@@ -233,7 +281,8 @@ async def agree(request: Request) -> Response:
     withdraw = form.get("withdraw") is not None
     try:
         await web.call(service.agree, web.settings(request).engine, link,
-                       int(option) if str(option).isdigit() else option, withdraw=withdraw)
+                       int(option) if str(option).isdigit() else option, withdraw=withdraw,
+                       now=web.now(request))
     except service.Invalid as exc:
         return render("error.html", 422, title="Not agreed",
                       message="; ".join(p.message for p in exc.problems))
@@ -377,6 +426,8 @@ routes: list[BaseRoute] = [
     Route("/new", create, methods=["POST"]),
     Route("/p/{token}", show, methods=["GET"]),
     Route("/p/{token}/report", report, methods=["GET"]),
+    Route("/p/{token}/invitations/{school}/{name}", invitation, methods=["GET"]),
+    Route("/report.css", report_css, methods=["GET"]),
     Route("/p/{token}/agree", agree, methods=["POST"]),
     Route("/p/{token}/schools/{school}", school, methods=["GET"]),
     Route("/p/{token}/schools/{school}", save_school, methods=["POST"]),

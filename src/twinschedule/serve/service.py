@@ -90,11 +90,21 @@ class Agreement:
     since: dt.date
     made_at: dt.datetime
 
-    def to_dict(self) -> dict[str, Any]:
+    def table(self, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The ``[agreement]`` table of a partnership file (agreement.md), its ``since``
+        inside the horizon of ``settings`` (a file's ``since`` must be): an agreement made
+        before the horizon's start is in force from it; one made for after its end
+        plans no month under the agreed rule until the end is moved."""
         rule: dict[str, Any] = {"rule": self.rules[0]} if len(self.rules) == 1 else {
             "rules": list(self.rules)}
-        return {**rule, "since": self.since.isoformat(),
-                "made": self.made_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        since = self.since
+        start, end = (_date((settings or {}).get(k)) for k in ("start", "end"))
+        if start is not None and end is not None and start <= end:
+            since = min(max(since, start), end)
+        return {**rule, "since": since.isoformat()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.table(), "made": self.made_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,8 +124,13 @@ class State:
     feeds: tuple[str, ...] = field(default=())
 
     def document(self) -> dict[str, Any]:
-        """The partnership in the structure of a partnership file."""
-        return {"partnership": self.settings, "schools": [s.data for s in self.schools]}
+        """The partnership in the structure of a partnership file, with its agreement in
+        force as ``[agreement]``."""
+        doc: dict[str, Any] = {"partnership": self.settings,
+                               "schools": [s.data for s in self.schools]}
+        if self.agreement is not None:
+            doc["agreement"] = self.agreement.table(self.settings)
+        return doc
 
     def school(self, school_id: str) -> School:
         for s in self.schools:
@@ -133,6 +148,16 @@ class Created:
     organizer: str
     schools: dict[str, str]
     feed_token: str
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date as a partnership file writes it; None when it is not one."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def jsonable(value: Any) -> Any:
@@ -594,15 +619,17 @@ def _exists(year: int, month: int, day: int) -> bool:
     return True
 
 
-def agree(engine: Engine, link: Link, option: Any, *, withdraw: bool = False) -> State:
-    """A school agrees to option ``option`` of the current plan (or withdraws). When every
-    school has agreed to the same rule(s), they become the agreement."""
+def agree(engine: Engine, link: Link, option: Any, *, withdraw: bool = False,
+          now: dt.datetime | None = None) -> State:
+    """A school agrees to option ``option`` of the current plan (or withdraws) at ``now``
+    (default: the current time). When every school has agreed to the same rule(s), they
+    become the agreement, from agreement.md's ``since`` after ``now``."""
     if link.role != "school" or link.school is None:
         raise NotFound("school")
     with db.write(engine) as conn:
         st = snapshot(conn, link.partnership, lock=True)
         vote = None if withdraw else _vote(st, option)
-        when = db.now()
+        when = now or db.now()
         conn.execute(db.schools.update().where(db.schools.c.partnership_pk == st.pk,
                                                db.schools.c.school_id == link.school)
                      .values(agreed=None if vote is None else _dumps(vote[0]),

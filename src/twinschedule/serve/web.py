@@ -5,8 +5,13 @@ under the 2 MiB limit."""
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
+import html
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.engine import Engine
@@ -15,7 +20,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from twinschedule.serve import publish, service
+from twinschedule.serve import db, publish, service
+
+#: Pages: no script at all (inline or not), styles and images from the service only.
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "frame-ancestors 'self'; base-uri 'none'")
+_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -24,12 +35,30 @@ PROBLEM = "application/problem+json"
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    """The service's configuration: its database and its public URL (``--base-url``;
-    None: the URL each request came in on)."""
+    """The service's configuration: its database, its public URL (``--base-url``;
+    None: the URL each request came in on) and its clock (an aware UTC datetime; the
+    tests pass their own): a request's time is when an agreement is made, the ``today``
+    of the re-plan it causes, and the stamp of the issue it publishes."""
 
     engine: Engine
     secret: str
     base_url: str | None = None
+    clock: Callable[[], dt.datetime] = field(default=db.now)
+
+
+def csp_allowing(fragment: str) -> str:
+    """The pages' CSP, allowing besides exactly the inline styles of ``fragment`` (the
+    report's sections: its drawing's ``<style>`` and ``style`` attributes), by their
+    SHA-256; still no script at all."""
+    def source(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() \
+            + "'"
+    elements = sorted({source(x) for x in _STYLE_ELEMENT.findall(fragment)})
+    attributes = sorted({source(html.unescape(x)) for x in _STYLE_ATTRIBUTE.findall(fragment)})
+    allowed = [*elements, *(["'unsafe-hashes'", *attributes] if attributes else [])]
+    if not allowed:
+        return CSP
+    return CSP.replace("style-src 'self'", "style-src 'self' " + " ".join(allowed))
 
 
 def settings(request: Request) -> Settings:
@@ -43,9 +72,16 @@ async def call(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return await run_in_threadpool(fn, *args, **kwargs)
 
 
+def now(request: Request) -> dt.datetime:
+    """The time of ``request`` by the service's clock (UTC, whole seconds)."""
+    return settings(request).clock().astimezone(dt.UTC).replace(microsecond=0)
+
+
 def replan_task(request: Request, pk: int) -> BackgroundTask:
-    """Plan partnership ``pk`` again after the response is sent, on a worker thread."""
-    return BackgroundTask(run_in_threadpool, publish.replan, settings(request).engine, pk)
+    """Plan partnership ``pk`` again after the response is sent, on a worker thread, as
+    of the request's time (the months before its UTC date are history)."""
+    return BackgroundTask(run_in_threadpool, publish.replan, settings(request).engine, pk,
+                          now(request))
 
 
 def base(request: Request) -> str:
