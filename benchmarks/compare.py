@@ -89,6 +89,10 @@ CASES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("match_shared", "match: 1 of 1000 schools (shared calendars)",
      {"match": "shared", "n": 1000}),
     ("network", "network: 300 schools, 2 sessions", {"network": 300}),
+    ("network_own", "network: 1000 schools, calendars of their own",
+     {"network": 1000, "own": True}),
+    ("network_own5000", "network: 5000 schools, calendars of their own",
+     {"network": 5000, "own": True}),
 ]
 
 
@@ -108,7 +112,8 @@ def make(case: str, root: str, search: Any) -> tuple[Any, Any]:
         from network_bench import data as network_data
 
         if "network" in spec:
-            data = network_data(spec["network"], sessions=2)
+            data = (network_data(spec["network"], own_calendars=True) if spec.get("own")
+                    else network_data(spec["network"], sessions=2))
             call = twinschedule.plan_network
         else:
             data = (distinct if spec["match"] == "distinct" else shared)(spec["n"])

@@ -9,7 +9,9 @@ memory of a fresh process, and agreement with the brute force on a small network
 
 Networks come from ``examples/networks/make_networks.py`` (``network(...)``): schools
 spread over 30 countries with their national holidays, one of their country's main
-zones, one of six hour patterns and of two break calendars per country. Timings are
+zones, one of six hour patterns and of two break calendars per country; or (the real
+case, ``own_calendars=True``) every school with terms and closures of its own, no two
+schools alike. Timings are
 CPU seconds (``time.process_time``) and wall seconds of ``plan_network`` alone, after a
 warm-up call, with a garbage collection before each call; the machine may be shared
 (the load average is printed). Targets are reported, never asserted: the exit status is
@@ -75,17 +77,17 @@ sys.path.insert(0, {bench!r}); sys.path.insert(0, {examples!r})
 from network_bench import data
 import twinschedule
 from twinschedule.network.webinar import plan_network
-n = twinschedule.network_from_dict(data({n}, sessions={sessions}))
+n = twinschedule.network_from_dict(data({n}, sessions={sessions}, own_calendars={own}))
 plan = plan_network(n)
 hwm = [l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")]
 print(int(hwm[0]) / 1024 if hwm else -1)
 """
 
 
-def peak_mb(n_schools: int, sessions: int) -> float:
+def peak_mb(n_schools: int, sessions: int, *, own: bool = False) -> float:
     """VmHWM (MB) of a fresh process that builds and plans the network."""
     code = CHILD.format(bench=str(HERE), examples=str(ROOT / "examples" / "networks"),
-                        n=n_schools, sessions=sessions)
+                        n=n_schools, sessions=sessions, own=own)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=ROOT)
     return float(done.stdout.split()[-1])
@@ -95,6 +97,33 @@ def groups(n: twinschedule.Network) -> int:
     from twinschedule.network.webinar import calendar_key
 
     return len({calendar_key(s) for s in n.schools})
+
+
+def own_calendars(lines: list[str], sizes: list[int], unshared: list[int], runs: int) -> bool:
+    """Rows of networks whose schools all have calendars of their own (``network(...,
+    own_calendars=True)``); True when a per-school plan differs."""
+    lines += ["", "Schools with calendars of their own (own terms and closures, no two alike: "
+              "the real case; network.md's target: 5000 schools in <= 5 s):",
+              f"{'schools':>7}  {'calendars':>9}  {'cpu s':>7}  {'wall s':>7}  "
+              f"{'peak MB':>7}  {'per-school cpu s':>16}  best rule"]
+    failed = False
+    for size in sizes:
+        n = twinschedule.network_from_dict(data(size, own_calendars=True))
+        cpu, wall, plan = timed(n, share=True, runs=runs if size <= 1000 else 1)
+        slow = ""
+        if size in unshared:
+            cpu_u, _, plan_u = timed(n, share=False, runs=1)
+            slow = f"{cpu_u:.2f}"
+            if plan_u.to_dict() != plan.to_dict():
+                failed = True
+                slow += " DIFFERENT"
+        m = plan.option(1).metrics if plan.options else None
+        best = (f"{plan.option(1).rule.text} ({m.attendance}/{m.possible}, reached "
+                f"{m.reached})" if m else "none")
+        lines.append(f"{size:>7}  {groups(n):>9}  {cpu:>7.2f}  {wall:>7.2f}  "
+                     f"{peak_mb(size, 1, own=True):>7.0f}  {slow:>16}  {best}")
+        print(lines[-1], flush=True)
+    return failed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"{size:>7}  {groups(n):>9}  {cpu:>12.2f}  {cpu_u:>14.2f}  "
                      f"{cpu_u / cpu:>7.1f}x{'' if same else '  DIFFERENT'}")
         print(lines[-1], flush=True)
+    failed |= own_calendars(lines, [20] if args.smoke else [1000, 2000, 5000],
+                            [20] if args.smoke else [1000], runs)
     lines.append("")
     mem_size = 50 if args.smoke else 5000
     for sessions in (1, 2):

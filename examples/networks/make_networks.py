@@ -99,16 +99,52 @@ def _breaks(rng: random.Random, country: str, year: int) -> list[dict[str, Any]]
     return [{"from": a + shift, "to": b + shift, "name": name} for a, b, name in spans]
 
 
+def _own_calendar(rng: random.Random, country: str, year: int,
+                  seen: set[str]) -> dict[str, Any]:
+    """A school's own ``terms`` and ``closures``: its country's school year with term
+    dates and breaks each shifted by a few days, and one or two closed days of its
+    own (a teachers' day, a local feast); drawn again until no school before it
+    (``seen``) has the same ones."""
+    d = dt.date
+    while True:
+        def day(base: dt.date, spread: int = 4) -> dt.date:
+            return base + dt.timedelta(days=rng.randint(-spread, spread))
+
+        if country in SOUTH:
+            terms = [(day(d(year, 8, 1)), day(d(year, 12, 11))),
+                     (day(d(year + 1, 2, 3)), day(d(year + 1, 7, 31)))]
+        else:
+            terms = [(day(d(year, 9, 1)), day(d(year, 12, 18))),
+                     (day(d(year + 1, 1, 5)), day(d(year + 1, 3, 27))),
+                     (day(d(year + 1, 4, 13)), day(d(year + 1, 7, 9)))]
+        breaks = _breaks(rng, country, year)
+        for _ in range(rng.randint(1, 2)):
+            first = d(year, 9, 1) + dt.timedelta(days=rng.randrange(300))
+            last = first + dt.timedelta(days=rng.randint(0, 1))
+            breaks.append({"from": first, "to": last, "name": "School closed"})
+        key = repr((terms, breaks))
+        if key not in seen:
+            seen.add(key)
+            return {"terms": [{"from": a, "to": b, "name": f"Term {i}"}
+                              for i, (a, b) in enumerate(terms, start=1)],
+                    "closures": breaks}
+
+
 def network(*, ident: str, name: str, countries: list[str], n_schools: int, anchor: str,
             seed: int, sessions: int = 1, start: dt.date = dt.date(2026, 9, 1),
             end: dt.date = dt.date(2027, 6, 30), duration: int = 60,
             weekdays: list[str] | None = None, step: int = 15, top: int = 3,
-            patterns: int = 2, hours: int = len(HOURS)) -> dict[str, Any]:
+            patterns: int = 2, hours: int = len(HOURS),
+            own_calendars: bool = False) -> dict[str, Any]:
     """A network file as a dict: ``n_schools`` schools spread over ``countries`` in turn,
     each in one of its country's zones, with its country's public holidays, one of
     the first ``hours`` of ``HOURS``, one of ``patterns`` break calendars per country
     (fewer patterns: more schools share one calendar), and sometimes a
-    preferred time (so schools sharing a calendar can still differ)."""
+    preferred time (so schools sharing a calendar can still differ).
+
+    ``own_calendars=True`` (the benchmarks' real case) gives every school a calendar of
+    its own instead: its own terms and breaks (:func:`_own_calendar`), no two schools
+    alike. It draws from a second generator, so the default networks are unchanged."""
     rng = random.Random(seed)
     zones = zones_by_country()
     per_country_breaks = {c: [_breaks(rng, c, start.year) for _ in range(patterns)]
@@ -121,6 +157,8 @@ def network(*, ident: str, name: str, countries: list[str], n_schools: int, anch
         net["weekdays"] = weekdays
     net.update(step=step, top=top)
     schools = []
+    own_rng = random.Random(f"own-{seed}")
+    seen: set[str] = set()
     for i in range(n_schools):
         country = countries[i % len(countries)]
         zone = rng.choice(MAIN_ZONES.get(country) or zones[country][:1])
@@ -136,6 +174,8 @@ def network(*, ident: str, name: str, countries: list[str], n_schools: int, anch
         if rng.random() < 0.2:
             s["prefer"] = f"{rng.choice([9, 10, 11, 13, 14]):02d}:00"
         s["closures"] = rng.choice(per_country_breaks[country])
+        if own_calendars:
+            s.update(_own_calendar(own_rng, country, start.year, seen))
         schools.append(s)
     return {"network": net, "schools": schools}
 

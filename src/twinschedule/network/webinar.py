@@ -4,9 +4,14 @@ without moves, and an optional repeat session for the schools it misses.
 Bit-parallel, not per school:
 
 1. Schools with the same zone, week, windows and calendar (everything but id, name and
-   preferred time) form one **group** and share one availability
-   (``_availability.school_availability``); a network of 5000 schools in 30 countries
-   has far fewer distinct calendars.
+   preferred time) form one **group** and share one availability. Real networks have
+   about as many calendars as schools (each its own terms and closures), so a group
+   without busy times or stretch hours does not compute its availability on its own:
+   groups with the same zone, days and windows share a **base** (the starts that fit
+   the windows on every school day, computed once with
+   ``core.availability.school_availability``), split by the local date a start falls
+   on, and a group keeps the base's bits of its open dates (``webinar_days``). Other
+   groups compute theirs with ``school_availability``.
 2. For each group and each month of the horizon, one integer holds a bit per
    candidate: bit ``f * T + k`` is set when the group can attend family ``f``'s
    (nth, weekday) nominal meeting of that month at grid time ``k`` (``T`` times a day).
@@ -27,9 +32,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from twinschedule._tz import zones as _zones
-from twinschedule._units import MINUTES_PER_DAY
+from twinschedule._units import MINUTES_PER_DAY, TIMELINE_MARGIN_DAYS, weekday_of_day
 from twinschedule._vocab import NTHS, WEEKDAYS, nth_of
 from twinschedule.core.availability import (
     AnchorDay,
@@ -53,6 +59,14 @@ from twinschedule.network.outputs import (
     NetworkPlan,
     Session,
 )
+from twinschedule.network.webinar_days import (
+    DaySplit,
+    base_rows,
+    clock,
+    closed_days,
+    open_rows,
+    zone_days,
+)
 
 #: ``progress(done, total)``: called as the schools' calendars are laid on the grid
 #: (one call per distinct calendar).
@@ -71,9 +85,9 @@ class _Group:
 
     members: list[int]  # school indices, file order
     cal: SchoolCalendar
-    valid: Intervals
     tl: _zones.Timeline
     rows: list[int]  # per month: the candidate bits this group can attend
+    week: int  # the number of its windows (``hours``, ``hours_by_day``) in the network
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,28 +142,69 @@ class _Search:
         self.groups: list[_Group] = []
         self.group_of = [0] * len(n.schools)
         self._slices = self._layout_slices()
-        # Calendars of schools with the same country, holidays and week share the
-        # holidays and working week that ``build_calendar`` looked up (the slow part).
-        shared: dict[object, SchoolCalendar] = {}
+        self._cals: dict[object, tuple[SchoolCalendar, frozenset[int]]] = {}
+        self._bases: dict[object, DaySplit] = {}
+        self._zone_days: dict[object, DaySplit] = {}
+        self._weeks: dict[object, int] = {}
         for members in by_key.values():
-            school = n.schools[members[0]]
-            key = (school.country, school.subdivision, school.holidays, school.days)
-            base = shared.get(key) if share else None
-            if base is not None and not school.busy and not school.imported_busy:
-                cal = dataclasses.replace(base, school=school)
-            else:
-                cal = build_calendar(school, start=n.start, end=n.end, duration=n.duration)
-                if not school.busy and not school.imported_busy:
-                    shared[key] = cal
-            av = school_availability(cal)
             for i in members:
                 self.group_of[i] = len(self.groups)
-            self.groups.append(_Group(members=members, cal=cal, valid=av.valid, tl=av.tl,
-                                      rows=self.rows(av.valid, av.first, av.last)))
+            self.groups.append(self._group(members, share=share))
             if progress is not None:
                 progress(len(self.groups), len(by_key))
-        self._local: dict[tuple[int, int], tuple[int, int]] = {}
+        self._local: dict[tuple[str, int], tuple[int, int]] = {}
         self._prefer: dict[tuple[int, int], int] = {}
+        self._month_rows: dict[int, list[int]] = {}
+
+    def _group(self, members: list[int], *, share: bool) -> _Group:
+        """The group of schools ``members`` (one calendar). With ``share``, calendars of
+        schools with the same country, holidays and week share the holidays and working
+        week that ``build_calendar`` looked up (the slow part), and schools without busy
+        times or stretch hours take their rows from their base (``webinar_days``);
+        without, every group's availability is computed on its own."""
+        n = self.n
+        school = n.schools[members[0]]
+        simple = not school.busy and not school.imported_busy
+        key = (school.country, school.subdivision, school.holidays, school.days)
+        got = self._cals.get(key) if share and simple else None
+        if got is None:
+            cal = build_calendar(school, start=n.start, end=n.end, duration=n.duration)
+            got = (cal, frozenset(_zones.day_number(d) for d in cal.holidays))
+            if simple:
+                self._cals[key] = got
+        cal = dataclasses.replace(got[0], school=school)
+        week = self._weeks.setdefault((school.hours, school.hours_by_day), len(self._weeks))
+        if share and simple and not school.stretch:
+            split, tl = self._base(cal)
+            closed = closed_days(school, got[1], _zones.day_number(cal.first),
+                                 _zones.day_number(cal.last))
+            return _Group(members=members, cal=cal, tl=tl, rows=open_rows(split, closed),
+                          week=week)
+        av = school_availability(cal)
+        return _Group(members=members, cal=cal, tl=av.tl,
+                      rows=self.rows(av.valid, av.first, av.last), week=week)
+
+    def _base(self, cal: SchoolCalendar) -> tuple[DaySplit, _zones.Timeline]:
+        """The rows of the starts that fit the windows of ``cal``'s school on its days,
+        every date open, split by local date; and its zone's timeline. Zones with the
+        same offsets over the horizon (``clock``) share their bases."""
+        s = cal.school
+        tl = _zones.timeline_for_dates(cal.zone, cal.first, cal.last,
+                                       margin_days=TIMELINE_MARGIN_DAYS)
+        offsets = clock(tl)
+        key = (offsets, s.hours, s.hours_by_day, cal.days)
+        split = self._bases.get(key)
+        if split is None:
+            open_school = dataclasses.replace(s, terms=(), closures=(), imported_closures=())
+            av = school_availability(dataclasses.replace(
+                cal, school=open_school, holidays=MappingProxyType({})))
+            days = self._zone_days.get(offsets)
+            if days is None:
+                days = self._zone_days[offsets] = zone_days(av.tl, self._slices,
+                                                            self.step, self.times)
+            rows = self.rows(av.valid, av.first, av.last)
+            split = self._bases[key] = base_rows(rows, days)
+        return split, tl
 
     def _layout_slices(self) -> list[list[list[tuple[int, int, int, int]]]]:
         """Per month, per family: where its date's grid times lie on the UTC grid, as
@@ -209,7 +264,11 @@ class _Search:
         return None if idx is None else self.days[idx].start(k, self.step)
 
     def attending_groups(self, pos: int, m: int) -> list[int]:
-        return [gi for gi, g in enumerate(self.groups) if (g.rows[m] >> pos) & 1]
+        rows = self._month_rows.get(m)
+        if rows is None:
+            rows = self._month_rows[m] = [g.rows[m] for g in self.groups]
+        bit = 1 << pos
+        return [gi for gi, row in enumerate(rows) if row & bit]
 
     def burden(self, fi: int, k: int, attendance: int) -> int:
         """Burden summed over the attended (school, month) pairs of a candidate."""
@@ -233,17 +292,22 @@ class _Search:
         return total
 
     def _local_of(self, gi: int, s: int) -> tuple[int, int]:
-        key = (gi, s)
+        """Local day and wall minute of UTC minute ``s`` in the zone of group ``gi``."""
+        g = self.groups[gi]
+        key = (g.cal.zone, s)
         got = self._local.get(key)
         if got is None:
-            got = self._local[key] = divmod(s + self.groups[gi].tl.offset(s), MINUTES_PER_DAY)
+            got = self._local[key] = divmod(s + g.tl.offset(s), MINUTES_PER_DAY)
         return got
 
     def _default_prefer(self, gi: int, day: int) -> int:
-        key = (gi, day)
+        """The default preferred start of group ``gi``'s schools on local day ``day``
+        (the same for every group with the same windows and the same weekday)."""
+        g = self.groups[gi]
+        key = (g.week, weekday_of_day(day))
         got = self._prefer.get(key)
         if got is None:
-            ws = self.groups[gi].cal.windows(_zones.from_day_number(day))
+            ws = g.cal.windows(_zones.from_day_number(day))
             got = self._prefer[key] = centre(ws, self.n.duration)
         return got
 
