@@ -285,9 +285,10 @@ def check_reissue(first: Plan, second: Plan, today: dt.date) -> None:
     assert new["sequence"] == old["sequence"] + (1 if new["changes"] else 0)
 
 
-@settings(max_examples=100)
-@given(st.data())
-def test_reissue_keeps_history_and_says_what_changed(data: st.DataObject) -> None:
+def draw_first_and_later(data: st.DataObject
+                         ) -> tuple[dict[str, Any], Plan, dt.date, dict[str, Any]]:
+    """A random first issue (its file and plan), a ``today`` and the file
+    with closures added or taken away later (``_v1``, ``_today``, ``_closures_later``)."""
     base = data.draw(st.composite(_v1)())
     p0 = _load(base)
     assume(p0 is not None)
@@ -295,6 +296,24 @@ def test_reissue_keeps_history_and_says_what_changed(data: st.DataObject) -> Non
     plan0 = twinschedule.plan(p0, suggest=False)
     today, pivot = data.draw(st.composite(lambda draw: _today(draw, p0, plan0))())
     later = data.draw(st.composite(lambda draw: _closures_later(draw, base, plan0, pivot))())
+    return base, plan0, today, later
+
+
+def draw_reissue(data: st.DataObject) -> tuple[Plan, Plan]:
+    """A feasible first issue and its feasible re-issue with the later file."""
+    _, first, today, later = draw_first_and_later(data)
+    p1 = _load(later)
+    assume(p1 is not None and first.feasible)
+    assert p1 is not None
+    second = twinschedule.plan(p1, suggest=False, previous=first, today=today)
+    assume(second.feasible)
+    return first, second
+
+
+@settings(max_examples=100)
+@given(st.data())
+def test_reissue_keeps_history_and_says_what_changed(data: st.DataObject) -> None:
+    base, plan0, today, later = draw_first_and_later(data)
     # closures added later, or (as often) taken away later: months move back
     v1, v2 = (base, later) if data.draw(st.booleans()) else (later, base)
     p1, p2 = _load(v1), _load(v2)

@@ -13,10 +13,10 @@ import re
 import pytest
 from conftest import CONFORMANCE, EXAMPLES
 from helpers import partnership, school
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from libical_engine import MISSING, available, expand_many
-from test_agreement import _closures_later, _load, _today, _v1
+from test_agreement import draw_reissue
 from test_feeds import STAMP, TRICKY, held
 
 import twinschedule
@@ -103,16 +103,5 @@ def test_agreement_reissues() -> None:
 @settings(max_examples=15)
 @given(st.data())
 def test_reissued_feeds(data: st.DataObject) -> None:
-    base = data.draw(st.composite(_v1)())
-    p0 = _load(base)
-    assume(p0 is not None)
-    assert p0 is not None
-    first = twinschedule.plan(p0, suggest=False)
-    today, pivot = data.draw(st.composite(lambda draw: _today(draw, p0, first))())
-    later = data.draw(st.composite(lambda draw: _closures_later(draw, base, first, pivot))())
-    p1 = _load(later)
-    assume(p1 is not None and first.feasible)
-    assert p1 is not None
-    second = twinschedule.plan(p1, suggest=False, previous=first, today=today)
-    assume(second.feasible)
+    first, second = draw_reissue(data)
     _check([(first, 1), (second, 1)])

@@ -12,9 +12,9 @@ from typing import Any
 import icalendar
 import icaljs
 from conftest import CONFORMANCE
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_agreement import _closures_later, _load, _today, _v1
+from test_agreement import draw_reissue
 from test_feeds import STAMP, expand_js, expand_python, held
 
 import twinschedule
@@ -51,18 +51,8 @@ def _masters(data: bytes) -> dict[str, Any]:
 @settings(max_examples=30)
 @given(st.data())
 def test_reissued_feeds_expand_to_the_plan_in_both_engines(data: st.DataObject) -> None:
-    base = data.draw(st.composite(_v1)())
-    p0 = _load(base)
-    assume(p0 is not None)
-    assert p0 is not None
-    first = twinschedule.plan(p0, suggest=False)
-    today, pivot = data.draw(st.composite(lambda draw: _today(draw, p0, first))())
-    later = data.draw(st.composite(lambda draw: _closures_later(draw, base, first, pivot))())
-    p1 = _load(later)
-    assume(p1 is not None and first.feasible)
-    assert p1 is not None
-    second = twinschedule.plan(p1, suggest=False, previous=first, today=today)
-    assume(second.feasible)
+    first, second = draw_reissue(data)
+    p0 = first.partnership
     issues = [(first, check_issue(first)), (second, check_issue(second))]
     assert second.feed_sequence() >= first.feed_sequence()
     assert (second.feed_sequence() > first.feed_sequence()) == bool(second.changes)
