@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-SHARED = ROOT.parent / "shared"
 # Copies of the public conformance cases the tests need (tests/conformance/README.md).
 CONFORMANCE = ROOT / "tests" / "conformance"
 
