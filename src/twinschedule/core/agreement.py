@@ -199,11 +199,19 @@ def assemble(p: Partnership, calendars: Sequence[SchoolCalendar], rules: tuple[R
     by_rule: dict[int | None, list[Meeting]] = {}
     for m in meetings:
         by_rule.setdefault(m.rule, []).append(m)
-    drift = sum(_usual_and_drift(p, group, rules[0])[1] for group in by_rule.values())
     alternating = len(rules) == 2
-    usual_by_rule = tuple(_usual_and_drift(p, by_rule.get(r, []), rules[r])[0]
+    # each group of months under one rule once (a rule's own time when it holds none)
+    found = {k: _usual_and_drift(p, group, rules[k] if alternating and k is not None
+                                 else rules[0]) for k, group in by_rule.items()}
+    drift = sum(d for _, d in found.values())
+    usual_by_rule = tuple((found.get(r) or _usual_and_drift(p, [], rules[r]))[0]
                           for r in (0, 1)) if alternating else ()
-    usual = usual_by_rule[0] if alternating else _usual_and_drift(p, meetings, rules[0])[0]
+    if alternating:
+        usual = usual_by_rule[0]
+    elif set(found) == {None}:
+        usual = found[None][0]
+    else:  # months kept from an earlier alternation: one usual time over them all
+        usual = _usual_and_drift(p, meetings, rules[0])[0]
     burdens: list[tuple[str, int]] = []
     for s, cal in zip(p.schools, calendars, strict=True):
         zone = _zones.get_zone(s.timezone)
