@@ -36,6 +36,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,24 +93,34 @@ def same(a: Sequence[Any], b: Sequence[Any]) -> bool:
                                     for x, y in zip(a, b, strict=True))
 
 
+@dataclass(frozen=True, slots=True)
 class Row:
-    def __init__(self, work: str, label: str, workers: int, wall: float, cpu: float,
-                 load: tuple[float, float], ok: bool) -> None:
-        self.work, self.label, self.workers = work, label, workers
-        self.wall, self.cpu, self.load, self.ok = wall, cpu, load, ok
+    work: str
+    label: str
+    workers: int  # 0: serial
+    wall: float
+    cpu: float  # CPU seconds of the work: this process (serial) or the workers' sum
+    driver: float  # CPU seconds of this process during a dask call
+    load: tuple[float, float]
+    ok: bool
 
 
 def timed(work: str, label: str, workers: int, call: Callable[[], list[Any]],
-          reference: list[Any] | None) -> tuple[Row, list[Any]]:
+          reference: list[Any] | None,
+          worker_cpu: Callable[[], float] | None = None) -> tuple[Row, list[Any]]:
+    """Run ``call`` once; ``worker_cpu()`` (dask) sums the workers' CPU seconds."""
     gc.collect()
     before = os.getloadavg()[0]
+    w0 = worker_cpu() if worker_cpu else 0.0
     t, c = time.perf_counter(), time.process_time()
     got = call()
     wall, cpu = time.perf_counter() - t, time.process_time() - c
+    work_cpu = worker_cpu() - w0 if worker_cpu else cpu
     ok = True if reference is None else same(got, reference)
     print(f"  {work} {label} {workers or ''}: {wall:.1f} s, identical: {ok}",
           file=sys.stderr, flush=True)
-    return Row(work, label, workers, wall, cpu, (before, os.getloadavg()[0]), ok), got
+    return Row(work, label, workers, wall, work_cpu, cpu if worker_cpu else 0.0,
+               (before, os.getloadavg()[0]), ok), got
 
 
 def uptime() -> str:
@@ -145,16 +156,21 @@ def startup_table(starts: list[tuple[int, float, float]]) -> list[str]:
 
 
 def run_table(rows: list[Row]) -> list[str]:
-    lines = ["", "work       executor  workers   wall s  driver cpu s  vs serial  vs 1 worker"
-             "  load 1-min before/after  identical"]
+    lines = ["", "work       executor  workers  wall s  vs serial  vs 1 worker  work cpu s  "
+             "cores used  driver cpu s  load 1-min before/after  identical"]
     base = {r.work: r.wall for r in rows if r.workers == 0}
     one = {r.work: r.wall for r in rows if r.workers == 1}
     for r in rows:
         vs_serial = f"{base[r.work] / r.wall:.2f}x"
         vs_one = f"{one[r.work] / r.wall:.2f}x" if r.workers and r.work in one else ""
-        lines.append(f"{r.work:<10} {r.label:<8}  {r.workers or '':>7}  {r.wall:>7.1f}  "
-                     f"{r.cpu:>12.1f}  {vs_serial:>9}  {vs_one:>11}  "
-                     f"{r.load[0]:>11.2f} / {r.load[1]:<10.2f}  {'yes' if r.ok else 'NO'}")
+        driver = f"{r.driver:.1f}" if r.workers else ""
+        lines.append(f"{r.work:<10} {r.label:<8}  {r.workers or '':>7}  {r.wall:>6.1f}  "
+                     f"{vs_serial:>9}  {vs_one:>11}  {r.cpu:>10.1f}  {r.cpu / r.wall:>10.2f}  "
+                     f"{driver:>12}  {r.load[0]:>11.2f} / {r.load[1]:<10.2f}  "
+                     f"{'yes' if r.ok else 'NO'}")
+    lines += ["(work cpu s: CPU seconds of this process when serial, of the worker processes "
+              "together on dask;", " cores used = work cpu s / wall s; driver cpu s: this "
+              "process during a dask call: scheduler, client, unpacking)"]
     return lines
 
 
@@ -174,9 +190,14 @@ def on_cluster(k: int, batch: list[twinschedule.Partnership], network: twinsched
         client.run(warm)
         start = (k, up, time.perf_counter() - t)
         ex = client.get_executor()
-        rows = [timed("plan_many", "dask", k, lambda: plan_many(batch, executor=ex), plans)[0],
+
+        def cpu() -> float:
+            return sum(client.run(time.process_time).values())
+
+        rows = [timed("plan_many", "dask", k, lambda: plan_many(batch, executor=ex), plans,
+                      cpu)[0],
                 timed("match_all", "dask", k, lambda: match_all(network, top=10, executor=ex),
-                      matches)[0]]
+                      matches, cpu)[0]]
     return start, rows
 
 
