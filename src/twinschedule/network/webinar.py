@@ -35,7 +35,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from twinschedule._tz import zones as _zones
-from twinschedule._units import MINUTES_PER_DAY, TIMELINE_MARGIN_DAYS, weekday_of_day
+from twinschedule._units import (
+    CALENDAR_MARGIN_DAYS,
+    MINUTES_PER_DAY,
+    TIMELINE_MARGIN_DAYS,
+    weekday_of_day,
+)
 from twinschedule._vocab import NTHS, WEEKDAYS, nth_of
 from twinschedule.core.availability import (
     AnchorDay,
@@ -50,7 +55,7 @@ from twinschedule.core.plan import Diagnostics
 from twinschedule.core.planner import weekly_overlap
 from twinschedule.core.rules import months as horizon_months
 from twinschedule.core.rules import nth_weekday
-from twinschedule.model import Conflict, Network, Rule, School
+from twinschedule.model import Network, Rule, School
 from twinschedule.network.outputs import (
     Missed,
     NetworkMetrics,
@@ -67,6 +72,7 @@ from twinschedule.network.webinar_days import (
     open_rows,
     zone_days,
 )
+from twinschedule.network.webinar_missed import Reasons
 
 #: ``progress(done, total)``: called as the schools' calendars are laid on the grid
 #: (one call per distinct calendar).
@@ -88,6 +94,7 @@ class _Group:
     tl: _zones.Timeline
     rows: list[int]  # per month: the candidate bits this group can attend
     week: int  # the number of its windows (``hours``, ``hours_by_day``) in the network
+    closed: int | None  # its ``closed_days`` mask from the calendars' first date, if known
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +162,9 @@ class _Search:
         self._local: dict[tuple[str, int], tuple[int, int]] = {}
         self._prefer: dict[tuple[int, int], int] = {}
         self._month_rows: dict[int, list[int]] = {}
+        margin = dt.timedelta(days=CALENDAR_MARGIN_DAYS)  # the calendars' covered dates
+        self._reasons = Reasons(first=_zones.day_number(n.start - margin),
+                                last=_zones.day_number(n.end + margin), duration=n.duration)
 
     def _group(self, members: list[int], *, share: bool) -> _Group:
         """The group of schools ``members`` (one calendar). With ``share``, calendars of
@@ -176,13 +186,13 @@ class _Search:
         week = self._weeks.setdefault((school.hours, school.hours_by_day), len(self._weeks))
         if share and simple and not school.stretch:
             split, tl = self._base(cal)
-            closed = closed_days(school, got[1], _zones.day_number(cal.first),
-                                 _zones.day_number(cal.last))
-            return _Group(members=members, cal=cal, tl=tl, rows=open_rows(split, closed),
-                          week=week)
+            first = _zones.day_number(cal.first)
+            closed = closed_days(school, got[1], first, _zones.day_number(cal.last))
+            return _Group(members=members, cal=cal, tl=tl,
+                          rows=open_rows(split, closed, first), week=week, closed=closed)
         av = school_availability(cal)
         return _Group(members=members, cal=cal, tl=av.tl,
-                      rows=self.rows(av.valid, av.first, av.last), week=week)
+                      rows=self.rows(av.valid, av.first, av.last), week=week, closed=None)
 
     def _base(self, cal: SchoolCalendar) -> tuple[DaySplit, _zones.Timeline]:
         """The rows of the starts that fit the windows of ``cal``'s school on its days,
@@ -263,12 +273,16 @@ class _Search:
         idx = self.fams[fi].dates[m]
         return None if idx is None else self.days[idx].start(k, self.step)
 
-    def attending_groups(self, pos: int, m: int) -> list[int]:
+    def month_rows(self, m: int) -> list[int]:
+        """Every group's row of month ``m``."""
         rows = self._month_rows.get(m)
         if rows is None:
             rows = self._month_rows[m] = [g.rows[m] for g in self.groups]
+        return rows
+
+    def attending_groups(self, pos: int, m: int) -> list[int]:
         bit = 1 << pos
-        return [gi for gi, row in enumerate(rows) if row & bit]
+        return [gi for gi, row in enumerate(self.month_rows(m)) if row & bit]
 
     def burden(self, fi: int, k: int, attendance: int) -> int:
         """Burden summed over the attended (school, month) pairs of a candidate."""
@@ -333,28 +347,40 @@ class _Search:
                                     attending=ids))
         return tuple(out), reached
 
-    def missed(self, fi: int, k: int) -> tuple[tuple[str, tuple[Missed, ...]], ...]:
+    def missed(self, fi: int, k: int, *, reference: bool = False
+               ) -> tuple[tuple[str, tuple[Missed, ...]], ...]:
         """Per school missing some month of the candidate (file order), those months
-        with the reasons (``SchoolCalendar.conflicts``, judged once per group and
-        labelled with each member's id)."""
+        with the reasons of ``SchoolCalendar.conflicts``, judged once per group and
+        labelled with each member's id. In bulk (``webinar_missed``); ``reference=True``
+        calls ``conflicts`` for every (group, month) instead (the same answer)."""
         pos = fi * self.times + k
         duration = dt.timedelta(minutes=self.n.duration)
+        why = self._reasons
         by_group: dict[int, list[Missed]] = {}
         for m, (y, mo) in enumerate(self.months):
             s = self.start(fi, m, k)
             if s is None:
                 continue
             start = _zones.from_minutes(s)
-            for gi, g in enumerate(self.groups):
-                if not (g.rows[m] >> pos) & 1:
-                    by_group.setdefault(gi, []).append(Missed(
-                        month=f"{y:04d}-{mo:02d}", start=start,
-                        reasons=tuple(g.cal.conflicts(start, start + duration))))
+            month = f"{y:04d}-{mo:02d}"
+            for gi, row in enumerate(self.month_rows(m)):
+                if (row >> pos) & 1:
+                    continue
+                g = self.groups[gi]
+                reasons = (tuple(g.cal.conflicts(start, start + duration)) if reference
+                           else why.of(gi, g.cal, g.closed, s, start))
+                by_group.setdefault(gi, []).append(Missed(month=month, start=start,
+                                                          reasons=reasons))
         out = []
         for i, school in enumerate(self.n.schools):
-            got = by_group.get(self.group_of[i])
-            if got:
-                out.append((school.id, tuple(_relabel(x, school.id) for x in got)))
+            gi = self.group_of[i]
+            got = by_group.get(gi)
+            if not got:
+                continue
+            if len(self.groups[gi].members) == 1:  # the reasons name the group's school
+                out.append((school.id, tuple(got)))
+            else:
+                out.append((school.id, tuple(Reasons.member(x, school.id) for x in got)))
         return tuple(out)
 
     def never(self, reached: set[int]) -> tuple[str, ...]:
@@ -367,18 +393,6 @@ class _Search:
     def tail(self, fi: int, k: int) -> tuple[int, int, int]:
         f = self.fams[fi]
         return (NTHS.index(f.nth), f.weekday, k * self.step)
-
-
-def _relabel(missed: Missed, school_id: str) -> Missed:
-    """A group's missed month, its reasons naming one of the group's schools. (Built
-    field by field: ``dataclasses.replace`` took most of the time of ``missed`` on a
-    network of 5000 schools.)"""
-    if all(r.school == school_id for r in missed.reasons):
-        return missed
-    return Missed(month=missed.month, start=missed.start, reasons=tuple(
-        Conflict(school=school_id, reason=r.reason, detail=r.detail, weekday=r.weekday,
-                 day=r.day, local=r.local, windows=r.windows, names=r.names)
-        for r in missed.reasons))
 
 
 def _pick(search: _Search, ranked: list[tuple[tuple[int, ...], int]], want: int,
