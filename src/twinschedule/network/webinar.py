@@ -94,7 +94,6 @@ class _Group:
     tl: _zones.Timeline
     rows: list[int]  # per month: the candidate bits this group can attend
     week: int  # the number of its windows (``hours``, ``hours_by_day``) in the network
-    closed: int | None  # its ``closed_days`` mask from the calendars' first date, if known
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,13 +185,13 @@ class _Search:
         week = self._weeks.setdefault((school.hours, school.hours_by_day), len(self._weeks))
         if share and simple and not school.stretch:
             split, tl = self._base(cal)
-            first = _zones.day_number(cal.first)
-            closed = closed_days(school, got[1], first, _zones.day_number(cal.last))
-            return _Group(members=members, cal=cal, tl=tl,
-                          rows=open_rows(split, closed, first), week=week, closed=closed)
+            closed = closed_days(school, got[1], _zones.day_number(cal.first),
+                                 _zones.day_number(cal.last))
+            return _Group(members=members, cal=cal, tl=tl, rows=open_rows(split, closed),
+                          week=week)
         av = school_availability(cal)
         return _Group(members=members, cal=cal, tl=av.tl,
-                      rows=self.rows(av.valid, av.first, av.last), week=week, closed=None)
+                      rows=self.rows(av.valid, av.first, av.last), week=week)
 
     def _base(self, cal: SchoolCalendar) -> tuple[DaySplit, _zones.Timeline]:
         """The rows of the starts that fit the windows of ``cal``'s school on its days,
@@ -355,7 +354,7 @@ class _Search:
         calls ``conflicts`` for every (group, month) instead (the same answer)."""
         pos = fi * self.times + k
         duration = dt.timedelta(minutes=self.n.duration)
-        why = self._reasons
+        cals = [g.cal for g in self.groups]
         by_group: dict[int, list[Missed]] = {}
         for m, (y, mo) in enumerate(self.months):
             s = self.start(fi, m, k)
@@ -363,14 +362,17 @@ class _Search:
                 continue
             start = _zones.from_minutes(s)
             month = f"{y:04d}-{mo:02d}"
-            for gi, row in enumerate(self.month_rows(m)):
-                if (row >> pos) & 1:
-                    continue
-                g = self.groups[gi]
-                reasons = (tuple(g.cal.conflicts(start, start + duration)) if reference
-                           else why.of(gi, g.cal, g.closed, s, start))
-                by_group.setdefault(gi, []).append(Missed(month=month, start=start,
-                                                          reasons=reasons))
+            missing = [gi for gi, row in enumerate(self.month_rows(m)) if not (row >> pos) & 1]
+            if reference:
+                end = start + duration
+                reasons = [tuple(cals[gi].conflicts(start, end)) for gi in missing]
+            else:
+                reasons = self._reasons.month(s, start, missing, cals)
+            for gi, why in zip(missing, reasons, strict=True):
+                got = by_group.get(gi)
+                if got is None:
+                    got = by_group[gi] = []
+                got.append(Missed(month=month, start=start, reasons=why))
         out = []
         for i, school in enumerate(self.n.schools):
             gi = self.group_of[i]

@@ -10,7 +10,7 @@ bits of its open dates (``open_rows``), a few set look-ups and integer ORs per m
 instead of a pass over every local date of the horizon. Zones with the same offsets
 over the horizon share their bases (``clock``). ``closed_days`` gives the
 dates that fail conditions 1-3 apart from the school days (the checks of
-``SchoolCalendar.day_conflicts``, on ranges of day numbers), as a bit mask.
+``SchoolCalendar.day_conflicts``, on ranges of day numbers).
 """
 
 from __future__ import annotations
@@ -62,18 +62,35 @@ def base_rows(rows: list[int], days: DaySplit) -> DaySplit:
             for row, pairs in zip(rows, days, strict=True)]
 
 
-def open_rows(split: DaySplit, closed: int, first: int) -> list[int]:
-    """Per month, the bits of a base's ``split`` on dates not closed (``closed``: the
-    mask of :func:`closed_days` from day number ``first``)."""
+def open_rows(split: DaySplit, closed: set[int]) -> list[int]:
+    """Per month, the bits of a base's ``split`` on dates not in ``closed``."""
     out = []
     for pairs in split:
         row = 0
         for day, mask in pairs:
-            k = day - first
-            if k < 0 or not (closed >> k) & 1:
+            if day not in closed:
                 row |= mask
         out.append(row)
     return out
+
+
+def closed_days(school: School, holidays: Iterable[int], first: int, last: int) -> set[int]:
+    """The dates (day numbers) ``first..last`` outside every term of ``school`` (when it
+    has terms), in one of its closures (own or imported), or in ``holidays``."""
+    closed = {d for d in holidays if first <= d <= last}
+    for r in (*school.closures, *school.imported_closures):
+        closed.update(range(max(first, _zones.day_number(r.first)),
+                            min(last, _zones.day_number(r.last)) + 1))
+    if school.terms:
+        spans = sorted((_zones.day_number(t.first), _zones.day_number(t.last))
+                       for t in school.terms)
+        cur = first  # the first date not yet known to be inside a term
+        for a, b in spans:
+            if a > cur:
+                closed.update(range(cur, min(a, last + 1)))
+            cur = max(cur, b + 1)
+        closed.update(range(cur, last + 1))
+    return closed
 
 
 def spans(ranges: Iterable[DateRange], first: int, last: int) -> int:
@@ -86,23 +103,3 @@ def spans(ranges: Iterable[DateRange], first: int, last: int) -> int:
         if a <= b:
             out |= ((1 << (b - a + 1)) - 1) << (a - first)
     return out
-
-
-def closed_days(school: School, holidays: Iterable[int], first: int, last: int) -> int:
-    """The dates (day numbers) ``first..last`` outside every term of ``school`` (when it
-    has terms), in one of its closures (own or imported), or in ``holidays``, as a mask:
-    bit ``d - first`` is set when date ``d`` is closed."""
-    closed = spans((*school.closures, *school.imported_closures), first, last)
-    for d in holidays:
-        if first <= d <= last:
-            closed |= 1 << (d - first)
-    if school.terms:
-        closed |= ((1 << (last - first + 1)) - 1) & ~spans(school.terms, first, last)
-    return closed
-
-
-def is_closed(closed: int, first: int, day: int) -> bool:
-    """Whether date ``day`` is in the mask ``closed`` of :func:`closed_days` from
-    ``first``."""
-    k = day - first
-    return k >= 0 and bool((closed >> k) & 1)

@@ -6,13 +6,13 @@ same.
 ``conflicts(start, end)`` is three independent parts (``core.calendar``), in this order:
 
 1. ``day_reasons`` of the local date of ``start``: they depend on the school's calendar
-   and that date alone. A date that is one of the school's days and not closed
-   (``webinar_days.closed_days``: the same checks as ``day_conflicts``) has none.
-   For the others the reasons depend on the school only through its id and what
-   makes the date closed (``_DayKind``: not a school day, outside every term, the
-   names of the closures holding it, its holiday): they are judged once per kind and
-   given each group's id, once per (group, date) for every option and month that
-   starts on it.
+   and that date alone, and on the school only through its id and what makes the date
+   closed (``_DayKind``: the date, whether it is not a school day, whether it is
+   outside every term, the names of the closures holding it, its holiday; the terms
+   and closures looked up as bit masks of dates, ``webinar_days.spans``). An open
+   school day has none; the others are judged once per kind and given each group's
+   id. Either is found once per (group, date) for every option and month that starts
+   on it.
 2. ``hours_reason``: it depends on the local date and wall minutes of the meeting
    (``SchoolCalendar.local``: the zone and the start alone, computed once per (zone,
    start)) and on the school only through its id and the day's open windows (its
@@ -33,9 +33,9 @@ import datetime as dt
 from twinschedule._tz import zones as _zones
 from twinschedule._vocab import Weekday, weekday_of
 from twinschedule.core.calendar import SchoolCalendar
-from twinschedule.model import Conflict, School, Window
+from twinschedule.model import Conflict, DateRange, School, Window
 from twinschedule.network.outputs import Missed
-from twinschedule.network.webinar_days import closed_days, is_closed, spans
+from twinschedule.network.webinar_days import spans
 
 #: The local date of a start, its day number and weekday, and the wall minutes of the
 #: meeting's start and end after that date's midnight.
@@ -46,6 +46,8 @@ Local = tuple[dt.date, int, Weekday, int, int]
 #: every term (of a school with terms), the names of the closures holding it (in the
 #: school's order) and its holiday's name.
 _DayKind = tuple[int, bool, bool, tuple[str, ...], str | None]
+
+_UNKNOWN = Conflict(school="", reason="busy", detail="")  # not looked up yet
 
 _Week = tuple[tuple[Window, ...], tuple[tuple[Weekday, tuple[Window, ...]], ...],
               tuple[Window, ...]]
@@ -72,8 +74,8 @@ class Reasons:
         self.last = last
         self.duration = dt.timedelta(minutes=duration)
         self._local: dict[int, dict[str, Local]] = {}  # start -> zone -> local
-        self._closed: dict[int, int] = {}  # group -> closed_days mask
-        self._masks: dict[int, tuple[int, int]] = {}  # group -> (outside terms, closures)
+        self._masks: dict[int, tuple[int, int, int]] = {}  # group -> _masks_of
+        self._holidays: dict[tuple[str | None, str | None, tuple[str, ...]], int] = {}
         self._days: dict[tuple[int, int], tuple[Conflict, ...]] = {}  # (group, date)
         self._day_kinds: dict[_DayKind, tuple[Conflict, ...]] = {}
         self._weeks: dict[_Week, int] = {}
@@ -81,67 +83,75 @@ class Reasons:
         self._hours: dict[tuple[int, Weekday, int, int], Conflict | None] = {}
         self._own_hours: dict[tuple[int, Weekday, int, int], Conflict | None] = {}
 
-    def of(self, gi: int, cal: SchoolCalendar, closed: int | None, s: int,
-           start: dt.datetime) -> tuple[Conflict, ...]:
-        """The reasons of group ``gi`` (calendar ``cal``; ``closed``: its
-        ``closed_days`` mask when known) for the meeting at UTC minute ``s``
-        (``start``): equal to ``tuple(cal.conflicts(start, start + duration))``."""
-        if cal.busy:
-            return tuple(cal.conflicts(start, start + self.duration))
+    def month(self, s: int, start: dt.datetime, missing: list[int],
+              cals: list[SchoolCalendar]) -> list[tuple[Conflict, ...]]:
+        """The reasons of each group of ``missing`` (calendars ``cals[gi]``) for the
+        meeting at UTC minute ``s`` (``start``): for group ``gi``, equal to
+        ``tuple(cals[gi].conflicts(start, start + duration))``."""
+        end = start + self.duration
         at = self._local.get(s)
         if at is None:
             at = self._local[s] = {}
-        loc = at.get(cal.zone)
-        if loc is None:
-            day, a, b = cal.local(start, start + self.duration)
-            loc = at[cal.zone] = (day, _zones.day_number(day), weekday_of(day), a, b)
-        day, n, wd, a, b = loc
-        if wd in cal.days and self.first <= n <= self.last and not is_closed(
-                self._closed_of(gi, cal, closed), self.first, n):
-            days: tuple[Conflict, ...] = ()
-        else:
-            got = self._days.get((gi, n))
-            if got is None:
-                got = self._days[gi, n] = self._day_of(gi, cal, day, n, wd)
-            days = got
-        key = (gi, wd, a, b)
-        if key in self._own_hours:
-            hours = self._own_hours[key]
-        else:
-            hours = self._own_hours[key] = self._hours_of(gi, cal, day, wd, a, b)
-        return days if hours is None else (*days, hours)
-
-    def _closed_of(self, gi: int, cal: SchoolCalendar, closed: int | None) -> int:
-        if closed is not None:
-            return closed
-        got = self._closed.get(gi)
-        if got is None:
-            got = self._closed[gi] = closed_days(
-                cal.school, (_zones.day_number(d) for d in cal.holidays), self.first,
-                self.last)
-        return got
+        days_of, hours_of = self._days, self._own_hours
+        out: list[tuple[Conflict, ...]] = []
+        for gi in missing:
+            cal = cals[gi]
+            if cal.busy:
+                out.append(tuple(cal.conflicts(start, end)))
+                continue
+            zone = cal.school.timezone
+            loc = at.get(zone)
+            if loc is None:
+                day, a, b = cal.local(start, end)
+                loc = at[zone] = (day, _zones.day_number(day), weekday_of(day), a, b)
+            day, n, wd, a, b = loc
+            days = days_of.get((gi, n))
+            if days is None:
+                days = days_of[gi, n] = self._day_of(gi, cal, day, n, wd)
+            key = (gi, wd, a, b)
+            hours = hours_of.get(key, _UNKNOWN)
+            if hours is _UNKNOWN:
+                hours = hours_of[key] = self._hours_of(gi, cal, day, wd, a, b)
+            out.append(days if hours is None else (*days, hours))
+        return out
 
     def _day_of(self, gi: int, cal: SchoolCalendar, day: dt.date, n: int,
                 wd: Weekday) -> tuple[Conflict, ...]:
-        """``cal.day_reasons(day)``, judged once per kind of closed date (``_DayKind``)
-        and given each group's id."""
+        """``cal.day_reasons(day)`` (day number ``n``, weekday ``wd``): none for an open
+        school day, else judged once per kind of closed date (``_DayKind``) and given
+        each group's id."""
         if not self.first <= n <= self.last:
             return tuple(cal.day_reasons(day))
         s = cal.school
         masks = self._masks.get(gi)
         if masks is None:
-            inside = spans(s.terms, self.first, self.last) if s.terms else -1
-            masks = self._masks[gi] = (
-                ~inside, spans((*s.closures, *s.imported_closures), self.first, self.last))
+            masks = self._masks[gi] = self._masks_of(cal)
         k = n - self.first
+        if wd in cal.days and not (masks[0] >> k) & 1:
+            return ()
         closures = (tuple(r.name for r in (*s.closures, *s.imported_closures)
-                          if r.first <= day <= r.last) if (masks[1] >> k) & 1 else ())
-        kind = (n, wd not in cal.days, bool((masks[0] >> k) & 1), closures,
+                          if r.first <= day <= r.last) if (masks[2] >> k) & 1 else ())
+        kind = (n, wd not in cal.days, bool((masks[1] >> k) & 1), closures,
                 cal.holidays.get(day))
         shared = self._day_kinds.get(kind)
         if shared is None:
             shared = self._day_kinds[kind] = tuple(cal.day_reasons(day))
         return tuple(relabel(r, s.id) for r in shared)
+
+    def _masks_of(self, cal: SchoolCalendar) -> tuple[int, int, int]:
+        """The dates ``first..last`` of ``cal`` that are closed (outside every term, in a
+        closure or a holiday), outside every term, and in a closure, as masks (bit
+        ``d - first``)."""
+        s = cal.school
+        first, last = self.first, self.last
+        outside = ~spans(s.terms, first, last) if s.terms else 0
+        closures = spans((*s.closures, *s.imported_closures), first, last)
+        key = (s.country, s.subdivision, s.holidays)  # what ``cal.holidays`` depends on
+        holidays = self._holidays.get(key)
+        if holidays is None:
+            holidays = self._holidays[key] = spans(
+                (DateRange(first=d, last=d) for d in cal.holidays), first, last)
+        return outside | closures | holidays, outside, closures
 
     def _hours_of(self, gi: int, cal: SchoolCalendar, day: dt.date, wd: Weekday, a: int,
                   b: int) -> Conflict | None:
