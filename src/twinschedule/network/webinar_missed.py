@@ -37,9 +37,10 @@ from twinschedule.model import Conflict, DateRange, School, Window
 from twinschedule.network.outputs import Missed
 from twinschedule.network.webinar_days import spans
 
-#: The local date of a start, its day number and weekday, and the wall minutes of the
-#: meeting's start and end after that date's midnight.
-Local = tuple[dt.date, int, Weekday, int, int]
+#: The local date of a start, its day number, its index from the calendars' first date
+#: (-1 outside them) and weekday, and the wall minutes of the meeting's start and end
+#: after that date's midnight.
+Local = tuple[dt.date, int, int, Weekday, int, int]
 
 #: What ``SchoolCalendar.day_reasons`` of a date depends on besides the school's id:
 #: the date (day number), whether its weekday is not a school day, whether it is outside
@@ -74,7 +75,9 @@ class Reasons:
         self.last = last
         self.duration = dt.timedelta(minutes=duration)
         self._local: dict[int, dict[str, Local]] = {}  # start -> zone -> local
-        self._masks: dict[int, tuple[int, int, int]] = {}  # group -> _masks_of
+        self._closed: dict[int, int] = {}  # group -> _closed_of
+        self._masks: dict[int, tuple[int, int]] = {}  # group -> (outside terms, closures)
+        self._rest_days: dict[frozenset[Weekday], int] = {}  # days -> the others' mask
         self._holidays: dict[tuple[str | None, str | None, tuple[str, ...]], int] = {}
         self._days: dict[tuple[int, int], tuple[Conflict, ...]] = {}  # (group, date)
         self._day_kinds: dict[_DayKind, tuple[Conflict, ...]] = {}
@@ -92,7 +95,7 @@ class Reasons:
         at = self._local.get(s)
         if at is None:
             at = self._local[s] = {}
-        days_of, hours_of = self._days, self._own_hours
+        days_of, hours_of, closed_of = self._days, self._own_hours, self._closed
         out: list[tuple[Conflict, ...]] = []
         for gi in missing:
             cal = cals[gi]
@@ -102,12 +105,18 @@ class Reasons:
             zone = cal.school.timezone
             loc = at.get(zone)
             if loc is None:
-                day, a, b = cal.local(start, end)
-                loc = at[zone] = (day, _zones.day_number(day), weekday_of(day), a, b)
-            day, n, wd, a, b = loc
-            days = days_of.get((gi, n))
-            if days is None:
-                days = days_of[gi, n] = self._day_of(gi, cal, day, n, wd)
+                loc = at[zone] = self._local_of(cal, start, end)
+            day, n, k, wd, a, b = loc
+            closed = closed_of.get(gi)
+            if closed is None:
+                closed = self._closed_of(gi, cal)
+            if k >= 0 and not (closed >> k) & 1:  # an open school day
+                days: tuple[Conflict, ...] = ()
+            else:
+                got = days_of.get((gi, n))
+                if got is None:
+                    got = days_of[gi, n] = self._day_of(gi, cal, day, n, wd)
+                days = got
             key = (gi, wd, a, b)
             hours = hours_of.get(key, _UNKNOWN)
             if hours is _UNKNOWN:
@@ -115,33 +124,16 @@ class Reasons:
             out.append(days if hours is None else (*days, hours))
         return out
 
-    def _day_of(self, gi: int, cal: SchoolCalendar, day: dt.date, n: int,
-                wd: Weekday) -> tuple[Conflict, ...]:
-        """``cal.day_reasons(day)`` (day number ``n``, weekday ``wd``): none for an open
-        school day, else judged once per kind of closed date (``_DayKind``) and given
-        each group's id."""
-        if not self.first <= n <= self.last:
-            return tuple(cal.day_reasons(day))
-        s = cal.school
-        masks = self._masks.get(gi)
-        if masks is None:
-            masks = self._masks[gi] = self._masks_of(cal)
-        k = n - self.first
-        if wd in cal.days and not (masks[0] >> k) & 1:
-            return ()
-        closures = (tuple(r.name for r in (*s.closures, *s.imported_closures)
-                          if r.first <= day <= r.last) if (masks[2] >> k) & 1 else ())
-        kind = (n, wd not in cal.days, bool((masks[1] >> k) & 1), closures,
-                cal.holidays.get(day))
-        shared = self._day_kinds.get(kind)
-        if shared is None:
-            shared = self._day_kinds[kind] = tuple(cal.day_reasons(day))
-        return tuple(relabel(r, s.id) for r in shared)
+    def _local_of(self, cal: SchoolCalendar, start: dt.datetime, end: dt.datetime
+                  ) -> Local:
+        day, a, b = cal.local(start, end)
+        n = _zones.day_number(day)
+        k = n - self.first if self.first <= n <= self.last else -1
+        return day, n, k, weekday_of(day), a, b
 
-    def _masks_of(self, cal: SchoolCalendar) -> tuple[int, int, int]:
-        """The dates ``first..last`` of ``cal`` that are closed (outside every term, in a
-        closure or a holiday), outside every term, and in a closure, as masks (bit
-        ``d - first``)."""
+    def _closed_of(self, gi: int, cal: SchoolCalendar) -> int:
+        """The dates ``first..last`` on which group ``gi`` has day reasons (not a school
+        day, outside every term, in a closure, a holiday) as a mask (bit ``d - first``)."""
         s = cal.school
         first, last = self.first, self.last
         outside = ~spans(s.terms, first, last) if s.terms else 0
@@ -151,7 +143,33 @@ class Reasons:
         if holidays is None:
             holidays = self._holidays[key] = spans(
                 (DateRange(first=d, last=d) for d in cal.holidays), first, last)
-        return outside | closures | holidays, outside, closures
+        rest = self._rest_days.get(cal.days)
+        if rest is None:
+            rest = self._rest_days[cal.days] = sum(
+                1 << k for k in range(last - first + 1)
+                if weekday_of(_zones.from_day_number(first + k)) not in cal.days)
+        self._masks[gi] = outside, closures
+        closed = self._closed[gi] = outside | closures | holidays | rest
+        return closed
+
+    def _day_of(self, gi: int, cal: SchoolCalendar, day: dt.date, n: int,
+                wd: Weekday) -> tuple[Conflict, ...]:
+        """``cal.day_reasons(day)`` (day number ``n``, weekday ``wd``) of a date that
+        has some (or outside the dates of the masks), judged once per kind of closed
+        date (``_DayKind``) and given each group's id."""
+        if not self.first <= n <= self.last:
+            return tuple(cal.day_reasons(day))
+        s = cal.school
+        outside, closures_mask = self._masks[gi]
+        k = n - self.first
+        closures = (tuple(r.name for r in (*s.closures, *s.imported_closures)
+                          if r.first <= day <= r.last) if (closures_mask >> k) & 1 else ())
+        kind = (n, wd not in cal.days, bool((outside >> k) & 1), closures,
+                cal.holidays.get(day))
+        shared = self._day_kinds.get(kind)
+        if shared is None:
+            shared = self._day_kinds[kind] = tuple(cal.day_reasons(day))
+        return tuple(relabel(r, s.id) for r in shared)
 
     def _hours_of(self, gi: int, cal: SchoolCalendar, day: dt.date, wd: Weekday, a: int,
                   b: int) -> Conflict | None:
