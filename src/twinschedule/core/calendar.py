@@ -100,12 +100,13 @@ class SchoolCalendar:
         one of the day's own windows alone (planning.md, "Stretch hours")."""
         if not self.school.stretch:
             return False
-        day, a, b = self._local(start, end)
+        day, a, b = self.local(start, end)
         return not any(w.start <= a and b <= w.end for w in self.windows(day))
 
-    def _local(self, start: dt.datetime, end: dt.datetime) -> tuple[dt.date, int, int]:
+    def local(self, start: dt.datetime, end: dt.datetime) -> tuple[dt.date, int, int]:
         """The local date of ``start`` and the wall minutes of start and end after its
-        midnight (the end rounded up to a whole minute)."""
+        midnight (the end rounded up to a whole minute). Depends on the school's zone
+        alone."""
         zone = _zones.get_zone(self.zone)
         ls = start.astimezone(zone)
         le = end.astimezone(zone)
@@ -144,8 +145,9 @@ class SchoolCalendar:
         s = self.school
         return [r for r in (*s.closures, *s.imported_closures) if r.first <= d <= r.last]
 
-    def _day(self, d: dt.date) -> list[Conflict]:
-        """:meth:`day_conflicts` of ``d`` with the parts of each detail."""
+    def day_reasons(self, d: dt.date) -> list[Conflict]:
+        """:meth:`day_conflicts` of ``d`` with the parts of each detail: the first
+        reasons of :meth:`conflicts` for a meeting starting on local date ``d``."""
         sid = self.school.id
         out: list[Conflict] = []
         for reason, detail in self.day_conflicts(d):
@@ -161,27 +163,46 @@ class SchoolCalendar:
                 out.append(Conflict(school=sid, reason=reason, detail=detail, names=(detail,)))
         return out
 
+    def hours_reason(self, d: dt.date, a: int, b: int) -> Conflict | None:
+        """Condition 4 for a meeting from wall minute ``a`` to ``b`` after the midnight of
+        local date ``d`` (:meth:`local`): None when it fits one of the day's open
+        windows. Depends on the school only through its id and :meth:`open_windows`
+        (its ``hours``, ``hours_by_day`` and ``stretch``, and ``d``'s weekday)."""
+        windows = self.open_windows(d)
+        if any(w.start <= a and b <= w.end for w in windows):
+            return None
+        shown = ", ".join(str(w) for w in windows)
+        return Conflict(
+            school=self.school.id, reason="outside-hours", local=(a, b), windows=windows,
+            detail=f"local {hhmm(a)}-{hhmm(b % MINUTES_PER_DAY if b > MINUTES_PER_DAY else b)}"
+                   f" is outside {shown}")
+
+    def busy_reason(self, start: dt.datetime, end: dt.datetime) -> Conflict | None:
+        """Condition 5 for the meeting ``[start, end)``: None when no busy time overlaps
+        it (always None when :attr:`busy` is empty)."""
+        hits = [b.name for b in self.busy if b.start < end and b.end > start]
+        if not hits:
+            return None
+        found = tuple(dict.fromkeys(hits))
+        return Conflict(school=self.school.id, reason="busy", detail="; ".join(found),
+                        names=found)
+
     def conflicts(self, start: dt.datetime, end: dt.datetime) -> list[Conflict]:
-        """Every reason the meeting ``[start, end)`` is not valid (empty: valid).
+        """Every reason the meeting ``[start, end)`` is not valid (empty: valid), in
+        planning.md's order: :meth:`day_reasons` of its local date, then
+        :meth:`hours_reason`, then :meth:`busy_reason`.
 
         ``start`` and ``end`` are aware datetimes; they are judged on the school's own
         local date and wall clock.
         """
-        day, a, b = self._local(start, end)
-        out = self._day(day)
-        windows = self.open_windows(day)
-        if not any(w.start <= a and b <= w.end for w in windows):
-            shown = ", ".join(str(w) for w in windows)
-            out.append(Conflict(
-                school=self.school.id, reason="outside-hours", local=(a, b), windows=windows,
-                detail=f"local {hhmm(a)}-{hhmm(b % MINUTES_PER_DAY if b > MINUTES_PER_DAY else b)}"
-                       f" is outside {shown}"))
-        hits = [b.name for b in self.busy if b.start < end and b.end > start]
-        if hits:
-            found = tuple(dict.fromkeys(hits))
-            out.append(Conflict(school=self.school.id, reason="busy",
-                                detail="; ".join(found),
-                                names=found))
+        day, a, b = self.local(start, end)
+        out = self.day_reasons(day)
+        hours = self.hours_reason(day, a, b)
+        if hours is not None:
+            out.append(hours)
+        busy = self.busy_reason(start, end)
+        if busy is not None:
+            out.append(busy)
         return out
 
 

@@ -35,7 +35,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from twinschedule._tz import zones as _zones
-from twinschedule._units import MINUTES_PER_DAY, TIMELINE_MARGIN_DAYS, weekday_of_day
+from twinschedule._units import (
+    CALENDAR_MARGIN_DAYS,
+    MINUTES_PER_DAY,
+    TIMELINE_MARGIN_DAYS,
+    weekday_of_day,
+)
 from twinschedule._vocab import NTHS, WEEKDAYS, nth_of
 from twinschedule.core.availability import (
     AnchorDay,
@@ -50,7 +55,7 @@ from twinschedule.core.plan import Diagnostics
 from twinschedule.core.planner import weekly_overlap
 from twinschedule.core.rules import months as horizon_months
 from twinschedule.core.rules import nth_weekday
-from twinschedule.model import Conflict, Network, Rule, School
+from twinschedule.model import Network, Rule, School
 from twinschedule.network.outputs import (
     Missed,
     NetworkMetrics,
@@ -67,6 +72,7 @@ from twinschedule.network.webinar_days import (
     open_rows,
     zone_days,
 )
+from twinschedule.network.webinar_missed import Reasons
 
 #: ``progress(done, total)``: called as the schools' calendars are laid on the grid
 #: (one call per distinct calendar).
@@ -155,6 +161,9 @@ class _Search:
         self._local: dict[tuple[str, int], tuple[int, int]] = {}
         self._prefer: dict[tuple[int, int], int] = {}
         self._month_rows: dict[int, list[int]] = {}
+        margin = dt.timedelta(days=CALENDAR_MARGIN_DAYS)  # the calendars' covered dates
+        self._reasons = Reasons(first=_zones.day_number(n.start - margin),
+                                last=_zones.day_number(n.end + margin), duration=n.duration)
 
     def _group(self, members: list[int], *, share: bool) -> _Group:
         """The group of schools ``members`` (one calendar). With ``share``, calendars of
@@ -263,12 +272,16 @@ class _Search:
         idx = self.fams[fi].dates[m]
         return None if idx is None else self.days[idx].start(k, self.step)
 
-    def attending_groups(self, pos: int, m: int) -> list[int]:
+    def month_rows(self, m: int) -> list[int]:
+        """Every group's row of month ``m``."""
         rows = self._month_rows.get(m)
         if rows is None:
             rows = self._month_rows[m] = [g.rows[m] for g in self.groups]
+        return rows
+
+    def attending_groups(self, pos: int, m: int) -> list[int]:
         bit = 1 << pos
-        return [gi for gi, row in enumerate(rows) if row & bit]
+        return [gi for gi, row in enumerate(self.month_rows(m)) if row & bit]
 
     def burden(self, fi: int, k: int, attendance: int) -> int:
         """Burden summed over the attended (school, month) pairs of a candidate."""
@@ -333,28 +346,43 @@ class _Search:
                                     attending=ids))
         return tuple(out), reached
 
-    def missed(self, fi: int, k: int) -> tuple[tuple[str, tuple[Missed, ...]], ...]:
+    def missed(self, fi: int, k: int, *, reference: bool = False
+               ) -> tuple[tuple[str, tuple[Missed, ...]], ...]:
         """Per school missing some month of the candidate (file order), those months
-        with the reasons (``SchoolCalendar.conflicts``, judged once per group and
-        labelled with each member's id)."""
+        with the reasons of ``SchoolCalendar.conflicts``, judged once per group and
+        labelled with each member's id. In bulk (``webinar_missed``); ``reference=True``
+        calls ``conflicts`` for every (group, month) instead (the same answer)."""
         pos = fi * self.times + k
         duration = dt.timedelta(minutes=self.n.duration)
+        cals = [g.cal for g in self.groups]
         by_group: dict[int, list[Missed]] = {}
         for m, (y, mo) in enumerate(self.months):
             s = self.start(fi, m, k)
             if s is None:
                 continue
             start = _zones.from_minutes(s)
-            for gi, g in enumerate(self.groups):
-                if not (g.rows[m] >> pos) & 1:
-                    by_group.setdefault(gi, []).append(Missed(
-                        month=f"{y:04d}-{mo:02d}", start=start,
-                        reasons=tuple(g.cal.conflicts(start, start + duration))))
+            month = f"{y:04d}-{mo:02d}"
+            missing = [gi for gi, row in enumerate(self.month_rows(m)) if not (row >> pos) & 1]
+            if reference:
+                end = start + duration
+                reasons = [tuple(cals[gi].conflicts(start, end)) for gi in missing]
+            else:
+                reasons = self._reasons.month(s, start, missing, cals)
+            for gi, why in zip(missing, reasons, strict=True):
+                got = by_group.get(gi)
+                if got is None:
+                    got = by_group[gi] = []
+                got.append(Missed(month=month, start=start, reasons=why))
         out = []
         for i, school in enumerate(self.n.schools):
-            got = by_group.get(self.group_of[i])
-            if got:
-                out.append((school.id, tuple(_relabel(x, school.id) for x in got)))
+            gi = self.group_of[i]
+            got = by_group.get(gi)
+            if not got:
+                continue
+            if len(self.groups[gi].members) == 1:  # the reasons name the group's school
+                out.append((school.id, tuple(got)))
+            else:
+                out.append((school.id, tuple(Reasons.member(x, school.id) for x in got)))
         return tuple(out)
 
     def never(self, reached: set[int]) -> tuple[str, ...]:
@@ -367,18 +395,6 @@ class _Search:
     def tail(self, fi: int, k: int) -> tuple[int, int, int]:
         f = self.fams[fi]
         return (NTHS.index(f.nth), f.weekday, k * self.step)
-
-
-def _relabel(missed: Missed, school_id: str) -> Missed:
-    """A group's missed month, its reasons naming one of the group's schools. (Built
-    field by field: ``dataclasses.replace`` took most of the time of ``missed`` on a
-    network of 5000 schools.)"""
-    if all(r.school == school_id for r in missed.reasons):
-        return missed
-    return Missed(month=missed.month, start=missed.start, reasons=tuple(
-        Conflict(school=school_id, reason=r.reason, detail=r.detail, weekday=r.weekday,
-                 day=r.day, local=r.local, windows=r.windows, names=r.names)
-        for r in missed.reasons))
 
 
 def _pick(search: _Search, ranked: list[tuple[tuple[int, ...], int]], want: int,

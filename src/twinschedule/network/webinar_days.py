@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from twinschedule._tz import zones as _zones
 from twinschedule.core.availability import local_days
-from twinschedule.model import School
+from twinschedule.model import DateRange, School
 
 #: Per month of the horizon, ``(day, mask)`` pairs sorted by day: ``mask`` holds the
 #: candidate bits whose nominal start falls on local date ``day`` (a day number).
@@ -91,3 +91,15 @@ def closed_days(school: School, holidays: Iterable[int], first: int, last: int) 
             cur = max(cur, b + 1)
         closed.update(range(cur, last + 1))
     return closed
+
+
+def spans(ranges: Iterable[DateRange], first: int, last: int) -> int:
+    """The dates of ``ranges`` inside ``first..last`` (day numbers) as a mask: bit
+    ``d - first`` is set when date ``d`` is in one of them."""
+    out = 0
+    for r in ranges:
+        a = max(_zones.day_number(r.first), first)
+        b = min(_zones.day_number(r.last), last)
+        if a <= b:
+            out |= ((1 << (b - a + 1)) - 1) << (a - first)
+    return out
