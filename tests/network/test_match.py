@@ -107,7 +107,7 @@ def test_bounds_never_exceed_the_exact_score(case: tuple[dict[str, Any], int, in
             continue
         t = pool.cls[i]
         exact = pool.exact(f, t)
-        for stage in (0, 1):
+        for stage in (0, 1, 2):
             bound = pool.bound(f, t, stage)
             if exact is None:
                 continue

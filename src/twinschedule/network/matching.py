@@ -41,7 +41,7 @@ from twinschedule.core.ranking import Score
 from twinschedule.errors import ConfigError, Problem
 from twinschedule.model import Network, School
 from twinschedule.network.match_anchors import Anchors
-from twinschedule.network.match_bounds import bound
+from twinschedule.network.match_bounds import Found, bound, found
 from twinschedule.network.match_grid import MatchGrid, Sketch, Sketches, ZoneDays
 
 
@@ -75,6 +75,10 @@ class Match:
     def to_dict(self) -> dict[str, Any]:
         return {"school": self.school, "pool": self.pool,
                 "partners": [p.to_dict() for p in self.partners]}
+
+
+LAST_BOUND = 2  # the bounds' stages are 0, 1 and 2 (match_bounds.bound)
+EXACT = LAST_BOUND + 1  # a queue entry whose score is the pair's exact score
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,15 +136,26 @@ class _Pool:
             got = self._sketches[c] = self._builder.sketch(self.classes.reps[c])
         return got
 
-    def bound(self, f: int, t: int, stage: int) -> Score | None:
-        """A lower bound of the score of the pair (classes ``f``, ``t``); None when the
-        pair cannot hold any meeting (``match_bounds.bound``)."""
+    def found(self, f: int, t: int) -> Found:
+        """The anchors of the pair (classes ``f``, ``t``) that reach the most meetings
+        (``match_bounds.found``); empty when the pair cannot hold any meeting."""
         sf, st = self.sketch(f), self.sketch(t)
         if not sf.valid & st.valid:  # (before building anchors no pair may need)
-            return None
+            return []
         reps = self.classes.reps
-        return bound(sf, st, self.anchors.of_pair(reps[f].timezone, reps[t].timezone), stage,
+        return found(sf, st, self.anchors.of_pair(reps[f].timezone, reps[t].timezone),
                      self.grid)
+
+    def bound(self, f: int, t: int, stage: int, at: Found | None = None) -> Score | None:
+        """A lower bound of the score of the pair (classes ``f``, ``t``) at ``stage``
+        (0, 1, 2: ``match_bounds.bound``), from its :meth:`found` ``at`` when known;
+        None when the pair cannot hold any meeting."""
+        if at is None:
+            at = self.found(f, t)
+        return self._bound(f, t, stage, at) if at else None
+
+    def _bound(self, f: int, t: int, stage: int, at: Found) -> Score:
+        return bound(self.sketch(f), self.sketch(t), at, stage, self.grid)
 
     def exact(self, f: int, t: int) -> tuple[Score, Option] | None:
         """The score and best option of ``plan(P(rep f, rep t))`` (cached)."""
@@ -173,28 +188,27 @@ class _Pool:
                 if i != index and (same_country or abroad(focal, s))]
 
     def match(self, index: int, top: int, same_country: bool = False) -> Match:
-        """The A* search: lower bounds refined lazily in a priority queue (stage 0,
-        stage 1, then the exact score); a partner is accepted when its exact score
+        """The A* search: lower bounds refined lazily in a priority queue (stages 0, 1
+        and 2, then the exact score); a partner is accepted when its exact score
         reaches the head."""
         schools = self.network.schools
         f = self.cls[index]
         before = self.planned
         pool = self.pool(index, same_country)
-        heap: list[tuple[Score, int, int]] = []
+        heap: list[tuple[Score, int, int, Found]] = []
         for i in pool:
-            if (b := self.bound(f, self.cls[i], 0)) is not None:
-                heap.append((b, i, 0))
+            if at := self.found(f, self.cls[i]):
+                heap.append((self._bound(f, self.cls[i], 0, at), i, 0, at))
         heapq.heapify(heap)
         partners: list[Partner] = []
         while heap and len(partners) < top:
-            score, i, stage = heapq.heappop(heap)
+            score, i, stage, at = heapq.heappop(heap)
             c = self.cls[i]
-            if stage == 0:
-                if (b := self.bound(f, c, 1)) is not None:
-                    heapq.heappush(heap, (b, i, 1))
-            elif stage == 1:
+            if stage < LAST_BOUND:
+                heapq.heappush(heap, (self._bound(f, c, stage + 1, at), i, stage + 1, at))
+            elif stage == LAST_BOUND:
                 if (got := self.exact(f, c)) is not None:
-                    heapq.heappush(heap, (got[0], i, 2))
+                    heapq.heappush(heap, (got[0], i, EXACT, []))
             else:
                 got = self.exact(f, c)
                 assert got is not None
