@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from twinschedule._tz import zones as _zones
+from twinschedule.core.availability import AnchorDay, SchoolAvailability, school_availability
+from twinschedule.core.calendar import SchoolCalendar, build_calendar
 from twinschedule.core.plan import Meeting, Option
 from twinschedule.core.planner import plan as _plan
 from twinschedule.core.ranking import Score
@@ -128,6 +130,8 @@ class _Pool:
         self._builder = Sketches(n, grid, zones)
         self._sketches: dict[int, Sketch] = {}
         self._plans: dict[tuple[int, int], tuple[Score, Option] | None] = {}
+        self._cals: dict[str, tuple[SchoolCalendar, SchoolAvailability]] = {}
+        self._grids: dict[tuple[str, int], list[AnchorDay]] = {}
         self.planned = 0
 
     def sketch(self, c: int) -> Sketch:
@@ -157,13 +161,26 @@ class _Pool:
     def _bound(self, f: int, t: int, stage: int, at: Found) -> Score:
         return bound(self.sketch(f), self.sketch(t), at, stage, self.grid)
 
+    def _cal(self, s: School) -> tuple[SchoolCalendar, SchoolAvailability]:
+        """A school's calendar and availability in every pair of the network (they
+        depend on the school and the network's horizon and duration only)."""
+        got = self._cals.get(s.id)
+        if got is None:
+            n = self.network
+            cal = build_calendar(s, start=n.start, end=n.end, duration=n.duration)
+            got = self._cals[s.id] = (cal, school_availability(cal))
+        return got
+
     def exact(self, f: int, t: int) -> tuple[Score, Option] | None:
         """The score and best option of ``plan(P(rep f, rep t))`` (cached)."""
         key = (f, t)
         if key in self._plans:
             return self._plans[key]
         self.planned += 1
-        result = _plan(self.network.pair(*self.classes.pair(f, t)), top=1)
+        a, b = self.classes.pair(f, t)
+        (ca, aa), (cb, ab) = self._cal(a), self._cal(b)
+        result = _plan(self.network.pair(a, b), top=1, calendars=(ca, cb),
+                       availabilities=(aa, ab), anchor_grids=self._grids, diagnostics=False)
         got = None
         if result.options:
             got = (Score.of(result.options[0].metrics), result.options[0])
