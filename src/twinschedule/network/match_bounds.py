@@ -35,31 +35,40 @@ class Held(NamedTuple):
     fulls: list[int]  # per month: bit ``j * dbits + minute // g``, day ``j`` of the month
 
 
-def held(both: int, anchor: Anchor, dbits: int) -> Held:
-    """For each wall time of the day, the months in which some allowed day has a start
-    at that time in ``both``; the largest count and the times that reach it."""
-    planes: list[int] = []
-    union = 0
+def layout(x: int, anchor: Anchor, dbits: int) -> tuple[list[int], list[int]]:
+    """Per month of the anchor, the starts of ``x`` on its allowed days as bit
+    ``j * dbits + minute // g`` (day ``j`` of the month, its wall clock) and folded onto
+    one day (the wall times with a start on some allowed day): ``(fulls, folds)``."""
     day = (1 << dbits) - 1
     folds: list[int] = []
     fulls: list[int] = []
     for m, parts in anchor.months:
-        x = both & m
-        if not x:
+        z = x & m
+        if not z:
             folds.append(0)
             fulls.append(0)
             continue
         y = 0
         for rng, shift in parts:
-            z = x if rng is None else x & rng
-            y |= z << shift if shift >= 0 else z >> -shift
+            w = z if rng is None else z & rng
+            y |= w << shift if shift >= 0 else w >> -shift
         fulls.append(y)
         for k in (16, 8, 4, 2, 1):
             y |= y >> (k * dbits)
-        y &= day
-        folds.append(y)
-        _add(planes, y)
-        union |= y
+        folds.append(y & day)
+    return fulls, folds
+
+
+def held(both: int, anchor: Anchor, dbits: int) -> Held:
+    """For each wall time of the day, the months in which some allowed day has a start
+    at that time in ``both``; the largest count and the times that reach it."""
+    fulls, folds = layout(both, anchor, dbits)
+    planes: list[int] = []
+    union = 0
+    for y in folds:
+        if y:
+            _add(planes, y)
+            union |= y
     for v in range(len(anchor.months), 0, -1):
         times = _equal(planes, v, union)
         if times:

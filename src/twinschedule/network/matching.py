@@ -44,6 +44,7 @@ from twinschedule.errors import ConfigError, Problem
 from twinschedule.model import Network, School
 from twinschedule.network.match_anchors import Anchors
 from twinschedule.network.match_bounds import Found, bound, found
+from twinschedule.network.match_bulk import BulkBounds
 from twinschedule.network.match_grid import MatchGrid, Sketch, Sketches, ZoneDays
 
 
@@ -79,6 +80,7 @@ class Match:
                 "partners": [p.to_dict() for p in self.partners]}
 
 
+BULK = -1  # a queue entry whose bound is match_bulk's (all pairs of a school at once)
 LAST_BOUND = 2  # the bounds' stages are 0, 1 and 2 (match_bounds.bound)
 EXACT = LAST_BOUND + 1  # a queue entry whose score is the pair's exact score
 
@@ -132,6 +134,7 @@ class _Pool:
         self._plans: dict[tuple[int, int], tuple[Score, Option] | None] = {}
         self._cals: dict[str, tuple[SchoolCalendar, SchoolAvailability]] = {}
         self._grids: dict[tuple[str, int], list[AnchorDay]] = {}
+        self._bulk: BulkBounds | None = None
         self.planned = 0
 
     def sketch(self, c: int) -> Sketch:
@@ -204,25 +207,45 @@ class _Pool:
         return [i for i, s in enumerate(schools)
                 if i != index and (same_country or abroad(focal, s))]
 
-    def match(self, index: int, top: int, same_country: bool = False) -> Match:
+    def bulk(self) -> BulkBounds:
+        """The bounds of all pairs of a school at once (``match_bulk``), for batches."""
+        if self._bulk is None:
+            reps = self.classes.reps
+            self._bulk = BulkBounds(self.grid, self.anchors, [s.timezone for s in reps],
+                                    [self.sketch(c).valid for c in range(len(reps))])
+        return self._bulk
+
+    def match(self, index: int, top: int, same_country: bool = False, *,
+              bulk: bool = False) -> Match:
         """The A* search: lower bounds refined lazily in a priority queue (stages 0, 1
         and 2, then the exact score); a partner is accepted when its exact score
-        reaches the head."""
+        reaches the head. With ``bulk`` (batches: the bounds of every pair of the
+        school are needed) the queue starts from ``match_bulk``'s bounds instead of
+        stage 0. Each refinement keeps the larger of the old and the new bound (both
+        are at most the exact score)."""
         schools = self.network.schools
         f = self.cls[index]
         before = self.planned
         pool = self.pool(index, same_country)
         heap: list[tuple[Score, int, int, Found]] = []
-        for i in pool:
-            if at := self.found(f, self.cls[i]):
-                heap.append((self._bound(f, self.cls[i], 0, at), i, 0, at))
+        if bulk:
+            first = self.bulk().bounds(f)
+            heap = [(b, i, BULK, []) for i in pool if (b := first[self.cls[i]]) is not None]
+        else:
+            for i in pool:
+                if at := self.found(f, self.cls[i]):
+                    heap.append((self._bound(f, self.cls[i], 0, at), i, 0, at))
         heapq.heapify(heap)
         partners: list[Partner] = []
         while heap and len(partners) < top:
             score, i, stage, at = heapq.heappop(heap)
             c = self.cls[i]
-            if stage < LAST_BOUND:
-                heapq.heappush(heap, (self._bound(f, c, stage + 1, at), i, stage + 1, at))
+            if stage == BULK:
+                if at := self.found(f, c):
+                    heapq.heappush(heap, (max(score, self._bound(f, c, 1, at)), i, 1, at))
+            elif stage < LAST_BOUND:
+                heapq.heappush(heap, (max(score, self._bound(f, c, stage + 1, at)), i,
+                                      stage + 1, at))
             elif stage == LAST_BOUND:
                 if (got := self.exact(f, c)) is not None:
                     heapq.heappush(heap, (got[0], i, EXACT, []))
