@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from strategies import partnerships
 
 import twinschedule
+from twinschedule.core.ranking import Score
 from twinschedule.errors import ConfigError
 from twinschedule.model import Network, School
 from twinschedule.network.batch import match_all
@@ -228,3 +229,21 @@ def test_match_all_equals_planning_every_allowed_pair(case: tuple[dict[str, Any]
     got = match_all(network, top=top, same_country=same_country)
     assert [m.to_dict() for m in got] == [reference(network, i, top, same_country)
                                           for i in range(len(network.schools))]
+
+
+@given(pools())
+def test_a_pair_scores_the_same_in_either_order(case: tuple[dict[str, Any], int, int]) -> None:
+    """What lets a batch plan a pair once for its score: both orders of two schools
+    have the same candidates (both zones are anchors), and the score's metrics are
+    sums and maxima over the two schools."""
+    data, index, _ = case
+    network = network_of(data)
+    a = network.schools[index]
+    for b in network.schools:
+        if b.id == a.id:
+            continue
+        ab = twinschedule.plan(network.pair(a, b), top=1).options
+        ba = twinschedule.plan(network.pair(b, a), top=1).options
+        assert bool(ab) == bool(ba)
+        if ab:
+            assert Score.of(ab[0].metrics) == Score.of(ba[0].metrics)

@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from twinschedule._tz import zones as _zones
-from twinschedule.core.availability import AnchorDay, SchoolAvailability, school_availability
+from twinschedule.core.availability import SchoolAvailability, school_availability
 from twinschedule.core.calendar import SchoolCalendar, build_calendar
 from twinschedule.core.plan import Meeting, Option
+from twinschedule.core.planner import Shared
 from twinschedule.core.planner import plan as _plan
 from twinschedule.core.ranking import Score
 from twinschedule.errors import ConfigError, Problem
@@ -131,9 +132,10 @@ class _Pool:
         self.anchors = Anchors(n, grid, zones)
         self._builder = Sketches(n, grid, zones)
         self._sketches: dict[int, Sketch] = {}
-        self._plans: dict[tuple[int, int], tuple[Score, Option] | None] = {}
+        self._scores: dict[tuple[int, int], Score | None] = {}
+        self._options: dict[tuple[int, int], tuple[Score, Option] | None] = {}
         self._cals: dict[str, tuple[SchoolCalendar, SchoolAvailability]] = {}
-        self._grids: dict[tuple[str, int], list[AnchorDay]] = {}
+        self._shared = Shared()  # what the plans of the network's pairs share
         self._bulk: BulkBounds | None = None
         self.planned = 0
 
@@ -175,20 +177,34 @@ class _Pool:
         return got
 
     def exact(self, f: int, t: int) -> tuple[Score, Option] | None:
-        """The score and best option of ``plan(P(rep f, rep t))`` (cached)."""
+        """The score and best option of ``plan(P(rep f, rep t))``. The score is kept
+        for the whole pool; the option only until the next match starts (a batch plans
+        tens of pairs per school, and keeping every option would take gigabytes)."""
         key = (f, t)
-        if key in self._plans:
-            return self._plans[key]
+        if key in self._options:
+            return self._options[key]
         self.planned += 1
         a, b = self.classes.pair(f, t)
         (ca, aa), (cb, ab) = self._cal(a), self._cal(b)
         result = _plan(self.network.pair(a, b), top=1, calendars=(ca, cb),
-                       availabilities=(aa, ab), anchor_grids=self._grids, diagnostics=False)
+                       availabilities=(aa, ab), shared=self._shared, diagnostics=False)
         got = None
         if result.options:
             got = (Score.of(result.options[0].metrics), result.options[0])
-        self._plans[key] = got
+        self._options[key] = got
+        self._scores[key] = None if got is None else got[0]
         return got
+
+    def score(self, f: int, t: int) -> Score | None:
+        """The exact score of the pair (classes ``f``, ``t``); planned only when
+        neither order was planned before (a pair scores the same in either order: both
+        zones are candidate anchors, and the score's metrics are sums and maxima over
+        the two schools)."""
+        for key in ((f, t), (t, f)):
+            if key in self._scores:
+                return self._scores[key]
+        got = self.exact(f, t)
+        return None if got is None else got[0]
 
     def _partner(self, index: int, i: int, rank: int, score: Score, option: Option) -> Partner:
         """School ``i`` as partner of school ``index``, with the option planned for
@@ -227,6 +243,7 @@ class _Pool:
         f = self.cls[index]
         before = self.planned
         pool = self.pool(index, same_country)
+        self._options.clear()
         heap: list[tuple[Score, int, int, Found]] = []
         if bulk:
             first = self.bulk().bounds(f)
@@ -247,11 +264,11 @@ class _Pool:
                 heapq.heappush(heap, (max(score, self._bound(f, c, stage + 1, at)), i,
                                       stage + 1, at))
             elif stage == LAST_BOUND:
-                if (got := self.exact(f, c)) is not None:
-                    heapq.heappush(heap, (got[0], i, EXACT, []))
+                if (exact := self.score(f, c)) is not None:
+                    heapq.heappush(heap, (exact, i, EXACT, []))
             else:
                 got = self.exact(f, c)
-                assert got is not None
+                assert got is not None and got[0] == score, (got, score)
                 partners.append(self._partner(index, i, len(partners) + 1, score, got[1]))
         return Match(school=schools[index].id, pool=len(pool), partners=tuple(partners),
                      planned=self.planned - before)
@@ -261,6 +278,7 @@ class _Pool:
         schools = self.network.schools
         f = self.cls[index]
         pool = self.pool(index, same_country)
+        self._options.clear()
         scored = []
         for i in pool:
             if (got := self.exact(f, self.cls[i])) is not None:
