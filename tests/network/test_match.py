@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from strategies import partnerships
 
 import twinschedule
+from twinschedule.core.ranking import Score
 from twinschedule.errors import ConfigError
 from twinschedule.model import Network, School
+from twinschedule.network.batch import match_all
 from twinschedule.network.matching import _Pool, match
 
 
@@ -102,16 +104,17 @@ def test_bounds_never_exceed_the_exact_score(case: tuple[dict[str, Any], int, in
     network = network_of(data)
     pool = _Pool(network)
     f = pool.cls[index]
+    bulk = pool.bulk().bounds(f)
     for i in range(len(network.schools)):
         if i == index:
             continue
         t = pool.cls[i]
         exact = pool.exact(f, t)
-        for stage in (0, 1):
-            bound = pool.bound(f, t, stage)
+        for stage in ("bulk", 0, 1, 2):
+            bound = bulk[t] if stage == "bulk" else pool.bound(f, t, stage)
             if exact is None:
                 continue
-            assert bound is not None, (network.schools[i].id, exact[0])
+            assert bound is not None, (stage, network.schools[i].id, exact[0])
             assert bound <= exact[0], (stage, network.schools[i].id, bound, exact[0])
 
 
@@ -124,6 +127,8 @@ def test_pruned_equals_unpruned(case: tuple[dict[str, Any], int, int],
     unpruned = _Pool(network).match_unpruned(index, top, same_country)
     assert pruned.to_dict() == unpruned.to_dict()
     assert pruned.planned <= pruned.pool
+    bulk = _Pool(network).match(index, top, same_country, bulk=True)
+    assert bulk.to_dict() == unpruned.to_dict()
 
 
 def _school(sid: str, zone: str, hours: list[str], **extra: Any) -> dict[str, Any]:
@@ -212,3 +217,33 @@ def test_partners_abroad_by_default_and_at_home_with_same_country() -> None:
     assert home.to_dict() == reference(network, 0, 5, same_country=True)
     assert match(network, "far", top=5).pool == 5  # no country: every other school
     assert match(network, "lisbon-b", top=5).pool == 4  # all but lisbon-c, PT as well
+
+
+@given(pools(), st.booleans())
+def test_match_all_equals_planning_every_allowed_pair(case: tuple[dict[str, Any], int, int],
+                                                      same_country: bool) -> None:
+    """The batch (zone by zone, every pair's bound at once: ``match_bulk``) gives every
+    school the ranking of planning every allowed pair."""
+    data, _, top = case
+    network = network_of(data)
+    got = match_all(network, top=top, same_country=same_country)
+    assert [m.to_dict() for m in got] == [reference(network, i, top, same_country)
+                                          for i in range(len(network.schools))]
+
+
+@given(pools())
+def test_a_pair_scores_the_same_in_either_order(case: tuple[dict[str, Any], int, int]) -> None:
+    """What lets a batch plan a pair once for its score: both orders of two schools
+    have the same candidates (both zones are anchors), and the score's metrics are
+    sums and maxima over the two schools."""
+    data, index, _ = case
+    network = network_of(data)
+    a = network.schools[index]
+    for b in network.schools:
+        if b.id == a.id:
+            continue
+        ab = twinschedule.plan(network.pair(a, b), top=1).options
+        ba = twinschedule.plan(network.pair(b, a), top=1).options
+        assert bool(ab) == bool(ba)
+        if ab:
+            assert Score.of(ab[0].metrics) == Score.of(ba[0].metrics)

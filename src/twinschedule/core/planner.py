@@ -26,7 +26,7 @@ import datetime as dt
 from calendar import monthrange
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import add
 from typing import NamedTuple
 
@@ -136,12 +136,27 @@ class Exact(NamedTuple):
     burdens: list[int]
 
 
+@dataclass(slots=True)
+class Shared:
+    """What plans of partnerships with the same horizon, duration, step, weekdays,
+    weeks, on_conflict and max_move_days share, whatever their schools (partner
+    matching plans thousands of such pairs): the anchors' start-time grids by (zone,
+    duration), the dates each nominal date may move to, and the nominal dates."""
+
+    anchor_grids: dict[tuple[str, int], list[AnchorDay]] = field(default_factory=dict)
+    orders: dict[dt.date, list[int]] = field(default_factory=dict)
+    nominals: dict[tuple[Nth, int], list[tuple[dt.date, int]]] | None = None
+
+
 class _Search:
     def __init__(self, p: Partnership, cals: tuple[SchoolCalendar, ...],
                  avs: Sequence[SchoolAvailability] | None = None,
-                 anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None) -> None:
+                 anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None,
+                 shared: Shared | None = None) -> None:
         self.p = p
-        self._anchor_grids = anchor_grids if anchor_grids is not None else {}
+        self.shared = shared if shared is not None else Shared()
+        self._anchor_grids = (anchor_grids if anchor_grids is not None
+                              else self.shared.anchor_grids)
         self.cals = cals
         self.step = p.step
         self.n_times = MINUTES_PER_DAY // p.step
@@ -156,7 +171,7 @@ class _Search:
         self.anchors = [self._anchor(n) for n in names]
         self.months = months(p.start, p.end)
         self.allowed = frozenset(weekday_index(w) for w in p.weekdays)
-        self._orders: dict[dt.date, list[int]] = {}
+        self._orders = self.shared.orders
         self._rows: dict[tuple[int, int], Row] = {}
         self._prefer: list[dict[DayNumber, WallMinute]] = [{} for _ in cals]
 
@@ -204,7 +219,9 @@ class _Search:
 
     def families(self) -> list[_Family]:
         out = []
-        nominals = self._nominals()
+        nominals = self.shared.nominals
+        if nominals is None:
+            nominals = self.shared.nominals = self._nominals()
         move = self.p.on_conflict == "move"
         full = self.full
         for ai, anchor in enumerate(self.anchors):
@@ -572,19 +589,21 @@ def plan(partnership: Partnership, *, top: int | None = None,
          calendars: tuple[SchoolCalendar, ...] | None = None,
          availabilities: Sequence[SchoolAvailability] | None = None,
          anchor_grids: dict[tuple[str, int], list[AnchorDay]] | None = None,
-         diagnostics: bool = True) -> Plan:
+         diagnostics: bool = True, shared: Shared | None = None) -> Plan:
     """Search every candidate rule of ``partnership`` and rank them (planning.md).
 
     ``top`` overrides the partnership's own ``top``. Pure: reads no file and no clock.
     ``calendars`` and ``availabilities`` (one per school, in order) may be given when
     already computed for exactly this partnership, e.g. by the suggestions, which re-plan
     small changes; ``anchor_grids`` caches the anchors' start-time grids by (zone,
-    duration) across plans of one horizon and step; ``diagnostics=False`` leaves them
-    out of an infeasible plan.
+    duration) across plans of one horizon and step; ``shared`` (:class:`Shared`) caches
+    those grids and the nominal dates and their moves across plans of partnerships that
+    differ only in their schools; ``diagnostics=False`` leaves them out of an
+    infeasible plan.
     """
     p = partnership
     cals = calendars if calendars is not None else build_calendars(p)
-    search = _Search(p, cals, availabilities, anchor_grids)
+    search = _Search(p, cals, availabilities, anchor_grids, shared)
     fams = search.families()
     candidates = sum((search.full & ~fam.excluded).bit_count() for fam in fams)
     options = _ranked(search, fams, top if top is not None else p.top)

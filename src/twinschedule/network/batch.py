@@ -186,27 +186,37 @@ def _unpack_match(m: Match, zones: dict[str, str]) -> Match:
         dataclasses.replace(p, option=unpack_option(p.option, zones)) for p in m.partners))
 
 
-def _match_chunk(key: str, network: Network | None, indices: range, top: int,
+def _match_chunk(key: str, network: Network | None, indices: Sequence[int], top: int,
                  same_country: bool = False) -> list[Match]:
     pool = _pool_for(key, network)
-    return [_pack_match(pool.match(i, top, same_country)) for i in indices]
+    return [_pack_match(pool.match(i, top, same_country, bulk=True)) for i in indices]
+
+
+def by_zone(network: Network) -> list[int]:
+    """The schools' indices ordered by zone, then file order: ``match_all`` takes them
+    in this order, so that the lanes of each anchor zone (``match_bulk``) are built
+    about once."""
+    return sorted(range(len(network.schools)),
+                  key=lambda i: (network.schools[i].timezone, i))
 
 
 def match_all(network: Network, *, top: int = 10, executor: Executor | None = None,
               progress: Progress | None = None, same_country: bool = False) -> list[Match]:
     """The match of every school of the network, in file order (``[match(network, s.id,
     top=top, same_country=same_country) for s in network.schools]``), through
-    ``executor`` when given."""
+    ``executor`` when given. The schools are matched zone by zone (:func:`by_zone`),
+    each with the bounds of all its pairs at once (``match_bulk``)."""
     _check_top(top)
     n = len(network.schools)
+    order = by_zone(network)
+    out: list[Match | None] = [None] * n
     if executor is None:
         pool = _Pool(network)
-        out = []
-        for i in range(n):
-            out.append(pool.match(i, top, same_country))
+        for done, i in enumerate(order, 1):
+            out[i] = pool.match(i, top, same_country, bulk=True)
             if progress is not None:
-                progress(i + 1, n)
-        return out
+                progress(done, n)
+        return [m for m in out if m is not None]
     key = digest(network)
     parts = chunks(n, _workers(executor))
     client = _dask_client(executor)
@@ -217,11 +227,14 @@ def match_all(network: Network, *, top: int = 10, executor: Executor | None = No
         extra = {"pure": False}
     elif _PRELOADED.get(executor) == key:
         ref = None
-    futures = [executor.submit(_match_chunk, key, ref, r, top, same_country, **extra)
-               for r in parts]
+    futures = [executor.submit(_match_chunk, key, ref, order[r.start:r.stop], top,
+                               same_country, **extra) for r in parts]
     results = _collect(futures, [len(r) for r in parts], progress)
     zones = {s.id: s.timezone for s in network.schools}
-    return [_unpack_match(m, zones) for part in results for m in part]
+    for r, part in zip(parts, results, strict=True):
+        for i, m in zip(order[r.start:r.stop], part, strict=True):
+            out[i] = _unpack_match(m, zones)
+    return [m for m in out if m is not None]
 
 
 __all__ = ["Match", "Partner", "chunks", "digest", "match_all", "plan_many", "process_pool"]

@@ -7,7 +7,9 @@ and the offset differences another zone sees in each month.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from twinschedule._tz import zones as _zones
@@ -114,12 +116,58 @@ def offset_diffs(anchor: Anchor, ta: _zones.Timeline, tb: _zones.Timeline) -> Di
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Families:
+    """The network's (nth, weekday) families side by side, for bounds that treat them
+    all at once: family ``k`` owns the bits ``[k * dbits, (k + 1) * dbits)`` (one day's
+    wall clock). Per month of an anchor, ``rows`` picks each family's nominal day from
+    the month's days (row ``ABSENT``, all zero, when the nominal date is outside the
+    horizon) and ``absent`` has the whole lane of those families set."""
+
+    dbits: int
+    rep: int  # bit k * dbits for every family k: ``x * rep`` copies a day to every lane
+    lanes: int  # every lane's bits
+    rows: list[list[int]]  # per month, per family: its nominal day's row, or ABSENT
+    absent: list[int]  # per month: the lanes of the families without a nominal date
+    #: per month: the rows of ``rows`` picked from a month's bytes (little-endian,
+    #: ``dbits // 8`` bytes a row), in family order
+    pick: list[Callable[[bytes], tuple[bytes, ...]]]
+
+
+ABSENT = 32  # a row past every day of a month (months span 32 rows: match_anchors.anchor)
+
+
+def families(days: list[list[int | None]], dbits: int) -> Families:
+    """:class:`Families` of :func:`nominals`' ``days`` (per family, per month)."""
+    n = len(days)
+    rep = sum(1 << (k * dbits) for k in range(n))
+    lane = (1 << dbits) - 1
+    months = len(days[0]) if days else 0
+    rows = [[ABSENT if (j := fam[m]) is None else j for fam in days] for m in range(months)]
+    absent = [sum(lane << (k * dbits) for k, fam in enumerate(days) if fam[m] is None)
+              for m in range(months)]
+    rb = dbits // 8
+    pick = [_picker([slice(r * rb, (r + 1) * rb) for r in month]) for month in rows]
+    return Families(dbits=dbits, rep=rep, lanes=lane * rep, rows=rows, absent=absent,
+                    pick=pick)
+
+
+def _picker(slices: list[slice]) -> Callable[[bytes], tuple[bytes, ...]]:
+    """The slices of a byte string, as a tuple (``itemgetter`` does it in C, but gives
+    a lone item bare)."""
+    if len(slices) == 1:
+        only = slices[0]
+        return lambda b: (b[only],)
+    get: Callable[[bytes], tuple[bytes, ...]] = itemgetter(*slices)
+    return get
+
+
 class PairAnchor(NamedTuple):
     """An anchor zone of a pair (schools ``f`` and ``t``), with the offset differences
     each school's clock has to the anchor's in each month."""
 
     anchor: Anchor
-    nominals: list[list[int | None]]  # (:func:`nominals` of the anchor's months)
+    families: Families  # the families' nominal days in the anchor's months (:func:`nominals`)
     diffs_f: Diffs
     diffs_t: Diffs
     other: Diffs | None  # those of the school of the other zone; None: one zone
@@ -135,7 +183,7 @@ class Anchors:
         self.zones = zones
         self._anchors: dict[str, Anchor] = {}
         self._diffs: dict[tuple[str, str], Diffs] = {}
-        self._nominals: dict[tuple[tuple[int, int], ...], list[list[int | None]]] = {}
+        self._families: dict[tuple[tuple[int, int], ...], Families] = {}
         self._pairs: dict[tuple[str, str], list[PairAnchor]] = {}
 
     def anchor(self, zone: str) -> Anchor:
@@ -159,11 +207,13 @@ class Anchors:
             got = []
             for zone in dict.fromkeys((zf, zt)):
                 a = self.anchor(zone)
-                days = self._nominals.get(a.keys)
-                if days is None:  # (the same months in every zone: computed once)
-                    days = self._nominals[a.keys] = nominals(self.network, a.keys)
+                fams = self._families.get(a.keys)
+                if fams is None:  # (the same months in every zone: computed once)
+                    fams = self._families[a.keys] = families(nominals(self.network, a.keys),
+                                                             self.grid.dbits)
                 df, dt_ = self.diffs(a, zf), self.diffs(a, zt)
-                got.append(PairAnchor(anchor=a, nominals=days, diffs_f=df, diffs_t=dt_,
+                got.append(PairAnchor(anchor=a, families=fams, diffs_f=df,
+                                      diffs_t=dt_,
                                       other=None if zf == zt else dt_ if zone == zf else df))
             self._pairs[(zf, zt)] = got
         return got

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from twinschedule.core.bits import add as _add
 from twinschedule.core.bits import equal as _equal
 from twinschedule.core.ranking import Score
-from twinschedule.network.match_anchors import Anchor, Diffs, PairAnchor
+from twinschedule.network.match_anchors import ABSENT, Anchor, Diffs, Families, PairAnchor
 from twinschedule.network.match_grid import MatchGrid, Sketch
 
 
@@ -35,31 +35,40 @@ class Held(NamedTuple):
     fulls: list[int]  # per month: bit ``j * dbits + minute // g``, day ``j`` of the month
 
 
-def held(both: int, anchor: Anchor, dbits: int) -> Held:
-    """For each wall time of the day, the months in which some allowed day has a start
-    at that time in ``both``; the largest count and the times that reach it."""
-    planes: list[int] = []
-    union = 0
+def layout(x: int, anchor: Anchor, dbits: int) -> tuple[list[int], list[int]]:
+    """Per month of the anchor, the starts of ``x`` on its allowed days as bit
+    ``j * dbits + minute // g`` (day ``j`` of the month, its wall clock) and folded onto
+    one day (the wall times with a start on some allowed day): ``(fulls, folds)``."""
     day = (1 << dbits) - 1
     folds: list[int] = []
     fulls: list[int] = []
     for m, parts in anchor.months:
-        x = both & m
-        if not x:
+        z = x & m
+        if not z:
             folds.append(0)
             fulls.append(0)
             continue
         y = 0
         for rng, shift in parts:
-            z = x if rng is None else x & rng
-            y |= z << shift if shift >= 0 else z >> -shift
+            w = z if rng is None else z & rng
+            y |= w << shift if shift >= 0 else w >> -shift
         fulls.append(y)
         for k in (16, 8, 4, 2, 1):
             y |= y >> (k * dbits)
-        y &= day
-        folds.append(y)
-        _add(planes, y)
-        union |= y
+        folds.append(y & day)
+    return fulls, folds
+
+
+def held(both: int, anchor: Anchor, dbits: int) -> Held:
+    """For each wall time of the day, the months in which some allowed day has a start
+    at that time in ``both``; the largest count and the times that reach it."""
+    fulls, folds = layout(both, anchor, dbits)
+    planes: list[int] = []
+    union = 0
+    for y in folds:
+        if y:
+            _add(planes, y)
+            union |= y
     for v in range(len(anchor.months), 0, -1):
         times = _equal(planes, v, union)
         if times:
@@ -67,59 +76,56 @@ def held(both: int, anchor: Anchor, dbits: int) -> Held:
     return Held(0, 0, folds, fulls)
 
 
-def _moved_at_most_once(nominals: list[list[int | None]], h: Held, dbits: int) -> int | None:
+def _lanes(h: Held, fams: Families) -> list[tuple[int, int, int]]:
+    """Per month whose fold has one of ``h.times``, in every family's lane: the fold,
+    the starts on the family's nominal day, and the lanes of the families without a
+    nominal date in that month (:class:`~twinschedule.network.match_anchors.Families`).
+    A month's days are rows of ``dbits`` bits, a whole number of bytes, so picking each
+    family's nominal day is a byte slice."""
+    size = (ABSENT + 1) * fams.dbits // 8
+    out = []
+    for y, full, pick, absent in zip(h.folds, h.fulls, fams.pick, fams.absent, strict=True):
+        if y & h.times:
+            nom = int.from_bytes(b"".join(pick(full.to_bytes(size, "little"))), "little")
+            out.append((y * fams.rep, nom, absent))
+    return out
+
+
+def _moved_at_most_once(h: Held, fams: Families) -> int | None:
     """0 or 1 when some time of some family misses its nominal date in no month or in
-    one month only (saturating counters); None otherwise."""
-    day = (1 << dbits) - 1
-    once = False
-    for days in nominals:
-        ones = twos = 0
-        ok = h.times
-        for j, y, full in zip(days, h.folds, h.fulls, strict=True):
-            if y & ok:
-                if j is None:
-                    ok &= ~y
-                else:
-                    miss = y & ~((full >> (j * dbits)) & day)
-                    twos |= ones & miss
-                    ones |= miss
-        if ok & ~ones:
-            return 0
-        once = once or bool(ok & ~twos)
-    return 1 if once else None
+    one month only (saturating counters, all families at once); None otherwise. A time
+    of a family counts only while every month whose fold has it has a nominal date."""
+    ok = h.times * fams.rep
+    ones = twos = 0
+    for y, nom, absent in _lanes(h, fams):
+        ok &= ~(y & absent)
+        miss = y & ~nom
+        twos |= ones & miss
+        ones |= miss
+    if ok & ~ones:
+        return 0
+    return 1 if ok & ~twos else None
 
 
-def moved(nominals: list[list[int | None]], h: Held, dbits: int) -> int:
+def moved(h: Held, fams: Families) -> int:
     """A lower bound of ``moved`` for a rule at one of ``h.times`` that holds
     ``h.most`` meetings: it holds one in every month whose fold has its time, so every
-    such month whose nominal date (per family, ``nominals``) has no start at that time
-    is a moved month."""
-    few = _moved_at_most_once(nominals, h, dbits)
+    such month whose nominal date (per family) has no start at that time is a moved
+    month. The fewest such months of any time of any family (counted in every
+    family's lane at once)."""
+    few = _moved_at_most_once(h, fams)
     if few is not None:
         return few
-    day = (1 << dbits) - 1
-    best = h.most
-    for days in nominals:
-        planes: list[int] = []
-        ok = h.times
-        for j, y, full in zip(days, h.folds, h.fulls, strict=True):
-            if not y & ok:
-                continue
-            if j is None:  # the month is not in this family's plan
-                ok &= ~y
-                if not ok:
-                    break
-                continue
-            _add(planes, y & ~((full >> (j * dbits)) & day))
-        if not ok:
-            continue
-        for v in range(best):
+    planes: list[int] = []
+    ok = h.times * fams.rep
+    for y, nom, absent in _lanes(h, fams):
+        ok &= ~(y & absent)
+        _add(planes, y & ~nom)
+    if ok:
+        for v in range(2, h.most):
             if _equal(planes, v, ok):
-                best = v
-                break
-        if best == 0:
-            return 0
-    return best
+                return v
+    return h.most
 
 
 def drift(h: Held, other: Diffs) -> int:
@@ -153,27 +159,41 @@ def burdens(sf: Sketch, st: Sketch, h: Held, pa: PairAnchor, g: int) -> tuple[in
     return mb, tb
 
 
-def bound(sf: Sketch, st: Sketch, anchors: list[PairAnchor], stage: int,
-          grid: MatchGrid) -> Score | None:
-    """A lower bound of the score of the pair of sketches ``sf``, ``st`` over its
-    ``anchors``; None when the pair cannot hold any meeting. Stage 0 bounds ``held`` and
-    ``drift`` only; stage 1 also ``moved`` and both schools' burdens."""
+#: A pair's anchors that reach the most meetings, with each one's ``held`` and its
+#: ``drift`` bound: computed at stage 0 and kept for the later stages.
+Found = list[tuple[Held, PairAnchor, int]]
+
+
+def found(sf: Sketch, st: Sketch, anchors: list[PairAnchor], grid: MatchGrid) -> Found:
+    """The anchors of the pair of sketches ``sf``, ``st`` whose rules can hold the
+    most meetings, with their :func:`held` and :func:`drift`; empty when the pair
+    cannot hold any meeting."""
     both = sf.valid & st.valid
     if not both:
-        return None
-    found = [(h, pa) for pa in anchors if (h := held(both, pa.anchor, grid.dbits)).most]
-    if not found:
-        return None
-    top = max(h.most for h, _ in found)
+        return []
+    got = [(h, pa) for pa in anchors if (h := held(both, pa.anchor, grid.dbits)).most]
+    if not got:
+        return []
+    top = max(h.most for h, _ in got)
+    return [(h, pa, drift(h, pa.other) if pa.other is not None else 0)
+            for h, pa in got if h.most == top]
+
+
+def bound(sf: Sketch, st: Sketch, at: Found, stage: int, grid: MatchGrid) -> Score:
+    """A lower bound of the score of the pair of sketches ``sf``, ``st`` whose anchors
+    reaching the most meetings are ``at`` (:func:`found`, not empty). Stage 0 bounds
+    ``held`` and ``drift`` only; stage 1 also ``moved``, as 0, 1 or 2 when it may be
+    more (:func:`_moved_at_most_once`, the cheap part of :func:`moved`); stage 2
+    ``moved`` fully and both schools' burdens."""
     best: tuple[int, int, int, int] | None = None
-    for h, pa in found:
-        if h.most != top:
-            continue
-        d = drift(h, pa.other) if pa.other is not None else 0
-        if stage:
-            got = (moved(pa.nominals, h, grid.dbits), d, *burdens(sf, st, h, pa, grid.g))
+    for h, pa, d in at:
+        if stage == 2:
+            got = (moved(h, pa.families), d, *burdens(sf, st, h, pa, grid.g))
+        elif stage == 1:
+            few = _moved_at_most_once(h, pa.families)
+            got = (min(2, h.most) if few is None else few, d, 0, 0)
         else:
             got = (0, d, 0, 0)
         best = got if best is None else min(best, got)
     assert best is not None
-    return Score(-top, *best)
+    return Score(-at[0][0].most, *best)

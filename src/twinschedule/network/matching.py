@@ -35,13 +35,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from twinschedule._tz import zones as _zones
+from twinschedule.core.availability import SchoolAvailability, school_availability
+from twinschedule.core.calendar import SchoolCalendar, build_calendar
 from twinschedule.core.plan import Meeting, Option
+from twinschedule.core.planner import Shared
 from twinschedule.core.planner import plan as _plan
 from twinschedule.core.ranking import Score
 from twinschedule.errors import ConfigError, Problem
 from twinschedule.model import Network, School
 from twinschedule.network.match_anchors import Anchors
-from twinschedule.network.match_bounds import bound
+from twinschedule.network.match_bounds import Found, bound, found
+from twinschedule.network.match_bulk import BulkBounds
 from twinschedule.network.match_grid import MatchGrid, Sketch, Sketches, ZoneDays
 
 
@@ -75,6 +79,11 @@ class Match:
     def to_dict(self) -> dict[str, Any]:
         return {"school": self.school, "pool": self.pool,
                 "partners": [p.to_dict() for p in self.partners]}
+
+
+BULK = -1  # a queue entry whose bound is match_bulk's (all pairs of a school at once)
+LAST_BOUND = 2  # the bounds' stages are 0, 1 and 2 (match_bounds.bound)
+EXACT = LAST_BOUND + 1  # a queue entry whose score is the pair's exact score
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +132,11 @@ class _Pool:
         self.anchors = Anchors(n, grid, zones)
         self._builder = Sketches(n, grid, zones)
         self._sketches: dict[int, Sketch] = {}
-        self._plans: dict[tuple[int, int], tuple[Score, Option] | None] = {}
+        self._scores: dict[tuple[int, int], Score | None] = {}
+        self._options: dict[tuple[int, int], tuple[Score, Option] | None] = {}
+        self._cals: dict[str, tuple[SchoolCalendar, SchoolAvailability]] = {}
+        self._shared = Shared()  # what the plans of the network's pairs share
+        self._bulk: BulkBounds | None = None
         self.planned = 0
 
     def sketch(self, c: int) -> Sketch:
@@ -132,28 +145,66 @@ class _Pool:
             got = self._sketches[c] = self._builder.sketch(self.classes.reps[c])
         return got
 
-    def bound(self, f: int, t: int, stage: int) -> Score | None:
-        """A lower bound of the score of the pair (classes ``f``, ``t``); None when the
-        pair cannot hold any meeting (``match_bounds.bound``)."""
+    def found(self, f: int, t: int) -> Found:
+        """The anchors of the pair (classes ``f``, ``t``) that reach the most meetings
+        (``match_bounds.found``); empty when the pair cannot hold any meeting."""
         sf, st = self.sketch(f), self.sketch(t)
         if not sf.valid & st.valid:  # (before building anchors no pair may need)
-            return None
+            return []
         reps = self.classes.reps
-        return bound(sf, st, self.anchors.of_pair(reps[f].timezone, reps[t].timezone), stage,
+        return found(sf, st, self.anchors.of_pair(reps[f].timezone, reps[t].timezone),
                      self.grid)
 
+    def bound(self, f: int, t: int, stage: int, at: Found | None = None) -> Score | None:
+        """A lower bound of the score of the pair (classes ``f``, ``t``) at ``stage``
+        (0, 1, 2: ``match_bounds.bound``), from its :meth:`found` ``at`` when known;
+        None when the pair cannot hold any meeting."""
+        if at is None:
+            at = self.found(f, t)
+        return self._bound(f, t, stage, at) if at else None
+
+    def _bound(self, f: int, t: int, stage: int, at: Found) -> Score:
+        return bound(self.sketch(f), self.sketch(t), at, stage, self.grid)
+
+    def _cal(self, s: School) -> tuple[SchoolCalendar, SchoolAvailability]:
+        """A school's calendar and availability in every pair of the network (they
+        depend on the school and the network's horizon and duration only)."""
+        got = self._cals.get(s.id)
+        if got is None:
+            n = self.network
+            cal = build_calendar(s, start=n.start, end=n.end, duration=n.duration)
+            got = self._cals[s.id] = (cal, school_availability(cal))
+        return got
+
     def exact(self, f: int, t: int) -> tuple[Score, Option] | None:
-        """The score and best option of ``plan(P(rep f, rep t))`` (cached)."""
+        """The score and best option of ``plan(P(rep f, rep t))``. The score is kept
+        for the whole pool; the option only until the next match starts (a batch plans
+        tens of pairs per school, and keeping every option would take gigabytes)."""
         key = (f, t)
-        if key in self._plans:
-            return self._plans[key]
+        if key in self._options:
+            return self._options[key]
         self.planned += 1
-        result = _plan(self.network.pair(*self.classes.pair(f, t)), top=1)
+        a, b = self.classes.pair(f, t)
+        (ca, aa), (cb, ab) = self._cal(a), self._cal(b)
+        result = _plan(self.network.pair(a, b), top=1, calendars=(ca, cb),
+                       availabilities=(aa, ab), shared=self._shared, diagnostics=False)
         got = None
         if result.options:
             got = (Score.of(result.options[0].metrics), result.options[0])
-        self._plans[key] = got
+        self._options[key] = got
+        self._scores[key] = None if got is None else got[0]
         return got
+
+    def score(self, f: int, t: int) -> Score | None:
+        """The exact score of the pair (classes ``f``, ``t``); planned only when
+        neither order was planned before (a pair scores the same in either order: both
+        zones are candidate anchors, and the score's metrics are sums and maxima over
+        the two schools)."""
+        for key in ((f, t), (t, f)):
+            if key in self._scores:
+                return self._scores[key]
+        got = self.exact(f, t)
+        return None if got is None else got[0]
 
     def _partner(self, index: int, i: int, rank: int, score: Score, option: Option) -> Partner:
         """School ``i`` as partner of school ``index``, with the option planned for
@@ -172,32 +223,52 @@ class _Pool:
         return [i for i, s in enumerate(schools)
                 if i != index and (same_country or abroad(focal, s))]
 
-    def match(self, index: int, top: int, same_country: bool = False) -> Match:
-        """The A* search: lower bounds refined lazily in a priority queue (stage 0,
-        stage 1, then the exact score); a partner is accepted when its exact score
-        reaches the head."""
+    def bulk(self) -> BulkBounds:
+        """The bounds of all pairs of a school at once (``match_bulk``), for batches."""
+        if self._bulk is None:
+            reps = self.classes.reps
+            self._bulk = BulkBounds(self.grid, self.anchors, [s.timezone for s in reps],
+                                    [self.sketch(c).valid for c in range(len(reps))])
+        return self._bulk
+
+    def match(self, index: int, top: int, same_country: bool = False, *,
+              bulk: bool = False) -> Match:
+        """The A* search: lower bounds refined lazily in a priority queue (stages 0, 1
+        and 2, then the exact score); a partner is accepted when its exact score
+        reaches the head. With ``bulk`` (batches: the bounds of every pair of the
+        school are needed) the queue starts from ``match_bulk``'s bounds instead of
+        stage 0. Each refinement keeps the larger of the old and the new bound (both
+        are at most the exact score)."""
         schools = self.network.schools
         f = self.cls[index]
         before = self.planned
         pool = self.pool(index, same_country)
-        heap: list[tuple[Score, int, int]] = []
-        for i in pool:
-            if (b := self.bound(f, self.cls[i], 0)) is not None:
-                heap.append((b, i, 0))
+        self._options.clear()
+        heap: list[tuple[Score, int, int, Found]] = []
+        if bulk:
+            first = self.bulk().bounds(f)
+            heap = [(b, i, BULK, []) for i in pool if (b := first[self.cls[i]]) is not None]
+        else:
+            for i in pool:
+                if at := self.found(f, self.cls[i]):
+                    heap.append((self._bound(f, self.cls[i], 0, at), i, 0, at))
         heapq.heapify(heap)
         partners: list[Partner] = []
         while heap and len(partners) < top:
-            score, i, stage = heapq.heappop(heap)
+            score, i, stage, at = heapq.heappop(heap)
             c = self.cls[i]
-            if stage == 0:
-                if (b := self.bound(f, c, 1)) is not None:
-                    heapq.heappush(heap, (b, i, 1))
-            elif stage == 1:
-                if (got := self.exact(f, c)) is not None:
-                    heapq.heappush(heap, (got[0], i, 2))
+            if stage == BULK:
+                if at := self.found(f, c):
+                    heapq.heappush(heap, (max(score, self._bound(f, c, 1, at)), i, 1, at))
+            elif stage < LAST_BOUND:
+                heapq.heappush(heap, (max(score, self._bound(f, c, stage + 1, at)), i,
+                                      stage + 1, at))
+            elif stage == LAST_BOUND:
+                if (exact := self.score(f, c)) is not None:
+                    heapq.heappush(heap, (exact, i, EXACT, []))
             else:
                 got = self.exact(f, c)
-                assert got is not None
+                assert got is not None and got[0] == score, (got, score)
                 partners.append(self._partner(index, i, len(partners) + 1, score, got[1]))
         return Match(school=schools[index].id, pool=len(pool), partners=tuple(partners),
                      planned=self.planned - before)
@@ -207,6 +278,7 @@ class _Pool:
         schools = self.network.schools
         f = self.cls[index]
         pool = self.pool(index, same_country)
+        self._options.clear()
         scored = []
         for i in pool:
             if (got := self.exact(f, self.cls[i])) is not None:
