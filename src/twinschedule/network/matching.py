@@ -23,6 +23,11 @@ at most the true score, the accepted partners are exactly the best ``top`` (the
 argument of A* search). Schools with identical calendars (every field but ``id`` and
 ``name``) share sketches and plans; a shared plan's option is relabelled with the
 partner's id.
+
+A batch (``batch.match_all``) needs the bound of every pair, so its queue starts from
+``match_bulk``'s bounds of all pairs of a school at once; it plans a pair's score once
+for both orders of the two schools (both zones are candidate anchors either way), and
+keeps only the scores between schools, the options only during one school's match.
 """
 
 from __future__ import annotations
