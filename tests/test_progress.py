@@ -30,14 +30,21 @@ class Clock:
         return self.now
 
 
+def drive(p: Progress, clock: Clock, total: int, step: float) -> str:
+    """Report 1..``total`` done, ``step`` seconds apart, then close; what was written."""
+    for done in range(1, total + 1):
+        clock.now += step
+        p(done, total)
+    p.close()
+    out = p.stream
+    assert isinstance(out, io.StringIO)
+    return out.getvalue()
+
+
 def test_plain_lines_at_most_every_interval() -> None:
     clock, out = Clock(), io.StringIO()
     p = Progress("matching", "schools", stream=out, tty=False, clock=clock, interval=5)
-    for done in range(1, 31):
-        clock.now += 0.5  # 15 s in all
-        p(done, 30)
-    p.close()
-    lines = out.getvalue().splitlines()
+    lines = drive(p, clock, 30, 0.5).splitlines()  # 15 s in all
     assert lines == ["matching: 10/30 schools (33%), 5 s", "matching: 20/30 schools (66%), 10 s",
                      "matching: 30/30 schools (100%), 15 s", "matching: 30/30 schools (100%), 15 s"]
     assert "\r" not in out.getvalue()
@@ -47,21 +54,13 @@ def test_a_quick_run_says_nothing() -> None:
     for tty in (False, True):
         clock, out = Clock(), io.StringIO()
         p = Progress("matching", "schools", stream=out, tty=tty, clock=clock)
-        for done in range(1, 6):
-            clock.now += 0.1
-            p(done, 5)
-        p.close()
-        assert out.getvalue() == ""
+        assert drive(p, clock, 5, 0.1) == ""
 
 
 def test_a_terminal_gets_one_bar_redrawn_in_place() -> None:
     clock, out = Clock(), io.StringIO()
     p = Progress("planning", "calendars", stream=out, tty=True, clock=clock, bar_after=1)
-    for done in range(1, 5):
-        clock.now += 0.4  # drawn from 1.2 s on
-        p(done, 4)
-    p.close()
-    text = out.getvalue()
+    text = drive(p, clock, 4, 0.4)  # drawn from 1.2 s on
     assert text.count("\r") == 2 and text.endswith("\n") and text.count("\n") == 1
     assert text.rstrip("\n").split("\r")[-1] == f"planning [{'#' * 30}] 4/4 calendars"
     assert "planning [" + "#" * 22 + "." * 8 + "] 3/4 calendars" in text
@@ -70,11 +69,7 @@ def test_a_terminal_gets_one_bar_redrawn_in_place() -> None:
 def test_a_bar_is_redrawn_at_most_every_tenth_of_a_second_and_ends_full() -> None:
     clock, out = Clock(), io.StringIO()
     p = Progress("matching", "schools", stream=out, tty=True, clock=clock, bar_after=0)
-    for done in range(1, 1001):
-        clock.now += 0.001  # 1 s in all
-        p(done, 1000)
-    p.close()
-    text = out.getvalue()
+    text = drive(p, clock, 1000, 0.001)  # 1 s in all
     assert 10 <= text.count("\r") <= 12
     assert text.endswith(f"\rmatching [{'#' * 30}] 1000/1000 schools\n")
 

@@ -17,6 +17,7 @@ at most the pair's exact score (the test suite checks it on random pools).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from twinschedule.core.bits import add as _add
@@ -91,20 +92,34 @@ def _lanes(h: Held, fams: Families) -> list[tuple[int, int, int]]:
     return out
 
 
+def misses(ok: int, months: Iterable[tuple[int, int, int]]) -> tuple[int, int, int]:
+    """Saturating counts of missed nominal dates, lane by lane: for each month ``(fold
+    in every lane, starts on the nominal days, lanes without a nominal date)``, the
+    times of ``ok`` in a lane without a nominal date are dropped, and a fold's time with
+    no start on the nominal day is a miss. Returns ``(ok, ones, twos)``: the times
+    left, those missing at least once, and those missing at least twice."""
+    ones = twos = 0
+    for y, nom, absent in months:
+        if absent:
+            ok &= ~(y & absent)
+        miss = y & ~nom
+        twos |= ones & miss
+        ones |= miss
+    return ok, ones, twos
+
+
+def _at_most_once(h: Held, fams: Families, months: list[tuple[int, int, int]]) -> int | None:
+    ok, ones, twos = misses(h.times * fams.rep, months)
+    if ok & ~ones:
+        return 0
+    return 1 if ok & ~twos else None
+
+
 def _moved_at_most_once(h: Held, fams: Families) -> int | None:
     """0 or 1 when some time of some family misses its nominal date in no month or in
     one month only (saturating counters, all families at once); None otherwise. A time
     of a family counts only while every month whose fold has it has a nominal date."""
-    ok = h.times * fams.rep
-    ones = twos = 0
-    for y, nom, absent in _lanes(h, fams):
-        ok &= ~(y & absent)
-        miss = y & ~nom
-        twos |= ones & miss
-        ones |= miss
-    if ok & ~ones:
-        return 0
-    return 1 if ok & ~twos else None
+    return _at_most_once(h, fams, _lanes(h, fams))
 
 
 def moved(h: Held, fams: Families) -> int:
@@ -113,12 +128,13 @@ def moved(h: Held, fams: Families) -> int:
     such month whose nominal date (per family) has no start at that time is a moved
     month. The fewest such months of any time of any family (counted in every
     family's lane at once)."""
-    few = _moved_at_most_once(h, fams)
+    months = _lanes(h, fams)
+    few = _at_most_once(h, fams, months)
     if few is not None:
         return few
     planes: list[int] = []
     ok = h.times * fams.rep
-    for y, nom, absent in _lanes(h, fams):
+    for y, nom, absent in months:
         ok &= ~(y & absent)
         _add(planes, y & ~nom)
     if ok:

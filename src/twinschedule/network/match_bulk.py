@@ -34,7 +34,7 @@ from twinschedule.core.bits import add as _add
 from twinschedule.core.bits import equal as _equal
 from twinschedule.core.ranking import Score
 from twinschedule.network.match_anchors import ABSENT, Anchors, Families
-from twinschedule.network.match_bounds import layout
+from twinschedule.network.match_bounds import layout, misses
 from twinschedule.network.match_grid import MatchGrid
 
 #: One school seen from one anchor zone: per month, its fold (``dbits // 8`` bytes) and
@@ -190,17 +190,12 @@ class BulkBounds:
                 left &= ~nz
                 for k in self._lanes_of(nz):
                     top[k] = v
-        ok = int.from_bytes(times.to_bytes(size, "little") * self.nfam, "little")
-        ones = twos = 0
-        for x, nom, rep, absent in zip(xs, lanes.noms, noms, self.absent, strict=True):
-            if not x:
-                continue
-            y = int.from_bytes(x.to_bytes(size, "little") * self.nfam, "little")
-            if absent:
-                ok &= ~(y & absent)
-            miss = y & ~(nom & rep)
-            twos |= ones & miss
-            ones |= miss
+        ok, ones, twos = misses(
+            int.from_bytes(times.to_bytes(size, "little") * self.nfam, "little"),
+            ((int.from_bytes(x.to_bytes(size, "little") * self.nfam, "little"), nom & rep,
+              absent)
+             for x, nom, rep, absent in zip(xs, lanes.noms, noms, self.absent, strict=True)
+             if x))
         moved = [2] * n
         for k in self._lanes_of(self._any(self._collapse(ok & ~twos))):
             moved[k] = 1
