@@ -20,6 +20,9 @@ from twinschedule.model import Network
 from twinschedule.network.match_grid import MatchGrid, ZoneDays
 
 Diffs = list[frozenset[int]]  # per month of an anchor: offset differences to it
+#: Per month of an anchor: its grid starts split where either zone's offset changes,
+#: each part with the offset difference there, ``(starts mask, difference)``.
+Pieces = list[list[tuple[int, int]]]
 #: Per month: the mask and how to fold it onto one day's wall clock, ``(range mask or
 #: None, shift)`` per run of constant offset (bit ``i`` goes to wall bit ``i + shift``).
 Month = tuple[int, list[tuple[int | None, int]]]
@@ -105,15 +108,28 @@ def anchor(grid: MatchGrid, name: str, zone: ZoneDays, network: Network) -> Anch
     return Anchor(zone=name, months=months, union=union, spans=spans, keys=tuple(bufs))
 
 
-def offset_diffs(anchor: Anchor, ta: _zones.Timeline, tb: _zones.Timeline) -> Diffs:
-    """Per month of the anchor (of zone ``ta``), every difference of UTC offsets
-    ``tb - ta`` in that month: a school of zone ``tb`` sees an anchor time at its own
-    wall clock shifted by one of these."""
+def offset_pieces(anchor: Anchor, ta: _zones.Timeline, tb: _zones.Timeline,
+                  grid: MatchGrid) -> Pieces:
+    """Per month of the anchor (of zone ``ta``), its grid starts split at every offset
+    change of either zone, each part with the difference of UTC offsets ``tb - ta``
+    there: a school of zone ``tb`` sees an anchor time at its own wall clock shifted by
+    the difference at the meeting's start."""
     out = []
-    for ua, ub in anchor.spans:
-        cuts = [ua, *ta.changes_between(ua, ub), *tb.changes_between(ua, ub)]
-        out.append(frozenset(tb.offset(t) - ta.offset(t) for t in cuts))
+    for (mask, _), (ua, ub) in zip(anchor.months, anchor.spans, strict=True):
+        cuts = sorted({ua, *ta.changes_between(ua, ub), *tb.changes_between(ua, ub)})
+        if len(cuts) == 1:
+            out.append([(mask, tb.offset(ua) - ta.offset(ua))])
+            continue
+        out.append([(mask & grid.mask([(a, b - 1)]), tb.offset(a) - ta.offset(a))
+                    for a, b in zip(cuts, [*cuts[1:], ub], strict=True)])
     return out
+
+
+def offset_diffs(both: int, pieces: Pieces) -> Diffs:
+    """Per month, the offset differences at the starts of ``both`` (all of them where
+    the offsets do not change in the month)."""
+    return [frozenset([month[0][1]]) if len(month) == 1 else
+            frozenset(d for m, d in month if m & both) for month in pieces]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,13 +180,13 @@ def _picker(slices: list[slice]) -> Callable[[bytes], tuple[bytes, ...]]:
 
 class PairAnchor(NamedTuple):
     """An anchor zone of a pair (schools ``f`` and ``t``), with the offset differences
-    each school's clock has to the anchor's in each month."""
+    each school's clock has to the anchor's in each month (:func:`offset_pieces`)."""
 
     anchor: Anchor
     families: Families  # the families' nominal days in the anchor's months (:func:`nominals`)
-    diffs_f: Diffs
-    diffs_t: Diffs
-    other: Diffs | None  # those of the school of the other zone; None: one zone
+    pieces_f: Pieces
+    pieces_t: Pieces
+    other: int | None  # the school of the other zone (0: ``f``, 1: ``t``); None: one zone
 
 
 class Anchors:
@@ -182,7 +198,7 @@ class Anchors:
         self.grid = grid
         self.zones = zones
         self._anchors: dict[str, Anchor] = {}
-        self._diffs: dict[tuple[str, str], Diffs] = {}
+        self._pieces: dict[tuple[str, str], Pieces] = {}
         self._families: dict[tuple[tuple[int, int], ...], Families] = {}
         self._pairs: dict[tuple[str, str], list[PairAnchor]] = {}
 
@@ -192,12 +208,13 @@ class Anchors:
             got = self._anchors[zone] = anchor(self.grid, zone, self.zones[zone], self.network)
         return got
 
-    def diffs(self, a: Anchor, other: str) -> Diffs:
-        """:func:`offset_diffs` of zone ``other`` to anchor ``a``."""
+    def pieces(self, a: Anchor, other: str) -> Pieces:
+        """:func:`offset_pieces` of zone ``other`` to anchor ``a``."""
         key = (a.zone, other)
-        got = self._diffs.get(key)
+        got = self._pieces.get(key)
         if got is None:
-            got = self._diffs[key] = offset_diffs(a, self.zones[a.zone].tl, self.zones[other].tl)
+            got = self._pieces[key] = offset_pieces(a, self.zones[a.zone].tl,
+                                                    self.zones[other].tl, self.grid)
         return got
 
     def of_pair(self, zf: str, zt: str) -> list[PairAnchor]:
@@ -211,9 +228,8 @@ class Anchors:
                 if fams is None:  # (the same months in every zone: computed once)
                     fams = self._families[a.keys] = families(nominals(self.network, a.keys),
                                                              self.grid.dbits)
-                df, dt_ = self.diffs(a, zf), self.diffs(a, zt)
-                got.append(PairAnchor(anchor=a, families=fams, diffs_f=df,
-                                      diffs_t=dt_,
-                                      other=None if zf == zt else dt_ if zone == zf else df))
+                got.append(PairAnchor(anchor=a, families=fams, pieces_f=self.pieces(a, zf),
+                                      pieces_t=self.pieces(a, zt),
+                                      other=None if zf == zt else 1 if zone == zf else 0))
             self._pairs[(zf, zt)] = got
         return got

@@ -23,7 +23,14 @@ from typing import NamedTuple
 from twinschedule.core.bits import add as _add
 from twinschedule.core.bits import equal as _equal
 from twinschedule.core.ranking import Score
-from twinschedule.network.match_anchors import ABSENT, Anchor, Diffs, Families, PairAnchor
+from twinschedule.network.match_anchors import (
+    ABSENT,
+    Anchor,
+    Diffs,
+    Families,
+    PairAnchor,
+    offset_diffs,
+)
 from twinschedule.network.match_grid import MatchGrid, Sketch
 
 
@@ -156,28 +163,46 @@ def drift(h: Held, other: Diffs) -> int:
     return max(0, h.most - max(count.values(), default=0))
 
 
-def burdens(sf: Sketch, st: Sketch, h: Held, pa: PairAnchor, g: int) -> tuple[int, int]:
-    """Lower bounds of ``(max_burden, total_burden)``, each time separately (a rule has
-    one time): each school sees it at the anchor time plus an offset difference of a
-    month that can hold it."""
-    months = [i for i, y in enumerate(h.folds) if y & h.times]
-    diffs_f = frozenset().union(*(pa.diffs_f[i] for i in months))
-    diffs_t = frozenset().union(*(pa.diffs_t[i] for i in months))
-    mb = tb = 1 << 62
+def burdens(sf: Sketch, st: Sketch, h: Held, diffs_f: Diffs, diffs_t: Diffs,
+            g: int) -> tuple[int, int]:
+    """Lower bounds of ``(max_burden, total_burden)``, the smallest pair of any of
+    ``h.times`` (a rule has one time): in each month whose fold has the time, each
+    school sees it at the anchor time plus one of that month's offset differences
+    (``diffs_f``, ``diffs_t``), at least as far from a preferred start as the nearest
+    of these."""
+    groups: dict[tuple[frozenset[int], frozenset[int]], list[int]] = {}
+    for y, df, dt_ in zip(h.folds, diffs_f, diffs_t, strict=True):
+        if y & h.times:
+            groups.setdefault((df, dt_), []).append(y)
+    best = (1 << 62, 1 << 62)
     bits = h.times
     while bits:
         low = bits & -bits
         bits ^= low
         minute = (low.bit_length() - 1) * g
-        df = sf.distance(minute, diffs_f)
-        dt_ = st.distance(minute, diffs_t)
-        mb, tb = min(mb, h.most * max(df, dt_)), min(tb, h.most * (df + dt_))
-    return mb, tb
+        bf = bt = 0
+        for (df, dt_), folds in groups.items():
+            k = sum(1 for y in folds if y & low)
+            if k:
+                bf += k * sf.distance(minute, df)
+                bt += k * st.distance(minute, dt_)
+        best = min(best, (max(bf, bt), bf + bt))
+    return best
 
 
-#: A pair's anchors that reach the most meetings, with each one's ``held`` and its
-#: ``drift`` bound: computed at stage 0 and kept for the later stages.
-Found = list[tuple[Held, PairAnchor, int]]
+class At(NamedTuple):
+    """An anchor of a pair that reaches the most meetings: its :func:`held`, the
+    offset differences of each school at the pair's starts in each month, and the
+    :func:`drift` bound (computed at stage 0, kept for the later stages)."""
+
+    held: Held
+    pa: PairAnchor
+    diffs_f: Diffs
+    diffs_t: Diffs
+    drift: int
+
+
+Found = list[At]
 
 
 def found(sf: Sketch, st: Sketch, anchors: list[PairAnchor], grid: MatchGrid) -> Found:
@@ -191,8 +216,13 @@ def found(sf: Sketch, st: Sketch, anchors: list[PairAnchor], grid: MatchGrid) ->
     if not got:
         return []
     top = max(h.most for h, _ in got)
-    return [(h, pa, drift(h, pa.other) if pa.other is not None else 0)
-            for h, pa in got if h.most == top]
+    out = []
+    for h, pa in got:
+        if h.most == top:
+            df, dt_ = offset_diffs(both, pa.pieces_f), offset_diffs(both, pa.pieces_t)
+            d = 0 if pa.other is None else drift(h, dt_ if pa.other else df)
+            out.append(At(h, pa, df, dt_, d))
+    return out
 
 
 def bound(sf: Sketch, st: Sketch, at: Found, stage: int, grid: MatchGrid) -> Score:
@@ -202,9 +232,9 @@ def bound(sf: Sketch, st: Sketch, at: Found, stage: int, grid: MatchGrid) -> Sco
     more (:func:`_moved_at_most_once`, the cheap part of :func:`moved`); stage 2
     ``moved`` fully and both schools' burdens."""
     best: tuple[int, int, int, int] | None = None
-    for h, pa, d in at:
+    for h, pa, df, dt_, d in at:
         if stage == 2:
-            got = (moved(h, pa.families), d, *burdens(sf, st, h, pa, grid.g))
+            got = (moved(h, pa.families), d, *burdens(sf, st, h, df, dt_, grid.g))
         elif stage == 1:
             few = _moved_at_most_once(h, pa.families)
             got = (min(2, h.most) if few is None else few, d, 0, 0)
@@ -212,4 +242,4 @@ def bound(sf: Sketch, st: Sketch, at: Found, stage: int, grid: MatchGrid) -> Sco
             got = (0, d, 0, 0)
         best = got if best is None else min(best, got)
     assert best is not None
-    return Score(-at[0][0].most, *best)
+    return Score(-at[0].held.most, *best)

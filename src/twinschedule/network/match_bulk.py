@@ -1,11 +1,10 @@
 """Lower bounds of partner matching for one school against every class of a network at
 once: what ``match_all`` needs, where every pair's bound is wanted.
 
-Every class's starts are laid out per anchor month (``match_bounds.layout``) and put
-side by side in *lanes* of one integer (one day's wall clock, ``dbits`` bits, per
-class), so that one operation on the integer treats every class. Per month it holds
-each class's *fold* (the wall times with a start on some allowed day) and, per
-(nth, weekday) family, each class's starts on the family's nominal day.
+Every class's starts are laid out per anchor month (``match_bounds.layout``) in numpy
+arrays, one row per class: per month its *fold* (the wall times with a start on some
+allowed day, one day's wall clock of ``dbits`` bits) and, per (nth, weekday) family,
+its starts on the family's nominal day. One array operation treats every class.
 
 For a pair and an anchor, the *relaxed* fold of a month is the AND of the two schools'
 folds: the wall times at which both have a start on some allowed day of the month, not
@@ -19,10 +18,9 @@ schools at that time is moved: as in stage 1 of ``match_bounds.bound``, ``moved`
 pair's exact score; ``matching`` refines it pair by pair (stages 1, 2, the exact plan)
 only while it can still win.
 
-A pair's anchors are the two schools' zones: the focal school's zone (the lanes of
-every class seen from that zone) and the partner's own (the lanes of each class seen
-from its own zone, classes ordered by zone, so that the focal school's starts seen from
-each zone fill one block of lanes).
+A pair's anchors are the two schools' zones: the focal school's zone (every class seen
+from that zone) and the partner's own (each class seen from its own zone; classes are
+ordered by zone, so that the focal school seen from each zone fills one block of rows).
 """
 
 from __future__ import annotations
@@ -30,26 +28,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from twinschedule.core.bits import add as _add
-from twinschedule.core.bits import equal as _equal
+import numpy as np
+import numpy.typing as npt
+
 from twinschedule.core.ranking import Score
 from twinschedule.network.match_anchors import ABSENT, Anchors, Families
-from twinschedule.network.match_bounds import layout, misses
+from twinschedule.network.match_bounds import layout
 from twinschedule.network.match_grid import MatchGrid
 
-#: One school seen from one anchor zone: per month, its fold (``dbits // 8`` bytes) and
-#: its starts on every family's nominal day (one row of that size per family).
-Seen = tuple[list[bytes], list[bytes]]
+Bytes = npt.NDArray[np.uint8]
+Words = npt.NDArray[np.unsignedinteger]
 
 
 @dataclass(frozen=True, slots=True)
 class Lanes:
-    """Per month: ``folds`` has class lane ``k`` (bits ``k * dbits`` on) holding the
-    ``k``-th class's fold; ``noms`` has one block of lanes per family (family ``j`` at bit
-    ``j * n * dbits``), each holding every class's starts on that family's nominal day."""
+    """Classes seen from an anchor zone, classes last (lane order, contiguous, so that
+    every array operation runs along them): ``folds`` of shape (months, words,
+    classes) and ``noms`` of shape (months, families, words, classes); a day's wall
+    clock is ``words`` machine words (bit ``minute // g`` of their little-endian
+    bytes)."""
 
-    folds: list[int]
-    noms: list[int]
+    folds: Words
+    noms: Words
+
+
+def _word(rb: int) -> type[np.unsignedinteger]:
+    """The widest unsigned integer type that divides a day's ``rb`` bytes."""
+    return np.uint64 if rb % 8 == 0 else np.uint32 if rb % 4 == 0 else np.uint8
 
 
 class BulkBounds:
@@ -57,57 +62,58 @@ class BulkBounds:
     lane order :attr:`order`: by zone, then class index), with the lanes of each anchor
     zone built on first use (a few kept: ``match_all`` takes schools zone by zone)."""
 
-    KEEP = 3  # lanes of anchor zones kept at once (each ~13 MB for 4000 classes)
+    KEEP = 3  # lanes of anchor zones kept at once (each ~19 MB for 4000 classes)
 
     def __init__(self, grid: MatchGrid, anchors: Anchors, zones: Sequence[str],
                  valids: Sequence[int]) -> None:
         self.grid, self.anchors = grid, anchors
         self.zones, self.valids = list(zones), list(valids)
         self.order = sorted(range(len(zones)), key=lambda c: (zones[c], c))
-        self.lane = {c: k for k, c in enumerate(self.order)}
-        self.blocks: list[tuple[str, int]] = []
+        blocks: list[tuple[str, int]] = []
         for c in self.order:
-            if self.blocks and self.blocks[-1][0] == zones[c]:
-                self.blocks[-1] = (zones[c], self.blocks[-1][1] + 1)
+            if blocks and blocks[-1][0] == zones[c]:
+                blocks[-1] = (zones[c], blocks[-1][1] + 1)
             else:
-                self.blocks.append((zones[c], 1))
-        n, d = len(zones), grid.dbits
-        self.n, self.rb = n, d // 8
+                blocks.append((zones[c], 1))
+        self.blocks = blocks
+        self.n, self.rb = len(zones), grid.dbits // 8
         some = anchors.of_pair(zones[0], zones[0])[0]
         self.fams: Families = some.families
         self.months = len(some.anchor.months)
         self.nfam = len(self.fams.rows[0]) if self.fams.rows else 0
         if any(anchors.anchor(z).keys != some.anchor.keys for z in set(zones)):
             raise ValueError("anchor zones with different months")  # pragma: no cover
-        size = n * self.rb
-        self.low = int.from_bytes((b"\xff" * (self.rb - 1) + b"\x7f") * n, "little")
-        self.high = int.from_bytes((b"\x00" * (self.rb - 1) + b"\x80") * n, "little")
-        self.lsb = self.high >> (d - 1)
-        self.absent = [int.from_bytes(b"".join((b"\xff" if r == ABSENT else b"\x00") * size
-                                               for r in rows), "little")
+        self.word = _word(self.rb)
+        #: per month, the families without a nominal date in it
+        self.absent = [np.array([r == ABSENT for r in rows], dtype=bool)
                        for rows in self.fams.rows]
         self._zone: dict[str, Lanes] = {}
         self._own: Lanes | None = None
 
     # -- layouts
 
-    def seen(self, valid: int, zone: str) -> Seen:
-        """A school's starts ``valid`` seen from anchor zone ``zone``."""
+    def seen(self, valid: int, zone: str) -> tuple[bytes, bytes]:
+        """A school's starts ``valid`` seen from anchor zone ``zone``: its folds (a day
+        per month) and its family rows (a day per month and family), as bytes."""
         a = self.anchors.anchor(zone)
         fulls, folds = layout(valid, a, self.grid.dbits)
         size = (ABSENT + 1) * self.rb
-        rows = [b"".join(pick(full.to_bytes(size, "little")))
-                for full, pick in zip(fulls, self.fams.pick, strict=True)]
-        return [f.to_bytes(self.rb, "little") for f in folds], rows
+        rows = b"".join(b"".join(pick(full.to_bytes(size, "little")))
+                        for full, pick in zip(fulls, self.fams.pick, strict=True))
+        return b"".join(f.to_bytes(self.rb, "little") for f in folds), rows
 
-    def _lanes(self, seen: list[Seen]) -> Lanes:
-        rb = self.rb
-        folds = [int.from_bytes(b"".join(s[0][m] for s in seen), "little")
-                 for m in range(self.months)]
-        noms = [int.from_bytes(b"".join(s[1][m][j * rb:(j + 1) * rb]
-                                        for j in range(self.nfam) for s in seen), "little")
-                for m in range(self.months)]
-        return Lanes(folds=folds, noms=noms)
+    def _lanes(self, seen: list[tuple[bytes, bytes]]) -> Lanes:
+        folds = self._array(b"".join(s[0] for s in seen), False)
+        noms = self._array(b"".join(s[1] for s in seen), True)
+        return Lanes(folds=np.ascontiguousarray(np.moveaxis(folds, 0, -1)),
+                     noms=np.ascontiguousarray(np.moveaxis(noms, 0, -1)))
+
+    def _array(self, data: bytes, rows: bool) -> Words:
+        """``seen``'s folds or rows of some classes, one class per row."""
+        words = self.rb // np.dtype(self.word).itemsize
+        shape = (self.months, self.nfam, words) if rows else (self.months, words)
+        a: Words = np.frombuffer(data, dtype=self.word)
+        return a.reshape(-1, *shape)
 
     def zone_lanes(self, zone: str) -> Lanes:
         """Every class seen from anchor zone ``zone``."""
@@ -126,98 +132,73 @@ class BulkBounds:
                                      for c in self.order])
         return self._own
 
-    # -- the focal class, repeated in every lane
+    # -- the bounds
 
-    def _repeat(self, parts: list[tuple[Seen, int]]) -> tuple[list[int], list[int]]:
-        """Folds and family rows of the focal class, each part repeated over a run of
-        lanes (``(seen, lanes)``): per month the lane-wise fold and family blocks."""
-        rb = self.rb
-        folds = [int.from_bytes(b"".join(s[0][m] * k for s, k in parts), "little")
-                 for m in range(self.months)]
-        noms = [int.from_bytes(b"".join(s[1][m][j * rb:(j + 1) * rb] * k
-                                        for j in range(self.nfam) for s, k in parts),
-                               "little")
-                for m in range(self.months)]
-        return folds, noms
+    def _top(self, x: Words) -> tuple[npt.NDArray[np.int64], Words]:
+        """Per class: the most months of any wall time in its relaxed folds ``x``
+        (months, words, classes) and the times reaching it (words, classes; none where
+        the most is 0)."""
+        n = x.shape[-1]
+        per_class = np.ascontiguousarray(np.moveaxis(x, -1, 0)).view(np.uint8)
+        bits = np.unpackbits(per_class.reshape(n, self.months, self.rb), axis=2,
+                             bitorder="little")
+        counts = bits.sum(axis=1, dtype=np.int64)
+        top = counts.max(axis=1)
+        at = (counts == top[:, None]) & (top[:, None] > 0)
+        times = np.packbits(at, axis=1, bitorder="little").view(self.word)
+        return top, np.ascontiguousarray(times.T)
 
-    # -- lane arithmetic
-
-    def _lanes_of(self, lsb: int) -> list[int]:
-        """The lanes whose lowest bit is set in ``lsb`` (through its bytes: one lane
-        starts every ``dbits // 8`` bytes)."""
-        b = lsb.to_bytes(self.n * self.rb, "little")[::self.rb]
-        out = []
-        k = b.find(1)
-        while k != -1:
-            out.append(k)
-            k = b.find(1, k + 1)
-        return out
-
-    def _any(self, x: int) -> int:
-        """The lowest bit of every lane of ``x`` that has a bit set (lane-wise, no
-        carry between lanes: the lane's top bit is set aside before adding)."""
-        return ((((x & self.low) + self.low) | x) & self.high) >> (self.grid.dbits - 1)
-
-    def _collapse(self, x: int) -> int:
-        """The OR of the family blocks of ``x`` (one lane per class)."""
-        size = self.n * self.rb
-        b = x.to_bytes(size * self.nfam, "little")
-        acc = 0
-        for j in range(self.nfam):
-            acc |= int.from_bytes(b[j * size:(j + 1) * size], "little")
-        return acc
-
-    def _against(self, lanes: Lanes, folds: list[int], noms: list[int],
-                 ) -> tuple[list[int], list[int]]:
-        """Per lane: ``top`` (the most months of any time in the relaxed folds) and the
-        ``moved`` bound (0, 1, or 2 for more) for the times reaching it."""
-        d, n, size = self.grid.dbits, self.n, self.n * self.rb
-        xs = [a & b for a, b in zip(lanes.folds, folds, strict=True)]
-        planes: list[int] = []
-        for x in xs:
-            if x:
-                _add(planes, x)
-        top = [0] * n
-        times, left = 0, self.lsb
-        lane = (1 << d) - 1
-        for v in range(self.months, 0, -1):
-            if not left:
-                break
-            e = _equal(planes, v, left * lane)
-            if e:
-                nz = self._any(e)
-                times |= e
-                left &= ~nz
-                for k in self._lanes_of(nz):
-                    top[k] = v
-        ok, ones, twos = misses(
-            int.from_bytes(times.to_bytes(size, "little") * self.nfam, "little"),
-            ((int.from_bytes(x.to_bytes(size, "little") * self.nfam, "little"), nom & rep,
-              absent)
-             for x, nom, rep, absent in zip(xs, lanes.noms, noms, self.absent, strict=True)
-             if x))
-        moved = [2] * n
-        for k in self._lanes_of(self._any(self._collapse(ok & ~twos))):
-            moved[k] = 1
-        for k in self._lanes_of(self._any(self._collapse(ok & ~ones))):
-            moved[k] = 0
+    def _against(self, lanes: Lanes, folds: Words, noms: Words,
+                 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per class: ``top`` and the ``moved`` bound (0, 1, or 2 for more) of the
+        times reaching it, against the focal class's ``folds`` and ``noms`` (shaped as
+        the lanes', with one class or one per class)."""
+        x = lanes.folds & folds
+        top, times = self._top(x)
+        ok = np.repeat(times[None], self.nfam, axis=0)
+        ones = np.zeros_like(ok)
+        twos = np.zeros_like(ok)
+        miss = np.empty_like(ok)
+        for m in range(self.months):
+            xm = x[m]
+            if not xm.any():
+                continue
+            absent = self.absent[m]
+            if absent.any():
+                ok[absent] &= ~xm
+            np.bitwise_and(lanes.noms[m], noms[m], out=miss)
+            np.invert(miss, out=miss)
+            miss &= xm
+            twos |= ones & miss
+            ones |= miss
+        moved = np.full(self.n, 2, dtype=np.int64)
+        moved[(ok & ~twos).any(axis=(0, 1))] = 1
+        moved[(ok & ~ones).any(axis=(0, 1))] = 0
         return top, moved
+
+    def _focal(self, valid: int, zone: str) -> tuple[Words, Words]:
+        """The focal class seen from ``zone``, shaped as lanes of one class."""
+        fold, rows = self.seen(valid, zone)
+        return (self._array(fold, False)[0][..., None],
+                self._array(rows, True)[0][..., None])
 
     def bounds(self, f: int) -> list[Score | None]:
         """Per class (class order), a lower bound of the score of the pair (``f``, the
         class); None when the pair cannot hold any meeting."""
         zf, vf = self.zones[f], self.valids[f]
-        mine = self.seen(vf, zf)
-        by_zone = {z: mine if z == zf else self.seen(vf, z) for z, _ in self.blocks}
-        top_z, moved_z = self._against(self.zone_lanes(zf), *self._repeat([(mine, self.n)]))
-        top_o, moved_o = self._against(self.own_lanes(), *self._repeat(
-            [(by_zone[z], k) for z, k in self.blocks]))
+        mine = self._focal(vf, zf)
+        top_z, moved_z = self._against(self.zone_lanes(zf), *mine)
+        seen = [mine if z == zf else self._focal(vf, z) for z, _ in self.blocks]
+        sizes = [k for _, k in self.blocks]
+        top_o, moved_o = self._against(
+            self.own_lanes(), np.repeat(np.concatenate([s[0] for s in seen], axis=-1), sizes,
+                                        axis=-1),
+            np.repeat(np.concatenate([s[1] for s in seen], axis=-1), sizes, axis=-1))
+        top = np.maximum(top_z, top_o)
+        moved = np.minimum(np.where(top_z == top, moved_z, 2), np.where(top_o == top, moved_o, 2))
+        moved = np.minimum(moved, top)
         out: list[Score | None] = [None] * self.n
-        for k, c in enumerate(self.order):
-            tz, to = top_z[k], top_o[k]
-            top = max(tz, to)
-            if not top:
-                continue
-            m = min(moved_z[k] if tz == top else 2, moved_o[k] if to == top else 2)
-            out[c] = Score(-top, min(m, 2, top), 0, 0, 0)
+        for c, t, m in zip(self.order, top.tolist(), moved.tolist(), strict=True):
+            if t:
+                out[c] = Score(-t, m, 0, 0, 0)
         return out
