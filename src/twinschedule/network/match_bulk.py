@@ -103,17 +103,17 @@ class BulkBounds:
         return b"".join(f.to_bytes(self.rb, "little") for f in folds), rows
 
     def _lanes(self, seen: list[tuple[bytes, bytes]]) -> Lanes:
-        folds = self._array(b"".join(s[0] for s in seen), False)
-        noms = self._array(b"".join(s[1] for s in seen), True)
+        folds = self._array(b"".join(s[0] for s in seen), len(seen), False)
+        noms = self._array(b"".join(s[1] for s in seen), len(seen), True)
         return Lanes(folds=np.ascontiguousarray(np.moveaxis(folds, 0, -1)),
                      noms=np.ascontiguousarray(np.moveaxis(noms, 0, -1)))
 
-    def _array(self, data: bytes, rows: bool) -> Words:
-        """``seen``'s folds or rows of some classes, one class per row."""
+    def _array(self, data: bytes, k: int, rows: bool) -> Words:
+        """``seen``'s folds or rows of ``k`` classes, one class per row."""
         words = self.rb // np.dtype(self.word).itemsize
         shape = (self.months, self.nfam, words) if rows else (self.months, words)
         a: Words = np.frombuffer(data, dtype=self.word)
-        return a.reshape(-1, *shape)
+        return a.reshape(k, *shape)
 
     def zone_lanes(self, zone: str) -> Lanes:
         """Every class seen from anchor zone ``zone``."""
@@ -179,8 +179,8 @@ class BulkBounds:
     def _focal(self, valid: int, zone: str) -> tuple[Words, Words]:
         """The focal class seen from ``zone``, shaped as lanes of one class."""
         fold, rows = self.seen(valid, zone)
-        return (self._array(fold, False)[0][..., None],
-                self._array(rows, True)[0][..., None])
+        return (self._array(fold, 1, False)[0][..., None],
+                self._array(rows, 1, True)[0][..., None])
 
     def bounds(self, f: int) -> list[Score | None]:
         """Per class (class order), a lower bound of the score of the pair (``f``, the
