@@ -6,6 +6,7 @@ the exact score; schools with identical calendars share work but keep their own 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from twinschedule.core.ranking import Score
 from twinschedule.errors import ConfigError
 from twinschedule.model import Network, School
 from twinschedule.network.batch import match_all
-from twinschedule.network.match_anchors import ABSENT
+from twinschedule.network.match_anchors import ABSENT, offset_diffs
 from twinschedule.network.match_bounds import layout
 from twinschedule.network.matching import _Pool, match
 
@@ -123,23 +124,29 @@ def test_bounds_never_exceed_the_exact_score(case: tuple[dict[str, Any], int, in
 def relaxed_bound(pool: _Pool, f: int, c: int) -> Score | None:
     """``match_bulk``'s bound of the pair of classes (``f``, ``c``), one pair at a time
     with plain integers: per anchor zone of the pair, the months in which the two
-    schools' folds share each wall time (``top``: the most of any time), and per time
+    schools' folds share each wall time (``top``: the most of any time); per time
     reaching it and per family, the months whose nominal day lacks that start for
     either school (a time of a family counts only when every such month has a nominal
-    date); ``moved`` is the fewest, capped at 2."""
+    date), ``moved`` being the fewest, capped at 2; and per such time, the drift (``top``
+    less the most of those months sharing one offset difference of the school in the
+    other zone) and the burdens (``top`` times each school's distance to its preferred
+    starts at any offset difference it has to the anchor), the differences being those
+    at the focal school's starts; the lexicographically smallest of any time."""
     reps, grid = pool.classes.reps, pool.grid
-    vf, vc = pool.sketch(f).valid, pool.sketch(c).valid
-    best: tuple[int, int] | None = None
+    sf, sc = pool.sketch(f), pool.sketch(c)
+    best: tuple[int, int, int, int] | None = None
     for pa in pool.anchors.of_pair(reps[f].timezone, reps[c].timezone):
-        (full_f, fold_f), (full_c, fold_c) = (layout(v, pa.anchor, grid.dbits)
-                                              for v in (vf, vc))
+        (full_f, fold_f), (full_c, fold_c) = (layout(s.valid, pa.anchor, grid.dbits)
+                                              for s in (sf, sc))
         folds = [a & b for a, b in zip(fold_f, fold_c, strict=True)]
         counts = [sum(y >> k & 1 for y in folds) for k in range(grid.dbits)]
         top = max(counts)
         if not top:
             continue
-        moved = 2
+        moved, rest = 2, (1 << 62, 1 << 62, 1 << 62)
         rows = pa.families.rows
+        monthly = [offset_diffs(sf.valid, pieces) for pieces in (pa.pieces_f, pa.pieces_t)]
+        diffs = [frozenset().union(*d) for d in monthly]
         for k in (k for k in range(grid.dbits) if counts[k] == top):
             for j in range(len(rows[0])):
                 misses, ok = 0, True
@@ -153,9 +160,17 @@ def relaxed_bound(pool: _Pool, f: int, c: int) -> Score | None:
                     misses += not (full_f[m] >> at & 1 and full_c[m] >> at & 1)
                 if ok:
                     moved = min(moved, misses)
-        got = (-top, min(moved, top))
+            df, dc = (s.distance(k * grid.g, d) if d else 0
+                      for s, d in zip((sf, sc), diffs, strict=True))
+            drift = 0
+            if pa.other is not None:
+                shared = Counter(v for y, d in zip(folds, monthly[pa.other], strict=True)
+                                 if y >> k & 1 for v in d)
+                drift = top - max(shared.values())
+            rest = min(rest, (drift, top * max(df, dc), top * (df + dc)))
+        got = (-top, min(moved, top), *rest)
         best = got if best is None else min(best, got)
-    return None if best is None else Score(best[0], best[1], 0, 0, 0)
+    return None if best is None else Score(*best)
 
 
 @given(pools())

@@ -31,13 +31,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from twinschedule._units import MINUTES_PER_DAY
 from twinschedule.core.ranking import Score
-from twinschedule.network.match_anchors import ABSENT, Anchors, Families
+from twinschedule.network.match_anchors import ABSENT, Anchors, Diffs, Families, offset_diffs
 from twinschedule.network.match_bounds import layout
 from twinschedule.network.match_grid import MatchGrid
 
 Bytes = npt.NDArray[np.uint8]
 Words = npt.NDArray[np.unsignedinteger]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,18 @@ class Lanes:
 
     folds: Words
     noms: Words
+
+
+def _distance(minutes: npt.NDArray[np.int64], prefs: npt.NDArray[np.int64],
+              ) -> npt.NDArray[np.int64]:
+    """Per class (a row of ``prefs``) and time of the day: the least distance between
+    one of the wall ``minutes`` the time may be at (one row per offset difference) and
+    one of the class's preferred starts (``match_grid.Sketch.distance``)."""
+    if not minutes.shape[0]:  # no difference: no start of the pair (no bound needed)
+        return np.zeros((prefs.shape[0], minutes.shape[1]), dtype=np.int64)
+    d = np.abs(minutes[None, :, None, :] - prefs[:, None, :, None])
+    out: npt.NDArray[np.int64] = d.min(axis=(1, 2))
+    return out
 
 
 def _word(rb: int) -> type[np.unsignedinteger]:
@@ -65,9 +80,9 @@ class BulkBounds:
     KEEP = 3  # lanes of anchor zones kept at once (each ~19 MB for 4000 classes)
 
     def __init__(self, grid: MatchGrid, anchors: Anchors, zones: Sequence[str],
-                 valids: Sequence[int]) -> None:
+                 valids: Sequence[int], prefs: Sequence[frozenset[int]]) -> None:
         self.grid, self.anchors = grid, anchors
-        self.zones, self.valids = list(zones), list(valids)
+        self.zones, self.valids, self.prefs = list(zones), list(valids), list(prefs)
         self.order = sorted(range(len(zones)), key=lambda c: (zones[c], c))
         blocks: list[tuple[str, int]] = []
         for c in self.order:
@@ -76,6 +91,8 @@ class BulkBounds:
             else:
                 blocks.append((zones[c], 1))
         self.blocks = blocks
+        self.starts = [sum(k for _, k in blocks[:i]) for i in range(len(blocks))]
+        self.lane = {c: k for k, c in enumerate(self.order)}
         self.n, self.rb = len(zones), grid.dbits // 8
         some = anchors.of_pair(zones[0], zones[0])[0]
         self.fams: Families = some.families
@@ -89,6 +106,15 @@ class BulkBounds:
                        for rows in self.fams.rows]
         self._zone: dict[str, Lanes] = {}
         self._own: Lanes | None = None
+        #: the wall minute of every time of a day, and each class's preferred starts
+        #: (lane order; a class with fewer repeats its first)
+        self.minutes = np.arange(grid.dbits, dtype=np.int64) * grid.g
+        most = max((len(p) for p in self.prefs), default=1)
+        self.pref = np.array([sorted(self.prefs[c]) + [min(self.prefs[c])] * (most - len(
+            self.prefs[c])) if self.prefs[c] else [0] * most for c in self.order],
+            dtype=np.int64).reshape(self.n, most)
+        #: each class's distance to its preferred starts at every time of its own day
+        self.own_dist = _distance(self.minutes[None], self.pref)
 
     # -- layouts
 
@@ -134,10 +160,11 @@ class BulkBounds:
 
     # -- the bounds
 
-    def _top(self, x: Words) -> tuple[npt.NDArray[np.int64], Words]:
+    def _top(self, x: Words) -> tuple[Ints, Bools, Bytes, Words]:
         """Per class: the most months of any wall time in its relaxed folds ``x``
-        (months, words, classes) and the times reaching it (words, classes; none where
-        the most is 0)."""
+        (months, words, classes), the times reaching it (classes, times; none where the
+        most is 0), the folds' bits (classes, months, times) and the times as words
+        (words, classes)."""
         n = x.shape[-1]
         per_class = np.ascontiguousarray(np.moveaxis(x, -1, 0)).view(np.uint8)
         bits = np.unpackbits(per_class.reshape(n, self.months, self.rb), axis=2,
@@ -146,15 +173,16 @@ class BulkBounds:
         top = counts.max(axis=1)
         at = (counts == top[:, None]) & (top[:, None] > 0)
         times = np.packbits(at, axis=1, bitorder="little").view(self.word)
-        return top, np.ascontiguousarray(times.T)
+        return top, at, bits, np.ascontiguousarray(times.T)
 
     def _against(self, lanes: Lanes, folds: Words, noms: Words,
-                 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Per class: ``top`` and the ``moved`` bound (0, 1, or 2 for more) of the
-        times reaching it, against the focal class's ``folds`` and ``noms`` (shaped as
-        the lanes', with one class or one per class)."""
+                 ) -> tuple[Ints, Ints, Bools, Bytes]:
+        """Per class: ``top``, the ``moved`` bound (0, 1, or 2 for more) of the times
+        reaching it, those times and the relaxed folds' bits (``_top``), against the
+        focal class's ``folds`` and ``noms`` (shaped as the lanes', with one class or
+        one per class)."""
         x = lanes.folds & folds
-        top, times = self._top(x)
+        top, at, bits, times = self._top(x)
         ok = np.repeat(times[None], self.nfam, axis=0)
         ones = np.zeros_like(ok)
         twos = np.zeros_like(ok)
@@ -174,7 +202,36 @@ class BulkBounds:
         moved = np.full(self.n, 2, dtype=np.int64)
         moved[(ok & ~twos).any(axis=(0, 1))] = 1
         moved[(ok & ~ones).any(axis=(0, 1))] = 0
-        return top, moved
+        return top, moved, at, bits
+
+    def _diffs(self, valid: int, anchor: str, other: str) -> Diffs:
+        """Per month, the offset differences of zone ``other`` to anchor zone
+        ``anchor`` at the starts of ``valid``."""
+        return offset_diffs(valid, self.anchors.pieces(self.anchors.anchor(anchor), other))
+
+    def _distance(self, diffs: Diffs, prefs: Ints) -> Ints:
+        """Per class (a row of ``prefs``) and time of the anchor's day: the least
+        distance to one of its preferred starts of the time shifted by an offset
+        difference of any month (``match_grid.Sketch.distance``)."""
+        every = np.array(sorted(frozenset().union(*diffs)), dtype=np.int64)
+        return _distance((self.minutes[None, :] + every[:, None]) % MINUTES_PER_DAY, prefs)
+
+    def _drift(self, top: Ints, bits: Bytes, others: list[Diffs | None]) -> Ints:
+        """Per class and time reaching ``top``, the ``drift`` bound (as
+        ``match_bounds.drift``): ``top`` less the most months, among those whose
+        relaxed fold has the time (``bits``), that share one offset difference of the
+        school in the other zone (``others``: per block of classes, per month; None in
+        the anchor's zone)."""
+        out = np.zeros((self.n, self.grid.dbits), dtype=np.int64)
+        for (_, k), lo, diffs in zip(self.blocks, self.starts, others, strict=True):
+            values = frozenset[int]().union(*diffs) if diffs is not None else frozenset()
+            if diffs is None or len(values) < 2:
+                continue
+            block = bits[lo:lo + k]
+            most = np.max([block[:, [v in d for d in diffs], :].sum(axis=1, dtype=np.int64)
+                           for v in values], axis=0)
+            out[lo:lo + k] = top[lo:lo + k, None] - most
+        return out
 
     def _focal(self, valid: int, zone: str) -> tuple[Words, Words]:
         """The focal class seen from ``zone``, shaped as lanes of one class."""
@@ -182,23 +239,57 @@ class BulkBounds:
         return (self._array(fold, 1, False)[0][..., None],
                 self._array(rows, 1, True)[0][..., None])
 
+    def _key(self, top: Ints, moved: Ints, at: Bools, drift: Ints, df: Ints,
+             dc: Ints) -> Ints:
+        """Per class, ``(moved, drift, max_burden, total_burden)`` packed in one
+        integer: ``moved`` as given, the rest the lexicographically smallest of any time
+        reaching ``top``: its ``drift`` bound and the burdens of ``top`` meetings, each
+        school's at its distance ``df``, ``dc`` (classes, times) there."""
+        mb = np.minimum(np.maximum(df, dc) * top[:, None], _LOW)
+        tb = np.minimum((df + dc) * top[:, None], _LOW)
+        per_time = (np.minimum(drift, _DRIFT) << 42) | (mb << 21) | tb
+        key: Ints = (moved << 50) | np.where(at, per_time, _HIGH).min(axis=1)
+        return key
+
     def bounds(self, f: int) -> list[Score | None]:
         """Per class (class order), a lower bound of the score of the pair (``f``, the
         class); None when the pair cannot hold any meeting."""
         zf, vf = self.zones[f], self.valids[f]
+        pref = self.pref[self.lane[f]][None]
         mine = self._focal(vf, zf)
-        top_z, moved_z = self._against(self.zone_lanes(zf), *mine)
-        seen = [mine if z == zf else self._focal(vf, z) for z, _ in self.blocks]
         sizes = [k for _, k in self.blocks]
-        top_o, moved_o = self._against(
+        # the focal school's zone as anchor: the focal at its own clock
+        top_z, moved_z, at_z, bits_z = self._against(self.zone_lanes(zf), *mine)
+        other = [self._diffs(vf, zf, z) for z, _ in self.blocks]
+        dc_z = np.concatenate([self._distance(d, self.pref[lo:lo + k]) for d, (_, k), lo
+                               in zip(other, self.blocks, self.starts, strict=True)])
+        drift_z = self._drift(top_z, bits_z, [None if z == zf else d for d, (z, _)
+                                              in zip(other, self.blocks, strict=True)])
+        key_z = self._key(top_z, moved_z, at_z, drift_z, self.own_dist[self.lane[f]][None],
+                          dc_z)
+        # each partner's zone as anchor: the partner at its own clock
+        seen = [mine if z == zf else self._focal(vf, z) for z, _ in self.blocks]
+        top_o, moved_o, at_o, bits_o = self._against(
             self.own_lanes(), np.repeat(np.concatenate([s[0] for s in seen], axis=-1), sizes,
                                         axis=-1),
             np.repeat(np.concatenate([s[1] for s in seen], axis=-1), sizes, axis=-1))
+        mine_o = [self._diffs(vf, z, zf) for z, _ in self.blocks]
+        df_o = np.repeat(np.concatenate([self._distance(d, pref) for d in mine_o]), sizes,
+                         axis=0)
+        drift_o = self._drift(top_o, bits_o, [None if z == zf else d for d, (z, _)
+                                              in zip(mine_o, self.blocks, strict=True)])
+        key_o = self._key(top_o, moved_o, at_o, drift_o, df_o, self.own_dist)
         top = np.maximum(top_z, top_o)
-        moved = np.minimum(np.where(top_z == top, moved_z, 2), np.where(top_o == top, moved_o, 2))
-        moved = np.minimum(moved, top)
+        key = np.minimum(np.where(top_z == top, key_z, _HIGH),
+                         np.where(top_o == top, key_o, _HIGH))
         out: list[Score | None] = [None] * self.n
-        for c, t, m in zip(self.order, top.tolist(), moved.tolist(), strict=True):
+        for c, t, k in zip(self.order, top.tolist(), key.tolist(), strict=True):
             if t:
-                out[c] = Score(-t, m, 0, 0, 0)
+                out[c] = Score(-t, min(k >> 50, t), k >> 42 & _DRIFT, k >> 21 & _LOW,
+                               k & _LOW)
         return out
+
+
+_LOW = (1 << 21) - 1  # the largest burden bound packed (a smaller bound stays a bound)
+_DRIFT = (1 << 8) - 1  # the largest drift bound packed
+_HIGH = 1 << 62  # a key past every packed one

@@ -232,8 +232,9 @@ class _Pool:
         """The bounds of all pairs of a school at once (``match_bulk``), for batches."""
         if self._bulk is None:
             reps = self.classes.reps
+            sketches = [self.sketch(c) for c in range(len(reps))]
             self._bulk = BulkBounds(self.grid, self.anchors, [s.timezone for s in reps],
-                                    [self.sketch(c).valid for c in range(len(reps))])
+                                    [s.valid for s in sketches], [s.prefs for s in sketches])
         return self._bulk
 
     def match(self, index: int, top: int, same_country: bool = False, *,
@@ -263,8 +264,11 @@ class _Pool:
             score, i, stage, at = heapq.heappop(heap)
             c = self.cls[i]
             if stage == BULK:
+                # stage 1 bounds ``moved`` by 0, 1 or 2 as the bulk bound did: skipped
+                # when the bulk bound has the most it can give
                 if at := self.found(f, c):
-                    heapq.heappush(heap, (max(score, self._bound(f, c, 1, at)), i, 1, at))
+                    nxt = 1 if score.moved < min(2, -score.neg_held) else LAST_BOUND
+                    heapq.heappush(heap, (max(score, self._bound(f, c, nxt, at)), i, nxt, at))
             elif stage < LAST_BOUND:
                 heapq.heappush(heap, (max(score, self._bound(f, c, stage + 1, at)), i,
                                       stage + 1, at))
