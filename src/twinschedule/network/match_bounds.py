@@ -7,9 +7,10 @@ has a start at that time: a rule at that time holds at most that many meetings
 (:func:`held`). A rule reaching the bound holds one in each of those months, so every
 such month whose nominal date has no start at that time is moved (:func:`moved`); the
 school of the other zone sees the time at as many local times as the months'
-UTC-offset differences allow (:func:`drift`); and each school's burden is at least
-``held`` times the smallest distance between that time, shifted by one of those offset
-differences, and one of its preferred starts (:func:`burdens`).
+UTC-offset differences allow (:func:`drift`); and each school's burden is at least the
+sum, over those months, of the smallest distance between that time, shifted by one of
+the month's offset differences, and one of its preferred starts (:func:`burdens`). The
+offset differences are those at the pair's starts (``match_anchors.offset_diffs``).
 
 Every function here is pure; :func:`bound` combines them into a :class:`Score` that is
 at most the pair's exact score (the test suite checks it on random pools).

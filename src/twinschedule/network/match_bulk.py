@@ -14,7 +14,11 @@ most of any time, ``top``, bounds ``held``. If the pair's best option holds ``to
 meetings, at its time the true and relaxed folds agree in every month (the true count
 is ``top`` too), so each of those months whose nominal date has no start for both
 schools at that time is moved: as in stage 1 of ``match_bounds.bound``, ``moved`` is
-0, 1 or at least ``min(2, top)``. The bound is ``(-top, moved, 0, 0, 0)``, at most the
+0, 1 or at least ``min(2, top)``. At such a time, ``drift`` and the burdens are
+bounded as in stage 2 (``match_bounds.drift``, ``match_bounds.burdens``) with the
+offset differences at the focal school's starts (a superset of those at the pair's):
+the lexicographically smallest (drift, max_burden, total_burden) of any time reaching
+``top``. The bound ``(-top, moved, drift, max_burden, total_burden)`` is at most the
 pair's exact score; ``matching`` refines it pair by pair (stages 1, 2, the exact plan)
 only while it can still win.
 
