@@ -176,7 +176,7 @@ def test_cli_batch_on_workers_and_on_a_scheduler(tmp_path: Path, cluster: Any,
     assert json.loads(capsys.readouterr().out) == expected
     assert cli.main(["match", str(path), "--all", "--top", "2", "--json",
                      "--scheduler", cluster.scheduler_address]) == 0
-    assert json.loads(capsys.readouterr().out) == expected
+    assert capsys.readouterr().out == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
 
 
 def test_cli_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
