@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +118,7 @@ __all__ = [
     "load_network",
     "match",
     "match_all",
+    "match_each",
     "network_feeds",
     "network_from_dict",
     "network_report",
@@ -427,6 +428,20 @@ def match_all(network: Network, *, top: int = 10, executor: Executor | None = No
 
     return _match_all(network, top=top, executor=executor, progress=progress,
                       same_country=same_country)
+
+
+def match_each(network: Network, *, top: int = 10, executor: Executor | None = None,
+               progress: Callable[[int, int], None] | None = None,
+               same_country: bool = False) -> Iterator[tuple[int, Match]]:
+    """:func:`match_all`'s matches one at a time, as they are done: ``(i, match)`` for
+    every school, ``i`` its index in the file (``network.schools[i]``), in no fixed
+    order. Nothing is kept once handed over, so a caller that writes or stores each
+    match at once does not hold them all (``match --all`` on thousands of schools);
+    ``top`` below 1 raises ``ConfigError`` at the call, before any work."""
+    from twinschedule.network.batch import match_each as _match_each
+
+    return _match_each(network, top=top, executor=executor, progress=progress,
+                       same_country=same_country)
 
 
 def plan_many(partnerships: Iterable[Partnership], *, executor: Executor | None = None,

@@ -13,7 +13,8 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from twinschedule.core.calendar import SchoolCalendar
     from twinschedule.core.plan import Plan
     from twinschedule.model import Network, Partnership, School
+    from twinschedule.network.matching import Match
     from twinschedule.network.outputs import NetworkPlan
 
 
@@ -571,7 +573,7 @@ def _write_report(result: Plan, path: Path, lang: str | None = None) -> None:
 def _match(args: argparse.Namespace) -> int:
     from twinschedule import load_network, match
     from twinschedule.errors import ConfigError, Problem
-    from twinschedule.render.match_text import render, render_all
+    from twinschedule.render.match_text import all_header, render
 
     def bad(path: str, message: str) -> ConfigError:
         return ConfigError([Problem(path=path, message=message)], source=str(args.file))
@@ -595,36 +597,68 @@ def _match(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(render(result, network, same_country=args.same_country))
         return 0
-    results = _match_batch(args, network, bad)
+    texts = _match_batch(args, network, bad)
+    items = (zlib.decompress(t).decode("utf-8") for t in texts)
     if args.json:
-        sys.stdout.write(json.dumps([m.to_dict() for m in results], indent=2,
-                                    ensure_ascii=False) + "\n")
+        _write_json_list(items)
     else:
-        sys.stdout.write(render_all(results, network))
+        sys.stdout.write(all_header(network, len(texts)) + "\n")
+        for line in items:
+            sys.stdout.write(line + "\n")
     return 0
 
 
 def _match_batch(args: argparse.Namespace, network: Network,
-                 bad: Callable[[str, str], ConfigError]) -> list[Any]:
-    """``match --all``: on the scheduler, on local processes or here, with progress."""
-    from twinschedule import match_all
+                 bad: Callable[[str, str], ConfigError]) -> list[bytes]:
+    """``match --all``: on the scheduler, on local processes or here, with progress.
+    Each school's JSON (or its line of text) is made as its match arrives and kept
+    compressed, in file order: the matches themselves are never all held at once (4000
+    schools' JSON is about 240 MB, compressed about 18 MB)."""
+    from twinschedule import match_each
+    from twinschedule.render.match_text import all_line
 
     progress = _progress(args, "matching", "schools")
     run: dict[str, Any] = {"top": args.top, "progress": progress,
                            "same_country": args.same_country}
+    texts = [b""] * len(network.schools)
+    text: Callable[[Match], str] = ((lambda m: _json_item(m.to_dict())) if args.json
+                                    else all_line)
+
+    def keep(results: Iterable[tuple[int, Match]]) -> list[bytes]:
+        for i, m in results:
+            texts[i] = zlib.compress(text(m).encode("utf-8"), 1)
+        return texts
+
     try:
         if args.scheduler is not None:
             with _dask_client(args.scheduler, bad) as client:
-                return match_all(network, executor=client.get_executor(), **run)
+                return keep(match_each(network, executor=client.get_executor(), **run))
         if args.workers is not None and args.workers > 1:
             from twinschedule.network.batch import process_pool
 
             with process_pool(network, args.workers) as pool:
-                return match_all(network, executor=pool, **run)
-        return match_all(network, **run)
+                return keep(match_each(network, executor=pool, **run))
+        return keep(match_each(network, **run))
     finally:
         if progress is not None:
             progress.close()
+
+
+def _json_item(data: Any) -> str:
+    """``data`` as ``json.dumps`` of a list (``indent=2, ensure_ascii=False``) writes an
+    item: its own JSON with every line but the first indented two more (a JSON string
+    holds no line break: it is escaped)."""
+    return json.dumps(data, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+
+
+def _write_json_list(items: Iterable[str]) -> None:
+    """The bytes of ``json.dumps(list, indent=2, ensure_ascii=False) + "\\n"`` from the
+    items' :func:`_json_item` texts, written one at a time."""
+    empty = True
+    for item in items:
+        sys.stdout.write(("[\n  " if empty else ",\n  ") + item)
+        empty = False
+    sys.stdout.write("[]\n" if empty else "\n]\n")
 
 
 SCHEDULER_TIMEOUT = 5  # seconds: an unreachable --scheduler is refused within 10 s

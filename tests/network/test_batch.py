@@ -5,11 +5,13 @@ none, a local process pool, a pool that received the network once per worker, an
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import sys
+import weakref
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +20,16 @@ from test_match import POOL, _countries, network_of
 
 import twinschedule
 from twinschedule import _progress, cli
+from twinschedule.errors import ConfigError
 from twinschedule.model import Network
-from twinschedule.network.batch import chunks, match_all, plan_many, process_pool
+from twinschedule.network.batch import (
+    _as_done,
+    chunks,
+    match_all,
+    match_each,
+    plan_many,
+    process_pool,
+)
 
 distributed = pytest.importorskip("distributed")
 
@@ -79,6 +89,44 @@ def test_match_all_equals_matching_each(network: Network) -> None:
     assert [m.to_dict() for m in got] == [m.to_dict() for m in serial]
 
 
+def test_match_each_gives_every_school_once(network: Network) -> None:
+    serial = match_all(network, top=3)
+    here = list(match_each(network, top=3))
+    assert sorted(i for i, _ in here) == list(range(len(network.schools)))
+    assert [m for _, m in sorted(here, key=lambda x: x[0])] == serial
+    assert [network.schools[i].id for i, _ in here] == [m.school for _, m in here]
+    with process_pool(network, 2) as pool:
+        seen: list[tuple[int, int]] = []
+        there = dict(match_each(network, top=3, executor=pool,
+                                progress=lambda d, t: seen.append((d, t))))
+        assert [there[i] for i in range(len(network.schools))] == serial
+        assert seen[-1] == (6, 6)
+        first = match_each(network, top=3, executor=pool)
+        assert next(first)[1] in serial
+        first.close()  # stopping early cancels the chunks not yet done
+        assert twinschedule.match_each(network, top=3, executor=pool) is not None
+    with pytest.raises(ConfigError):  # at the call, before any work
+        match_each(network, top=0)
+
+
+class _Big:
+    """A result whose life a weak reference can follow."""
+
+
+def test_results_are_not_kept_once_handed_over() -> None:
+    with ThreadPoolExecutor(1) as pool:
+        futures: dict[Future[list[Any]], int] = {
+            pool.submit(lambda: [_Big(), _Big()]): k for k in range(3)}
+        gone: list[weakref.ref[_Big]] = []
+        for k, part in _as_done(futures, [2, 2, 2], None):
+            assert k not in futures.values()  # handed over: no longer held here
+            gone += [weakref.ref(x) for x in part]
+            del part
+            gc.collect()
+            assert all(r() is None for r in gone), k
+        assert len(gone) == 6 and not futures
+
+
 def test_a_dask_cluster_gives_the_serial_results(network: Network, cluster: Any) -> None:
     with distributed.Client(cluster) as client:
         executor = client.get_executor()
@@ -128,7 +176,7 @@ def test_cli_batch_on_workers_and_on_a_scheduler(tmp_path: Path, cluster: Any,
     assert json.loads(capsys.readouterr().out) == expected
     assert cli.main(["match", str(path), "--all", "--top", "2", "--json",
                      "--scheduler", cluster.scheduler_address]) == 0
-    assert json.loads(capsys.readouterr().out) == expected
+    assert capsys.readouterr().out == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
 
 
 def test_cli_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

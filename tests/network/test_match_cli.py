@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_batch import _write
 
 import twinschedule
 from twinschedule import cli
+from twinschedule.render.match_text import render_all
 
 
 def test_json_is_the_match(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,3 +98,41 @@ def test_all_abroad_unless_same_country(tmp_path: Path, capsys: pytest.CaptureFi
     assert got == [twinschedule.match(network, s.id, top=2, same_country=same_country)
                    .to_dict() for s in network.schools]
     assert [m["pool"] for m in got] == ([5] * 6 if same_country else [4, 5, 4, 5, 4, 4])
+
+
+@pytest.mark.parametrize("workers", [[], ["--workers", "2"]])
+def test_all_writes_the_bytes_of_one_dump(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          workers: list[str]) -> None:
+    """Each match is turned into its JSON text as it arrives: the output is still
+    ``json.dumps`` of the whole list, byte for byte, and the text as render_all's."""
+    path = _with_countries(tmp_path)
+    network = twinschedule.load_network(path)
+    matches = twinschedule.match_all(network, top=3)
+    assert cli.main(["match", str(path), "--all", "--top", "3", "--json", *workers]) == 0
+    out, err = capsys.readouterr()
+    assert out == json.dumps([m.to_dict() for m in matches], indent=2,
+                             ensure_ascii=False) + "\n"
+    assert err == ""  # progress only ever on standard error, and not here (no terminal)
+    assert cli.main(["match", str(path), "--all", "--top", "3", *workers]) == 0
+    assert capsys.readouterr().out == render_all(matches, network)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(alphabet=st.characters(codec="utf-8"), max_size=6),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=12)
+
+
+@given(st.lists(_JSON, max_size=4))
+def test_items_written_one_at_a_time_make_the_whole_dump(items: list[object]) -> None:
+    import io
+    import sys
+
+    out = io.StringIO()
+    real, sys.stdout = sys.stdout, out
+    try:
+        cli._write_json_list(cli._json_item(x) for x in items)
+    finally:
+        sys.stdout = real
+    assert out.getvalue() == json.dumps(items, indent=2, ensure_ascii=False) + "\n"

@@ -12,6 +12,10 @@ chunk on the same worker starts warm.
 
 Plans and matches come back with their local times in UTC (zones built from the tzdata
 package's files do not pickle) and are restored to the schools' zones here.
+
+``match_each`` hands each match over as its chunk arrives and keeps no reference to it
+(nor to the chunk), so a caller that writes or compresses each match at once (``match
+--all``) never holds every ``Match`` of a large network; ``match_all`` collects them.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import hashlib
 import os
 import pickle
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from types import MappingProxyType
 from typing import Any
@@ -107,18 +111,33 @@ def chunks(count: int, workers: int, *, per_worker: int = 4) -> list[range]:
     return out
 
 
-def _collect(futures: Sequence[Future[list[Any]]], sizes: Sequence[int],
-             progress: Progress | None) -> list[list[Any]]:
+def _as_done(futures: dict[Future[list[Any]], int], sizes: Sequence[int],
+             progress: Progress | None) -> Iterator[tuple[int, list[Any]]]:
+    """``(i, result)`` of each future of ``futures`` (future -> its index ``i``) as it
+    completes. Each future leaves ``futures`` as it is handed over, so that once the
+    caller drops a result nothing here keeps it; those left when the caller stops
+    early are cancelled."""
     total = sum(sizes)
     done = 0
-    where = {id(f): i for i, f in enumerate(futures)}
+    try:
+        for f in as_completed(list(futures)):
+            i = futures.pop(f)
+            done += sizes[i]
+            got = [f.result()]
+            del f  # (the future holds the result too)
+            if progress is not None:
+                progress(done, total)
+            yield i, got.pop()  # (so that this frame does not hold it either)
+    finally:
+        for f in futures:
+            f.cancel()
+
+
+def _collect(futures: Sequence[Future[list[Any]]], sizes: Sequence[int],
+             progress: Progress | None) -> list[list[Any]]:
     results: list[list[Any]] = [[] for _ in futures]
-    for f in as_completed(futures):
-        i = where[id(f)]
-        results[i] = f.result()
-        done += sizes[i]
-        if progress is not None:
-            progress(done, total)
+    for i, part in _as_done({f: i for i, f in enumerate(futures)}, sizes, progress):
+        results[i] = part
     return results
 
 
@@ -200,25 +219,39 @@ def by_zone(network: Network) -> list[int]:
                   key=lambda i: (network.schools[i].timezone, i))
 
 
-def match_all(network: Network, *, top: int = 10, executor: Executor | None = None,
-              progress: Progress | None = None, same_country: bool = False) -> list[Match]:
-    """The match of every school of the network, in file order (``[match(network, s.id,
-    top=top, same_country=same_country) for s in network.schools]``), through
-    ``executor`` when given. The schools are matched zone by zone (:func:`by_zone`),
-    each with the bounds of all its pairs at once (``match_bulk``)."""
+def match_each(network: Network, *, top: int = 10, executor: Executor | None = None,
+               progress: Progress | None = None,
+               same_country: bool = False) -> Iterator[tuple[int, Match]]:
+    """``(i, match)`` for every school of the network, each once, as it is done: ``i``
+    is the school's index in the file and ``match`` what ``match(network,
+    network.schools[i].id, top=top, same_country=same_country)`` gives. Serially the
+    schools come zone by zone (:func:`by_zone`); through ``executor`` a chunk at a
+    time, as chunks complete. Nothing here keeps a match once it is handed over: a
+    caller that writes each at once holds one chunk at most (:func:`match_all` keeps
+    them all). Raises ``ConfigError`` for a ``top`` below 1 at once, before any work;
+    chunks not yet done when the caller stops early are cancelled."""
     _check_top(top)
-    n = len(network.schools)
-    order = by_zone(network)
-    out: list[Match | None] = [None] * n
     if executor is None:
-        pool = _Pool(network)
-        for done, i in enumerate(order, 1):
-            out[i] = pool.match(i, top, same_country, bulk=True)
-            if progress is not None:
-                progress(done, n)
-        return [m for m in out if m is not None]
+        return _each_here(network, top, progress, same_country)
+    return _each_on(network, top, executor, progress, same_country)
+
+
+def _each_here(network: Network, top: int, progress: Progress | None,
+               same_country: bool) -> Iterator[tuple[int, Match]]:
+    pool = _Pool(network)
+    n = len(network.schools)
+    for done, i in enumerate(by_zone(network), 1):
+        m = pool.match(i, top, same_country, bulk=True)
+        if progress is not None:
+            progress(done, n)
+        yield i, m
+
+
+def _each_on(network: Network, top: int, executor: Executor, progress: Progress | None,
+             same_country: bool) -> Iterator[tuple[int, Match]]:
+    order = by_zone(network)
     key = digest(network)
-    parts = chunks(n, _workers(executor))
+    parts = chunks(len(order), _workers(executor))
     client = _dask_client(executor)
     ref: Any = network
     extra: dict[str, Any] = {}
@@ -227,14 +260,30 @@ def match_all(network: Network, *, top: int = 10, executor: Executor | None = No
         extra = {"pure": False}
     elif _PRELOADED.get(executor) == key:
         ref = None
-    futures = [executor.submit(_match_chunk, key, ref, order[r.start:r.stop], top,
-                               same_country, **extra) for r in parts]
-    results = _collect(futures, [len(r) for r in parts], progress)
+    futures = {executor.submit(_match_chunk, key, ref, order[r.start:r.stop], top,
+                               same_country, **extra): k for k, r in enumerate(parts)}
     zones = {s.id: s.timezone for s in network.schools}
-    for r, part in zip(parts, results, strict=True):
-        for i, m in zip(order[r.start:r.stop], part, strict=True):
-            out[i] = _unpack_match(m, zones)
+    for k, part in _as_done(futures, [len(r) for r in parts], progress):
+        if len(part) != len(parts[k]):  # pragma: no cover - an executor's fault
+            raise RuntimeError("a chunk returned another number of matches than schools")
+        part.reverse()  # popped in order, so that the chunk shrinks as it is handed over
+        for i in order[parts[k].start:parts[k].stop]:
+            yield i, _unpack_match(part.pop(), zones)
+
+
+def match_all(network: Network, *, top: int = 10, executor: Executor | None = None,
+              progress: Progress | None = None, same_country: bool = False) -> list[Match]:
+    """The match of every school of the network, in file order (``[match(network, s.id,
+    top=top, same_country=same_country) for s in network.schools]``), through
+    ``executor`` when given. The schools are matched zone by zone (:func:`by_zone`),
+    each with the bounds of all its pairs at once (``match_bulk``); :func:`match_each`
+    gives them as they are done."""
+    out: list[Match | None] = [None] * len(network.schools)
+    for i, m in match_each(network, top=top, executor=executor, progress=progress,
+                           same_country=same_country):
+        out[i] = m
     return [m for m in out if m is not None]
 
 
-__all__ = ["Match", "Partner", "chunks", "digest", "match_all", "plan_many", "process_pool"]
+__all__ = ["Match", "Partner", "chunks", "digest", "match_all", "match_each", "plan_many",
+           "process_pool"]

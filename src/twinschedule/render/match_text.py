@@ -55,9 +55,15 @@ def _wrapped(line: str) -> list[str]:
 
 def render_all(results: Sequence[Match], network: Network) -> str:
     """Every school's partners, one line per school, best first."""
-    lines = [f"Partners of every school of {network.id} "
-             f"({count(words('en'), SCHOOLS, len(results))}):"]
-    for r in results:
-        shown = ", ".join(p.school for p in r.partners) or "(none)"
-        lines.append(f"  {r.school}: {shown}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([all_header(network, len(results)), *map(all_line, results)]) + "\n"
+
+
+def all_header(network: Network, schools: int) -> str:
+    """The first line of :func:`render_all` for ``schools`` matches."""
+    return f"Partners of every school of {network.id} ({count(words('en'), SCHOOLS, schools)}):"
+
+
+def all_line(result: Match) -> str:
+    """The line of one school in :func:`render_all`."""
+    shown = ", ".join(p.school for p in result.partners) or "(none)"
+    return f"  {result.school}: {shown}"
