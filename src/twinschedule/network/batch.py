@@ -47,6 +47,7 @@ Progress = Callable[[int, int], None]
 _NETWORKS: dict[str, Network] = {}  # per process: networks installed by an initializer
 _POOLS: dict[str, _Pool] = {}  # per process: the derived data of the last networks
 _PRELOADED: weakref.WeakKeyDictionary[Executor, str] = weakref.WeakKeyDictionary()
+MATCH_CHUNKS = 16  # chunks per worker in match_each (plan_many: 4)
 
 
 def digest(network: Network) -> str:
@@ -251,7 +252,9 @@ def _each_on(network: Network, top: int, executor: Executor, progress: Progress 
              same_country: bool) -> Iterator[tuple[int, Match]]:
     order = by_zone(network)
     key = digest(network)
-    parts = chunks(len(order), _workers(executor))
+    # small chunks, so that no worker idles long at the end (schools' costs vary
+    # tenfold); each worker's caches persist across its chunks
+    parts = chunks(len(order), _workers(executor), per_worker=MATCH_CHUNKS)
     client = _dask_client(executor)
     ref: Any = network
     extra: dict[str, Any] = {}

@@ -23,6 +23,9 @@ Diffs = list[frozenset[int]]  # per month of an anchor: offset differences to it
 #: Per month of an anchor: its grid starts split where either zone's offset changes,
 #: each part with the offset difference there, ``(starts mask, difference)``.
 Pieces = list[list[tuple[int, int]]]
+#: Per month of an anchor, per day of the month (row ``j``; row ``ABSENT`` empty): the
+#: offset differences at the anchor's starts on that day.
+DayDiffs = list[list[frozenset[int]]]
 #: Per month: the mask and how to fold it onto one day's wall clock, ``(range mask or
 #: None, shift)`` per run of constant offset (bit ``i`` goes to wall bit ``i + shift``).
 Month = tuple[int, list[tuple[int | None, int]]]
@@ -125,6 +128,35 @@ def offset_pieces(anchor: Anchor, ta: _zones.Timeline, tb: _zones.Timeline,
     return out
 
 
+def unfold(x: int, month: Month) -> int:
+    """The starts of ``x`` in an anchor's ``month`` as bit ``j * dbits + minute // g``
+    (day ``j`` of the month, the anchor's wall clock)."""
+    m, parts = month
+    z = x & m
+    y = 0
+    if z:
+        for rng, shift in parts:
+            w = z if rng is None else z & rng
+            y |= w << shift if shift >= 0 else w >> -shift
+    return y
+
+
+def day_diffs(anchor: Anchor, pieces: Pieces, dbits: int) -> DayDiffs:
+    """:data:`DayDiffs` of ``pieces`` (:func:`offset_pieces` of the anchor): a day has
+    one difference unless either zone's offset changes on it."""
+    day = (1 << dbits) - 1
+    out = []
+    for month, parts in zip(anchor.months, pieces, strict=True):
+        days: list[set[int]] = [set() for _ in range(ABSENT + 1)]
+        for mask, d in parts:
+            full = unfold(mask, month)
+            for j in range(ABSENT):
+                if full >> (j * dbits) & day:
+                    days[j].add(d)
+        out.append([frozenset(x) for x in days])
+    return out
+
+
 def offset_diffs(both: int, pieces: Pieces) -> Diffs:
     """Per month, the offset differences at the starts of ``both`` (all of them where
     the offsets do not change in the month)."""
@@ -187,6 +219,7 @@ class PairAnchor(NamedTuple):
     pieces_f: Pieces
     pieces_t: Pieces
     other: int | None  # the school of the other zone (0: ``f``, 1: ``t``); None: one zone
+    other_days: DayDiffs | None  # :func:`day_diffs` of the school of the other zone
 
 
 class Anchors:
@@ -199,6 +232,7 @@ class Anchors:
         self.zones = zones
         self._anchors: dict[str, Anchor] = {}
         self._pieces: dict[tuple[str, str], Pieces] = {}
+        self._days: dict[tuple[str, str], DayDiffs] = {}
         self._families: dict[tuple[tuple[int, int], ...], Families] = {}
         self._pairs: dict[tuple[str, str], list[PairAnchor]] = {}
 
@@ -217,6 +251,14 @@ class Anchors:
                                                     self.zones[other].tl, self.grid)
         return got
 
+    def day_diffs(self, a: Anchor, other: str) -> DayDiffs:
+        """:func:`day_diffs` of zone ``other`` to anchor ``a``."""
+        key = (a.zone, other)
+        got = self._days.get(key)
+        if got is None:
+            got = self._days[key] = day_diffs(a, self.pieces(a, other), self.grid.dbits)
+        return got
+
     def of_pair(self, zf: str, zt: str) -> list[PairAnchor]:
         """The candidate anchors of a pair of schools in zones ``zf`` and ``zt``."""
         got = self._pairs.get((zf, zt))
@@ -228,8 +270,11 @@ class Anchors:
                 if fams is None:  # (the same months in every zone: computed once)
                     fams = self._families[a.keys] = families(nominals(self.network, a.keys),
                                                              self.grid.dbits)
-                got.append(PairAnchor(anchor=a, families=fams, pieces_f=self.pieces(a, zf),
-                                      pieces_t=self.pieces(a, zt),
-                                      other=None if zf == zt else 1 if zone == zf else 0))
+                other = None if zf == zt else zt if zone == zf else zf
+                got.append(PairAnchor(
+                    anchor=a, families=fams, pieces_f=self.pieces(a, zf),
+                    pieces_t=self.pieces(a, zt),
+                    other=None if other is None else 1 if zone == zf else 0,
+                    other_days=None if other is None else self.day_diffs(a, other)))
             self._pairs[(zf, zt)] = got
         return got

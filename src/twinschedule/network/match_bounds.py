@@ -27,10 +27,12 @@ from twinschedule.core.ranking import Score
 from twinschedule.network.match_anchors import (
     ABSENT,
     Anchor,
+    DayDiffs,
     Diffs,
     Families,
     PairAnchor,
     offset_diffs,
+    unfold,
 )
 from twinschedule.network.match_grid import MatchGrid, Sketch
 
@@ -51,17 +53,12 @@ def layout(x: int, anchor: Anchor, dbits: int) -> tuple[list[int], list[int]]:
     day = (1 << dbits) - 1
     folds: list[int] = []
     fulls: list[int] = []
-    for m, parts in anchor.months:
-        z = x & m
-        if not z:
-            folds.append(0)
-            fulls.append(0)
-            continue
-        y = 0
-        for rng, shift in parts:
-            w = z if rng is None else z & rng
-            y |= w << shift if shift >= 0 else w >> -shift
+    for month in anchor.months:
+        y = unfold(x, month)
         fulls.append(y)
+        if not y:
+            folds.append(0)
+            continue
         for k in (16, 8, 4, 2, 1):
             y |= y >> (k * dbits)
         folds.append(y & day)
@@ -165,17 +162,17 @@ def drift(h: Held, other: Diffs) -> int:
 
 
 def burdens(sf: Sketch, st: Sketch, h: Held, diffs_f: Diffs, diffs_t: Diffs,
-            g: int) -> tuple[int, int]:
-    """Lower bounds of ``(max_burden, total_burden)``, the smallest pair of any of
-    ``h.times`` (a rule has one time): in each month whose fold has the time, each
-    school sees it at the anchor time plus one of that month's offset differences
+            g: int) -> dict[int, tuple[int, int]]:
+    """Per time of ``h.times`` (its bit), lower bounds of ``(max_burden,
+    total_burden)`` of a rule at that time: in each month whose fold has the time,
+    each school sees it at the anchor time plus one of that month's offset differences
     (``diffs_f``, ``diffs_t``), at least as far from a preferred start as the nearest
     of these."""
     groups: dict[tuple[frozenset[int], frozenset[int]], list[int]] = {}
     for y, df, dt_ in zip(h.folds, diffs_f, diffs_t, strict=True):
         if y & h.times:
             groups.setdefault((df, dt_), []).append(y)
-    best = (1 << 62, 1 << 62)
+    out = {}
     bits = h.times
     while bits:
         low = bits & -bits
@@ -187,8 +184,53 @@ def burdens(sf: Sketch, st: Sketch, h: Held, diffs_f: Diffs, diffs_t: Diffs,
             if k:
                 bf += k * sf.distance(minute, df)
                 bt += k * st.distance(minute, dt_)
-        best = min(best, (max(bf, bt), bf + bt))
-    return best
+        out[low] = (max(bf, bt), bf + bt)
+    return out
+
+
+def few_moves(h: Held, fams: Families, days: DayDiffs, month_diffs: Diffs,
+              schools: tuple[Sketch, Sketch], g: int) -> list[tuple[int, int, int, int, int]]:
+    """For every time of ``h.times`` and family that misses no nominal date there
+    (or, when none does, one), the bounds ``(time bit, moved, drift, max_burden,
+    total_burden)`` of such a rule. Its meetings are on the nominal dates, but in the
+    missed month, on days whose offset differences are known: ``days`` (of the school
+    in the other zone; in the missed month, those of the whole month, ``month_diffs``),
+    while the school in the anchor's zone sees the anchor's time. ``drift`` is
+    ``h.most`` less the most of them sharing one difference, and each school's burden
+    the sum of its distances to its preferred starts. ``schools``: the sketches of the
+    school in the anchor's zone and of the other."""
+    months = [m for m, y in enumerate(h.folds) if y & h.times]
+    lanes = _lanes(h, fams)
+    ok, ones, twos = misses(h.times * fams.rep, lanes)
+    # a rule that misses no nominal date beats every rule that misses one
+    few, moved = (ok & ~ones, 0) if ok & ~ones else (ok & ~twos, 1)
+    missed = [y & ~nom for y, nom, _ in lanes]
+    home, away = schools
+    far: dict[tuple[int, frozenset[int]], int] = {}  # away.distance, computed once
+    out = []
+    while few:
+        low = few & -few
+        few ^= low
+        b = low.bit_length() - 1
+        j, t = divmod(b, fams.dbits)
+        count: dict[int, int] = {}
+        spent = 0
+        for m, miss in zip(months, missed, strict=True):
+            if h.folds[m] >> t & 1:
+                diffs = month_diffs[m] if miss >> b & 1 else days[m][fams.rows[m][j]]
+                got = far.get((t, diffs))
+                if got is None:
+                    got = far[(t, diffs)] = away.distance(t * g, diffs)
+                spent += got
+                for v in diffs:
+                    count[v] = count.get(v, 0) + 1
+        mine = h.most * home.distance(t * g, _SAME)
+        out.append((1 << t, moved, h.most - max(count.values(), default=0),
+                    max(mine, spent), mine + spent))
+    return out
+
+
+_SAME = frozenset([0])  # the offset difference of a school in the anchor's zone
 
 
 class At(NamedTuple):
@@ -235,7 +277,18 @@ def bound(sf: Sketch, st: Sketch, at: Found, stage: int, grid: MatchGrid) -> Sco
     best: tuple[int, int, int, int] | None = None
     for h, pa, df, dt_, d in at:
         if stage == 2:
-            got = (moved(h, pa.families), d, *burdens(sf, st, h, df, dt_, grid.g))
+            mv = moved(h, pa.families)
+            per_time = burdens(sf, st, h, df, dt_, grid.g)
+            if mv < 2 and pa.other_days is not None:
+                # rules missing at most one nominal date, each bounded on its own; the
+                # others move at least twice
+                pair, away = ((st, sf), df) if pa.other == 0 else ((sf, st), dt_)
+                got = min([(m, max(d, dr), max(mb, per_time[t][0]), max(tb, per_time[t][1]))
+                           for t, m, dr, mb, tb in few_moves(h, pa.families, pa.other_days,
+                                                             away, pair, grid.g)]
+                          + [(2, d, *min(per_time.values()))])
+            else:
+                got = (mv, d, *min(per_time.values()))
         elif stage == 1:
             few = _moved_at_most_once(h, pa.families)
             got = (min(2, h.most) if few is None else few, d, 0, 0)
