@@ -112,3 +112,49 @@ def test_moved_on_a_school_year_of_own_calendars() -> None:
         own_calendars=True)
     paths = check_every_pair(twinschedule.network_from_dict(data))
     assert sum(n for p, n in paths.items() if p.startswith("counted")) >= 10, paths
+
+
+def test_bounds_never_exceed_the_exact_score_across_offset_changes() -> None:
+    """Every stage's bound (the bulk one included) is at most the exact score for every
+    ordered pair of a school year of own calendars in zones whose offsets change on
+    other dates (Chile, Egypt, the United States, Europe, Australia, Mexico) or never:
+    stage 2 takes the offset differences of each rule's nominal days and, for a moved
+    month, of the whole month."""
+    data = make_networks.network(
+        ident="dst", name="DST", countries=["CL", "EG", "US", "GB", "AU", "DE", "MX", "JP"],
+        n_schools=24, anchor="Europe/London", seed=11, start=dt.date(2026, 9, 1),
+        end=dt.date(2027, 7, 31), own_calendars=True)
+    network = twinschedule.network_from_dict(data)
+    pool = _Pool(network)
+    n = len(pool.classes.reps)
+    tight = 0
+    for f in range(n):
+        bulk = pool.bulk().bounds(f)
+        for t in range(n):
+            if t == f:
+                continue
+            exact = pool.score(f, t)
+            if exact is None:
+                continue
+            for stage in (0, 1, 2):
+                bound = pool.bound(f, t, stage)
+                assert bound is not None and bound <= exact, (f, t, stage, bound, exact)
+            assert bulk[t] is not None and bulk[t] <= exact, (f, t, bulk[t], exact)
+            tight += bound == exact and exact.drift > 0
+    assert tight >= 10, tight  # stage 2 is exact for many pairs whose clocks drift
+
+
+def test_day_diffs_split_only_the_days_an_offset_changes() -> None:
+    """New York against a London anchor in March 2027: 5 hours behind until the United
+    States change (Sunday 14th), 4 hours until the European change (Sunday 28th), 5
+    again after; only the two changing days have both differences."""
+    data = make_networks.network(
+        ident="d", name="D", countries=["US", "GB"], n_schools=4, anchor="Europe/London",
+        seed=1, start=dt.date(2026, 9, 1), end=dt.date(2027, 7, 31), own_calendars=True)
+    pool = _Pool(twinschedule.network_from_dict(data))
+    london = pool.anchors.anchor("Europe/London")
+    march = pool.anchors.day_diffs(london, "America/New_York")[london.keys.index((2027, 3))]
+    expected = ([{-300}] * 13 + [{-300, -240}] + [{-240}] * 13 + [{-300, -240}]
+                + [{-300}] * 3)
+    assert [set(d) for d in march[:31]] == expected
+    assert not march[31] and not march[32]  # no 32nd day; the row of no nominal date
