@@ -56,8 +56,8 @@ def write_network(n: int, folder: Path) -> Path:
     return path
 
 
-def _tree_rss(root: int) -> int:
-    """The resident bytes of ``root`` and every descendant (from /proc)."""
+def tree(root: int) -> dict[int, int]:
+    """The resident bytes of ``root`` and of each of its descendants (from /proc)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -68,15 +68,19 @@ def _tree_rss(root: int) -> int:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        pid, ppid = int(entry), int(fields[1])
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [root]
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    out, todo = {}, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        out[pid] = rss.get(pid, 0)
         todo.extend(children.get(pid, []))
-    return total
+    return out
+
+
+def _tree_rss(root: int) -> int:
+    """The resident bytes of ``root`` and every descendant, summed."""
+    return sum(tree(root).values())
 
 
 def run_batch(path: Path, workers: int) -> tuple[float, float, int, list[Any]]:

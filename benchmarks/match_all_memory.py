@@ -13,39 +13,15 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from match_all_bench import CLI, write_network
+from match_all_bench import CLI, tree, write_network
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
 MB = 2**20
-
-
-def tree(root: int) -> dict[int, int]:
-    """The resident bytes of ``root`` and of each of its descendants (from /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21]) * PAGE
-    out, todo = {}, [root]
-    while todo:
-        pid = todo.pop()
-        out[pid] = rss.get(pid, 0)
-        todo.extend(children.get(pid, []))
-    return out
 
 
 def run(path: Path, workers: int, out: Path) -> None:
