@@ -113,8 +113,18 @@ def misses(ok: int, months: Iterable[tuple[int, int, int]]) -> tuple[int, int, i
     return ok, ones, twos
 
 
-def _at_most_once(h: Held, fams: Families, months: list[tuple[int, int, int]]) -> int | None:
-    ok, ones, twos = misses(h.times * fams.rep, months)
+#: A pair's months in every family's lane (:func:`_lanes`) and their :func:`misses`:
+#: what :func:`moved` and :func:`few_moves` both start from.
+Counted = tuple[list[tuple[int, int, int]], tuple[int, int, int]]
+
+
+def _counted(h: Held, fams: Families) -> Counted:
+    months = _lanes(h, fams)
+    return months, misses(h.times * fams.rep, months)
+
+
+def _at_most_once(counted: tuple[int, int, int]) -> int | None:
+    ok, ones, twos = counted
     if ok & ~ones:
         return 0
     return 1 if ok & ~twos else None
@@ -124,17 +134,17 @@ def _moved_at_most_once(h: Held, fams: Families) -> int | None:
     """0 or 1 when some time of some family misses its nominal date in no month or in
     one month only (saturating counters, all families at once); None otherwise. A time
     of a family counts only while every month whose fold has it has a nominal date."""
-    return _at_most_once(h, fams, _lanes(h, fams))
+    return _at_most_once(_counted(h, fams)[1])
 
 
-def moved(h: Held, fams: Families) -> int:
+def moved(h: Held, fams: Families, counted: Counted | None = None) -> int:
     """A lower bound of ``moved`` for a rule at one of ``h.times`` that holds
     ``h.most`` meetings: it holds one in every month whose fold has its time, so every
     such month whose nominal date (per family) has no start at that time is a moved
     month. The fewest such months of any time of any family (counted in every
-    family's lane at once)."""
-    months = _lanes(h, fams)
-    few = _at_most_once(h, fams, months)
+    family's lane at once); ``counted``: :func:`_counted`, when already made."""
+    months, counts = counted if counted is not None else _counted(h, fams)
+    few = _at_most_once(counts)
     if few is not None:
         return few
     planes: list[int] = []
@@ -188,7 +198,7 @@ def burdens(sf: Sketch, st: Sketch, h: Held, diffs_f: Diffs, diffs_t: Diffs,
     return out
 
 
-def few_moves(h: Held, fams: Families, days: DayDiffs, month_diffs: Diffs,
+def few_moves(h: Held, fams: Families, counted: Counted, days: DayDiffs, month_diffs: Diffs,
               schools: tuple[Sketch, Sketch], g: int) -> list[tuple[int, int, int, int, int]]:
     """For every time of ``h.times`` and family that misses no nominal date there
     (or, when none does, one), the bounds ``(time bit, moved, drift, max_burden,
@@ -198,10 +208,9 @@ def few_moves(h: Held, fams: Families, days: DayDiffs, month_diffs: Diffs,
     while the school in the anchor's zone sees the anchor's time. ``drift`` is
     ``h.most`` less the most of them sharing one difference, and each school's burden
     the sum of its distances to its preferred starts. ``schools``: the sketches of the
-    school in the anchor's zone and of the other."""
+    school in the anchor's zone and of the other; ``counted``: :func:`_counted`."""
     months = [m for m, y in enumerate(h.folds) if y & h.times]
-    lanes = _lanes(h, fams)
-    ok, ones, twos = misses(h.times * fams.rep, lanes)
+    lanes, (ok, ones, twos) = counted
     # a rule that misses no nominal date beats every rule that misses one
     few, moved = (ok & ~ones, 0) if ok & ~ones else (ok & ~twos, 1)
     missed = [y & ~nom for y, nom, _ in lanes]
@@ -277,15 +286,16 @@ def bound(sf: Sketch, st: Sketch, at: Found, stage: int, grid: MatchGrid) -> Sco
     best: tuple[int, int, int, int] | None = None
     for h, pa, df, dt_, d in at:
         if stage == 2:
-            mv = moved(h, pa.families)
+            counted = _counted(h, pa.families)
+            mv = moved(h, pa.families, counted)
             per_time = burdens(sf, st, h, df, dt_, grid.g)
             if mv < 2 and pa.other_days is not None:
                 # rules missing at most one nominal date, each bounded on its own; the
                 # others move at least twice
                 pair, away = ((st, sf), df) if pa.other == 0 else ((sf, st), dt_)
                 got = min([(m, max(d, dr), max(mb, per_time[t][0]), max(tb, per_time[t][1]))
-                           for t, m, dr, mb, tb in few_moves(h, pa.families, pa.other_days,
-                                                             away, pair, grid.g)]
+                           for t, m, dr, mb, tb in few_moves(
+                               h, pa.families, counted, pa.other_days, away, pair, grid.g)]
                           + [(2, d, *min(per_time.values()))])
             else:
                 got = (mv, d, *min(per_time.values()))

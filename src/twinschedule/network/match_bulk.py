@@ -86,7 +86,7 @@ class BulkBounds:
     def __init__(self, grid: MatchGrid, anchors: Anchors, zones: Sequence[str],
                  valids: Sequence[int], prefs: Sequence[frozenset[int]]) -> None:
         self.grid, self.anchors = grid, anchors
-        self.zones, self.valids, self.prefs = list(zones), list(valids), list(prefs)
+        self.zones, self.valids = list(zones), list(valids)
         self.order = sorted(range(len(zones)), key=lambda c: (zones[c], c))
         blocks: list[tuple[str, int]] = []
         for c in self.order:
@@ -113,10 +113,10 @@ class BulkBounds:
         #: the wall minute of every time of a day, and each class's preferred starts
         #: (lane order; a class with fewer repeats its first)
         self.minutes = np.arange(grid.dbits, dtype=np.int64) * grid.g
-        most = max((len(p) for p in self.prefs), default=1)
-        self.pref = np.array([sorted(self.prefs[c]) + [min(self.prefs[c])] * (most - len(
-            self.prefs[c])) if self.prefs[c] else [0] * most for c in self.order],
-            dtype=np.int64).reshape(self.n, most)
+        most = max((len(p) for p in prefs), default=1)
+        self.pref = np.array([sorted(prefs[c]) + [min(prefs[c])] * (most - len(prefs[c]))
+                              if prefs[c] else [0] * most for c in self.order],
+                             dtype=np.int64).reshape(self.n, most)
         #: each class's distance to its preferred starts at every time of its own day
         self.own_dist = _distance(self.minutes[None], self.pref)
 
@@ -213,7 +213,7 @@ class BulkBounds:
         ``anchor`` at the starts of ``valid``."""
         return offset_diffs(valid, self.anchors.pieces(self.anchors.anchor(anchor), other))
 
-    def _distance(self, diffs: Diffs, prefs: Ints) -> Ints:
+    def _far(self, diffs: Diffs, prefs: Ints) -> Ints:
         """Per class (a row of ``prefs``) and time of the anchor's day: the least
         distance to one of its preferred starts of the time shifted by an offset
         difference of any month (``match_grid.Sketch.distance``)."""
@@ -265,7 +265,7 @@ class BulkBounds:
         # the focal school's zone as anchor: the focal at its own clock
         top_z, moved_z, at_z, bits_z = self._against(self.zone_lanes(zf), *mine)
         other = [self._diffs(vf, zf, z) for z, _ in self.blocks]
-        dc_z = np.concatenate([self._distance(d, self.pref[lo:lo + k]) for d, (_, k), lo
+        dc_z = np.concatenate([self._far(d, self.pref[lo:lo + k]) for d, (_, k), lo
                                in zip(other, self.blocks, self.starts, strict=True)])
         drift_z = self._drift(top_z, bits_z, [None if z == zf else d for d, (z, _)
                                               in zip(other, self.blocks, strict=True)])
@@ -278,7 +278,7 @@ class BulkBounds:
                                         axis=-1),
             np.repeat(np.concatenate([s[1] for s in seen], axis=-1), sizes, axis=-1))
         mine_o = [self._diffs(vf, z, zf) for z, _ in self.blocks]
-        df_o = np.repeat(np.concatenate([self._distance(d, pref) for d in mine_o]), sizes,
+        df_o = np.repeat(np.concatenate([self._far(d, pref) for d in mine_o]), sizes,
                          axis=0)
         drift_o = self._drift(top_o, bits_o, [None if z == zf else d for d, (z, _)
                                               in zip(mine_o, self.blocks, strict=True)])
